@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. `loadConfig()` validates once; every other package takes
+ * the resulting `Config` as an argument and never touches `process.env`.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+const optionalUrl = z.url().optional();
+const money = z.coerce.number().positive();
+
+export const DEFAULT_CRYPTO_SYMBOLS = [
+  'BTC/USD',
+  'ETH/USD',
+  'SOL/USD',
+  'XRP/USD',
+  'ADA/USD',
+  'DOGE/USD',
+  'LTC/USD',
+  'DOT/USD',
+  'LINK/USD',
+  'AVAX/USD',
+];
+export const DEFAULT_STOCK_SYMBOLS = [
+  'AAPL',
+  'GOOGL',
+  'MSFT',
+  'AMZN',
+  'TSLA',
+  'NVDA',
+  'AMD',
+  'META',
+  'NFLX',
+  'DIS',
+  'SPY',
+  'QQQ',
+  'DIA',
+];
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+  PUBLIC_URL: optionalUrl,
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  BIGQUERY_PROJECT: z.string().optional(),
+  BIGQUERY_DATASET: z.string().default('tradehits'),
+  BIGQUERY_API_ENDPOINT: optionalUrl,
+
+  ADMIN_USERNAME: z.string().min(3).optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  COOKIE_SECURE: bool.optional(),
+  /** 32 bytes, base64: encrypts users' exchange API keys at rest (AES-256-GCM). */
+  SECRETS_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes encoded as base64')
+    .optional(),
+
+  CRYPTO_SYMBOLS: list.default(DEFAULT_CRYPTO_SYMBOLS),
+  STOCK_SYMBOLS: list.default(DEFAULT_STOCK_SYMBOLS),
+  STOCK_VENUE: z.enum(['kraken', 'alpaca']).default('kraken'),
+  MARKET_SOURCE: z.enum(['live', 'replay']).default('live'),
+  REPLAY_DIR: z.string().optional(),
+  KRAKEN_PUBLIC_URL: optionalUrl,
+  KRAKEN_PRIVATE_URL: optionalUrl,
+  ALPACA_KEY_ID: z.string().optional(),
+  ALPACA_SECRET_KEY: z.string().optional(),
+  ALPACA_DATA_URL: optionalUrl,
+  ALPACA_TRADING_URL: optionalUrl,
+  ALPACA_PAPER: bool.default(true),
+
+  PAPER_START_BALANCE: money.default(100_000),
+  FEE_RATE: z.coerce.number().min(0).max(0.05).default(0.0026),
+  SLIPPAGE_RATE: z.coerce.number().min(0).max(0.05).default(0.0005),
+  SMALL_MONEY_TRADE_CAP: money.default(50),
+  SMALL_MONEY_DAILY_LOSS: money.default(100),
+  CIRCUIT_BREAKER_PCT: z.coerce.number().positive().max(100).default(20),
+  LIVE_REQUIRES_APPROVAL: bool.default(true),
+
+  CMC_API_KEY: z.string().optional(),
+  CMC_API_URL: optionalUrl,
+  NEWS_FEEDS: list.default([]),
+  X_BEARER_TOKEN: z.string().optional(),
+  X_API_URL: optionalUrl,
+  X_ACCOUNTS: list.default(['realDonaldTrump']),
+  TRUTH_SOCIAL_URL: optionalUrl,
+  TRUTH_SOCIAL_ACCOUNTS: list.default(['realDonaldTrump']),
+
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// URL')
+    .optional(),
+  REPORT_EMAIL_TO: list.default([]),
+  REPORT_EMAIL_FROM: z.string().default('reports@tradehits.local'),
+  JOBS_ENABLED: bool.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** Absolute data directory for the embedded stores. */
+  dataDir: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+  analytics: { kind: 'bigquery'; project: string; dataset: string; apiEndpoint?: string } | { kind: 'duckdb'; file: string };
+  jobs: { kind: 'bullmq'; redisUrl: string } | { kind: 'in-process' };
+}
+
+/** Raised when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once. Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.DATA_DIR);
+  return {
+    ...e,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
+    analytics: e.BIGQUERY_PROJECT
+      ? {
+          kind: 'bigquery',
+          project: e.BIGQUERY_PROJECT,
+          dataset: e.BIGQUERY_DATASET,
+          ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}),
+        }
+      : { kind: 'duckdb', file: path.join(dataDir, 'analytics.duckdb') },
+    jobs: e.REDIS_URL ? { kind: 'bullmq', redisUrl: e.REDIS_URL } : { kind: 'in-process' },
+  };
+}
