@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ASSET_TYPES } from './types';
+
+/**
+ * Input schemas for a user's trade parameters, the detector's thresholds and a backtest. The API,
+ * the settings form and the backtest CLI all parse with these, so a bad value reads the same everywhere.
+ */
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** `BTC/USD`, `ETH/BTC`, `AAPL`, `BRK.B`, `AAPLX/USD`. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9.]{0,14}(\/[A-Z0-9]{2,10})?$/;
+
+const hhmm = z.string().regex(HH_MM, 'must be a UTC time as HH:MM (00:00 to 23:59)');
+
+/** A user's trading rules; the engine reads exactly these fields. */
+export const tradeParametersSchema = z.object({
+  assetType: z.enum(ASSET_TYPES, { error: 'must be crypto or stock' }).default('crypto'),
+  symbol: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((s) => s === 'ALL' || SYMBOL.test(s), 'must be ALL or a symbol such as BTC/USD or AAPL')
+    .default('ALL'),
+  /** Quote-currency amount spent per trade (e.g. dollars); at most 2 decimals. */
+  tradeAmount: z
+    .number({ error: 'trade amount must be a number' })
+    .positive('trade amount must be greater than 0')
+    .max(10_000_000, 'trade amount must be at most 10,000,000')
+    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'trade amount has at most 2 decimals')
+    .default(100),
+  takeProfitPct: z
+    .number({ error: 'take-profit must be a number' })
+    .min(0.1, 'take-profit must be between 0.1 % and 100 %')
+    .max(100, 'take-profit must be between 0.1 % and 100 %')
+    .default(3),
+  stopLossPct: z
+    .number({ error: 'stop-loss must be a number' })
+    .min(0.1, 'stop-loss must be between 0.1 % and 50 %')
+    .max(50, 'stop-loss must be between 0.1 % and 50 %')
+    .default(2),
+  maxConcurrentTrades: z
+    .number({ error: 'max concurrent trades must be a number' })
+    .int('max concurrent trades must be a whole number')
+    .min(1, 'max concurrent trades must be between 1 and 50')
+    .max(50, 'max concurrent trades must be between 1 and 50')
+    .default(3),
+  /** True: only a detector lowest point opens a trade; false: any bar whose confidence reaches the threshold. */
+  buyAtLowestOnly: z.boolean().default(true),
+  minSentimentScore: z
+    .number({ error: 'min sentiment must be a number' })
+    .min(-100, 'min sentiment must be between -100 and 100')
+    .max(100, 'min sentiment must be between -100 and 100')
+    .default(0),
+  requirePoliticalPositive: z.boolean().default(false),
+  autoTradingEnabled: z.boolean().default(false),
+  /** Inclusive UTC minutes; a start later than the end wraps past midnight. */
+  tradingHoursStart: hhmm.default('00:00'),
+  tradingHoursEnd: hhmm.default('23:59'),
+});
+
+/** Parsed trade parameters (defaults applied). */
+export type TradeParameters = z.output<typeof tradeParametersSchema>;
+/** Trade parameters as a form or a client sends them. */
+export type TradeParametersInput = z.input<typeof tradeParametersSchema>;
+
+/** The detector's thresholds (its weights are fixed in code). Percentages are in percent. */
+export const detectorSettingsSchema = z.object({
+  evidenceWindow: z.number().int().min(1, 'evidence window must be 1 to 288 bars').max(288).default(12),
+  near24hPct: z.number().min(0).max(50).default(1),
+  near7dPct: z.number().min(0).max(50).default(2),
+  supportPct: z.number().min(0).max(50).default(1.5),
+  rsiOversold: z.number().min(0).max(100).default(30),
+  volumeSpikeMultiple: z.number().positive().default(2),
+  volumeAverageBars: z.number().int().min(2).max(500).default(20),
+  maGapPct: z.number().positive().max(50).default(0.5),
+  narrowingBars: z.number().int().min(1).max(20).default(3),
+  minConfidence: z.number().min(0).max(1).default(0.7),
+  bullishSentiment: z.number().min(-100).max(100).default(20),
+});
+
+/** Parsed detector thresholds. */
+export type DetectorSettings = z.output<typeof detectorSettingsSchema>;
+
+/** Default detector thresholds, as the design defines them. */
+export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = detectorSettingsSchema.parse({});
+
+/**
+ * What a backtest runs with: the trade parameters (auto-trading on by default here), the detector
+ * thresholds, how unknown sentiment is treated, costs and the start balance.
+ */
+export const backtestParamsSchema = z.object({
+  params: tradeParametersSchema.extend({ autoTradingEnabled: z.boolean().default(true) }).prefault({}),
+  detector: detectorSettingsSchema.prefault({}),
+  /** 'ignore' drops the sentiment terms; a number is a constant score on −100…100. */
+  sentiment: z.union([z.literal('ignore'), z.number().min(-100).max(100)]).default('ignore'),
+  feeRate: z
+    .number()
+    .min(0, 'fee rate must be 0 to 0.05')
+    .max(0.05, 'fee rate must be 0 to 0.05')
+    .default(0.0026),
+  slippageRate: z
+    .number()
+    .min(0, 'slippage rate must be 0 to 0.05')
+    .max(0.05, 'slippage rate must be 0 to 0.05')
+    .default(0.0005),
+  startBalance: z.number().positive('start balance must be greater than 0').max(1e12).default(10_000),
+  timeframe: z.enum(['5m', '1h']).default('5m'),
+});
+
+/** Parsed backtest parameters. */
+export type BacktestParams = z.output<typeof backtestParamsSchema>;
+/** Backtest parameters as the CLI or a client sends them. */
+export type BacktestParamsInput = z.input<typeof backtestParamsSchema>;
+
+/** Parses 'HH:MM' into minutes after midnight. */
+export function minutesOfDay(hhmmText: string): number {
+  if (!HH_MM.test(hhmmText)) throw new Error(`not an HH:MM time: ${hhmmText}`);
+  return Number(hhmmText.slice(0, 2)) * 60 + Number(hhmmText.slice(3, 5));
+}
