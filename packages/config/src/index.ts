@@ -158,3 +158,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs: e.REDIS_URL ? { kind: 'bullmq', redisUrl: e.REDIS_URL } : { kind: 'in-process' },
   };
 }
+
+/** Where integration tests find the real services (this machine and CI run them on 127.0.0.1). */
+export function loadTestServices(env: Record<string, string | undefined> = process.env) {
+  return {
+    postgresUrl: env.DATABASE_URL_TEST || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.REDIS_URL_TEST || 'redis://127.0.0.1:6379',
+  };
+}

@@ -1,0 +1,83 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { type Db, deleteSession, extendSession, getSessionWithUser, insertSession, type PublicUser } from '@tradehits/db';
+
+/** Name of the httpOnly cookie that carries the session token. */
+export const SESSION_COOKIE = 'th_session';
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A random 160-bit token, base32: what the browser holds. */
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The session id stored in the database: SHA-256 of the token, so a leaked table opens no session. */
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+/** Starts a session for a user; returns the token for the cookie and its expiry. */
+export async function createSession(db: Db, userId: string, now: Date, days: number, userAgent?: string | null) {
+  const token = generateSessionToken();
+  const expiresAt = new Date(now.getTime() + days * DAY);
+  await insertSession(db, { id: sessionIdFromToken(token), userId, expiresAt, userAgent: userAgent ?? null });
+  return { token, expiresAt };
+}
+
+export interface ValidatedSession {
+  sessionId: string;
+  expiresAt: Date;
+  user: PublicUser;
+  /** True when the expiry slid forward and the cookie must be re-sent. */
+  refreshed: boolean;
+}
+
+/**
+ * Validates a token with sliding expiry: a session used in the second half of its life is extended to
+ * a full term again (Lucia's rule), so active users stay signed in and idle ones expire.
+ */
+export async function validateSessionToken(db: Db, token: string, now: Date, days: number): Promise<ValidatedSession | null> {
+  const sessionId = sessionIdFromToken(token);
+  const row = await getSessionWithUser(db, sessionId, now);
+  if (!row) return null;
+  let expiresAt = row.session.expiresAt;
+  let refreshed = false;
+  if (expiresAt.getTime() - now.getTime() < (days * DAY) / 2) {
+    expiresAt = new Date(now.getTime() + days * DAY);
+    await extendSession(db, sessionId, expiresAt);
+    refreshed = true;
+  }
+  return { sessionId, expiresAt, user: row.user, refreshed };
+}
+
+export async function invalidateSession(db: Db, sessionId: string) {
+  await deleteSession(db, sessionId);
+}
+
+/** Serialises the session cookie: httpOnly, SameSite=Lax, Secure in production. */
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Expires=${expiresAt.toUTCString()}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ');
+}
+
+/** Reads one cookie from a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

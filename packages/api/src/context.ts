@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JobRunner, Services } from '@tradehits/jobs';
+import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
+import { type Context, createContextInner } from './trpc';
+
+/**
+ * The HTTP edge of the context: reads the session cookie and the caller's address, nothing more.
+ * Everything else comes from `createContextInner`.
+ */
+export async function createContext(
+  services: Services,
+  runner: JobRunner,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Context> {
+  const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
+  const ip = req.socket.remoteAddress ?? null;
+  const userAgent = req.headers['user-agent'] ?? null;
+  const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const { config } = services;
+  const session = token ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS) : null;
+  if (session?.refreshed && token) {
+    setCookie(sessionCookie(token, session.expiresAt, config.COOKIE_SECURE ?? config.NODE_ENV === 'production'));
+  }
+  return createContextInner({
+    services,
+    runner,
+    req: { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
+    session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
+    user: session?.user ?? null,
+  });
+}

@@ -1,0 +1,99 @@
+import {
+  audit,
+  countRecentFailures,
+  createUser,
+  ensurePaperAccounts,
+  findUserForLogin,
+  recordLoginAttempt,
+  updateUser,
+  usernameOrEmailTaken,
+} from '@tradehits/db';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { clearedSessionCookie, createSession, invalidateSession, sessionCookie } from '../auth/session';
+import { authedProcedure, type Context, publicProcedure, router } from '../trpc';
+
+export const registerInput = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(3, 'Username needs at least 3 characters')
+    .max(32, 'Username is at most 32 characters')
+    .regex(/^[a-zA-Z0-9_.-]+$/, 'Username may use letters, digits, dot, dash and underscore'),
+  email: z.email('Enter a valid email address').max(254),
+  password: z.string().min(10, 'Password needs at least 10 characters').max(200),
+  fullName: z.string().trim().min(1, 'Enter your full name').max(100),
+});
+
+export const loginInput = z.object({
+  username: z.string().trim().min(1, 'Enter your username').max(254),
+  password: z.string().min(1, 'Enter your password').max(200),
+});
+
+/** Failures allowed per 15 minutes before login is refused: per account, and per address. */
+export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 20 };
+
+async function startSession(ctx: Context, userId: string) {
+  const now = ctx.services.now();
+  const { token, expiresAt } = await createSession(ctx.db, userId, now, ctx.config.SESSION_DAYS, ctx.req.userAgent);
+  ctx.req.setCookie(sessionCookie(token, expiresAt, secureCookies(ctx)));
+  return { token, expiresAt };
+}
+
+function secureCookies(ctx: Context) {
+  return ctx.config.COOKIE_SECURE ?? ctx.config.NODE_ENV === 'production';
+}
+
+export const authRouter = router({
+  register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
+    const taken = await usernameOrEmailTaken(ctx.db, input.username, input.email);
+    if (taken.username || taken.email) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: taken.username ? 'That username is taken.' : 'An account with that email exists.',
+      });
+    }
+    const passwordHash = await hashPassword(input.password);
+    const balance = ctx.config.PAPER_START_BALANCE.toFixed(2);
+    const user = await ctx.db.transaction(async (tx) => {
+      const created = await createUser(tx, { ...input, passwordHash, balance });
+      if (!created) throw new TRPCError({ code: 'CONFLICT', message: 'That username or email is taken.' });
+      await ensurePaperAccounts(tx, created.id, balance);
+      await audit(tx, { actorId: created.id, action: 'user.register', targetType: 'user', targetId: created.id });
+      return created;
+    });
+    await startSession(ctx, user.id);
+    return user;
+  }),
+
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const now = ctx.services.now();
+    const since = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
+    const failures = await countRecentFailures(ctx.db, { username: input.username, address: ctx.req.ip, since });
+    if (failures.byAccount >= LOGIN_LIMITS.perAccount || failures.byAddress >= LOGIN_LIMITS.perAddress) {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many failed logins. Try again in 15 minutes.' });
+    }
+    const found = await findUserForLogin(ctx.db, input.username);
+    // Verify against a hash even when the user is unknown, so timing does not reveal which usernames exist.
+    const ok = found ? await verifyPassword(found.passwordHash, input.password) : await verifyPassword(DUMMY_HASH, input.password);
+    await recordLoginAttempt(ctx.db, { username: input.username, address: ctx.req.ip, success: ok && !!found, at: now });
+    if (!found || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+    if (!found.active) throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is deactivated.' });
+    await startSession(ctx, found.id);
+    const { passwordHash: _omit, ...user } = found;
+    return (await updateUser(ctx.db, found.id, { lastLoginAt: now })) ?? user;
+  }),
+
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    await invalidateSession(ctx.db, ctx.session.id);
+    ctx.req.setCookie(clearedSessionCookie(secureCookies(ctx)));
+    return { ok: true as const };
+  }),
+
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+});
+
+// argon2id hash of a random string, used only to spend the same time on unknown usernames.
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8m0v2yQm3Cq0a4V2u7mR7b3o0Zt2JcQKq4d7yq8vB2Q';

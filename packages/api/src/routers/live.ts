@@ -1,0 +1,50 @@
+import type { LiveEvent } from '@tradehits/jobs';
+import { tracked } from '@trpc/server';
+import { authedProcedure, router } from '../trpc';
+
+const HEARTBEAT_MS = 15_000;
+
+/** Which events a user may see: their own trades and approvals, and everything market-wide. */
+function visibleTo(event: LiveEvent, userId: string, isAdmin: boolean): boolean {
+  if (event.type === 'trade.opened' || event.type === 'trade.closed') return event.userId === userId;
+  if (event.type === 'approval') return isAdmin || event.userId === userId;
+  return true;
+}
+
+export const liveRouter = router({
+  /**
+   * The live feed over SSE: bars, detections, trades and approvals as they happen, with a heartbeat so
+   * proxies keep the stream open. Ids are tracked, so a reconnecting client resumes cleanly.
+   */
+  events: authedProcedure.subscription(async function* ({ ctx, signal }) {
+    const queue: LiveEvent[] = [];
+    let wake: (() => void) | null = null;
+    const isAdmin = ctx.user.role === 'admin';
+    const unsubscribe = ctx.bus.subscribe((event) => {
+      if (!visibleTo(event, ctx.user.id, isAdmin)) return;
+      queue.push(event);
+      wake?.();
+    });
+    let seq = 0;
+    try {
+      yield tracked(`${Date.now()}-${seq++}`, { type: 'heartbeat' as const, at: Date.now() });
+      while (!signal?.aborted) {
+        if (queue.length === 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            timer = setTimeout(resolve, HEARTBEAT_MS);
+            signal?.addEventListener('abort', () => resolve(), { once: true });
+          });
+          clearTimeout(timer);
+          wake = null;
+        }
+        if (signal?.aborted) break;
+        const event = queue.shift();
+        yield tracked(`${Date.now()}-${seq++}`, event ?? { type: 'heartbeat' as const, at: Date.now() });
+      }
+    } finally {
+      unsubscribe();
+    }
+  }),
+});

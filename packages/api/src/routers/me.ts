@@ -1,0 +1,99 @@
+import { tradeParametersSchema } from '@tradehits/core/params';
+import {
+  audit,
+  createParameters,
+  deleteParameters,
+  getUser,
+  listParameters,
+  type TradeParametersRow,
+  type TradeParametersValues,
+  updateParameters,
+  updateUser,
+} from '@tradehits/db';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { authedProcedure, router } from '../trpc';
+
+const id = z.uuid('Not a valid id');
+
+/** The database row as clients see it: amounts as decimal strings, percentages as numbers. */
+function toClient(row: TradeParametersRow) {
+  return { ...row, takeProfitPct: Number(row.takeProfitPct), stopLossPct: Number(row.stopLossPct) };
+}
+
+function toValues(p: Partial<z.output<typeof tradeParametersSchema>>): Partial<TradeParametersValues> {
+  const { tradeAmount, takeProfitPct, stopLossPct, ...rest } = p;
+  return {
+    ...rest,
+    ...(tradeAmount !== undefined ? { tradeAmount: tradeAmount.toFixed(2) } : {}),
+    ...(takeProfitPct !== undefined ? { takeProfitPct: String(takeProfitPct) } : {}),
+    ...(stopLossPct !== undefined ? { stopLossPct: String(stopLossPct) } : {}),
+  };
+}
+
+const duplicate = () =>
+  new TRPCError({ code: 'CONFLICT', message: 'You already have parameters for that asset type and symbol.' });
+
+const parametersRouter = router({
+  list: authedProcedure.query(async ({ ctx }) => (await listParameters(ctx.db, ctx.user.id)).map(toClient)),
+
+  create: authedProcedure.input(tradeParametersSchema).mutation(async ({ ctx, input }) => {
+    const row = await createParameters(ctx.db, ctx.user.id, toValues(input) as TradeParametersValues);
+    if (!row) throw duplicate();
+    await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.create', targetType: 'trade_parameters', targetId: row.id });
+    return toClient(row);
+  }),
+
+  update: authedProcedure
+    .input(tradeParametersSchema.partial().extend({ id }))
+    .mutation(async ({ ctx, input: { id, ...patch } }) => {
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      try {
+        const row = await updateParameters(ctx.db, ctx.user.id, id, toValues(defined));
+        if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
+        await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.update', targetType: 'trade_parameters', targetId: id, details: defined });
+        return toClient(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      }
+    }),
+
+  delete: authedProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    if (!(await deleteParameters(ctx.db, ctx.user.id, input.id))) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
+    }
+    await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.delete', targetType: 'trade_parameters', targetId: input.id });
+    return { ok: true as const };
+  }),
+});
+
+export const meRouter = router({
+  profile: authedProcedure.query(async ({ ctx }) => (await getUser(ctx.db, ctx.user.id))!),
+
+  updateProfile: authedProcedure
+    .input(
+      z.object({
+        fullName: z.string().trim().min(1, 'Enter your full name').max(100).optional(),
+        email: z.email('Enter a valid email address').max(254).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return (await updateUser(ctx.db, ctx.user.id, input))!;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new TRPCError({ code: 'CONFLICT', message: 'An account with that email exists.' });
+        throw err;
+      }
+    }),
+
+  parameters: parametersRouter,
+});
+
+/** Postgres unique_violation, as node-postgres and PGlite both report it (possibly wrapped by drizzle). */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

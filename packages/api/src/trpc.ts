@@ -1,0 +1,90 @@
+import type { AnalyticsStore } from '@tradehits/analytics';
+import type { Config } from '@tradehits/config';
+import type { Db, PublicUser, Role } from '@tradehits/db';
+import type { EventBus, JobRunner, Logger, Services } from '@tradehits/jobs';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+
+// 1. Context ------------------------------------------------------------------------------------------
+
+/** The request as procedures see it: who the caller is, and how to answer with a cookie. */
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+  /** Adds a Set-Cookie header to the response (a no-op for in-process callers). */
+  setCookie(value: string): void;
+}
+
+export interface Context {
+  services: Services;
+  runner: JobRunner;
+  config: Config;
+  db: Db;
+  analytics: AnalyticsStore;
+  bus: EventBus;
+  log: Logger;
+  req: RequestInfo;
+  session: { id: string; expiresAt: Date } | null;
+  user: PublicUser | null;
+}
+
+/** Builds a context from already-resolved parts; tests call this through `createCaller`. */
+export function createContextInner(opts: {
+  services: Services;
+  runner: JobRunner;
+  req?: Partial<RequestInfo>;
+  session?: Context['session'];
+  user?: PublicUser | null;
+}): Context {
+  const { services } = opts;
+  return {
+    services,
+    runner: opts.runner,
+    config: services.config,
+    db: services.db,
+    analytics: services.analytics,
+    bus: services.bus,
+    log: services.log,
+    req: { ip: null, userAgent: null, setCookie: () => undefined, ...opts.req },
+    session: opts.session ?? null,
+    user: opts.user ?? null,
+  };
+}
+
+// 2. Initialisation -----------------------------------------------------------------------------------
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // A zod failure reaches the client as field errors it can show beside each input.
+    const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
+    return { ...shape, data: { ...shape.data, zodError } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+// 3. Procedures ---------------------------------------------------------------------------------------
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure;
+
+/** A signed-in, active user: `ctx.user` is non-null inside. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+/** Refuses every caller whose role is not in `roles`. */
+export function requireRole(...roles: Role[]) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.user || !roles.includes(ctx.user.role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${roles.join(' or ')} role.` });
+    }
+    return next();
+  });
+}
+
+/** Admins only. */
+export const adminProcedure = authedProcedure.use(requireRole('admin'));

@@ -1,0 +1,151 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './users';
+
+export const assetTypeEnum = pgEnum('asset_type', ['crypto', 'stock']);
+export const accountModeEnum = pgEnum('account_mode', ['paper', 'live']);
+export const tradeStatusEnum = pgEnum('trade_status', [
+  'pending_approval',
+  'open',
+  'closed',
+  'rejected',
+  'expired',
+  'failed',
+]);
+export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'rejected', 'expired']);
+
+/** A user's rules for one asset type and symbol ('ALL' = every symbol of that type). */
+export const tradeParameters = pgTable(
+  'trade_parameters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    assetType: assetTypeEnum('asset_type').notNull(),
+    symbol: text('symbol').notNull().default('ALL'),
+    tradeAmount: numeric('trade_amount', { precision: 20, scale: 2 }).notNull(),
+    takeProfitPct: numeric('take_profit_pct', { precision: 6, scale: 2 }).notNull(),
+    stopLossPct: numeric('stop_loss_pct', { precision: 6, scale: 2 }).notNull(),
+    maxConcurrentTrades: integer('max_concurrent_trades').notNull(),
+    buyAtLowestOnly: boolean('buy_at_lowest_only').notNull().default(true),
+    minSentimentScore: integer('min_sentiment_score').notNull().default(0),
+    requirePoliticalPositive: boolean('require_political_positive').notNull().default(false),
+    autoTradingEnabled: boolean('auto_trading_enabled').notNull().default(false),
+    tradingHoursStart: text('trading_hours_start').notNull().default('00:00'),
+    tradingHoursEnd: text('trading_hours_end').notNull().default('23:59'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('trade_parameters_user_asset_symbol_key').on(t.userId, t.assetType, t.symbol),
+    check('trade_parameters_amount_positive', sql`${t.tradeAmount} > 0`),
+  ],
+);
+
+/** A cash account per user, asset type and mode. Balance = start + realised P&L − fees − cost of open positions. */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    assetType: assetTypeEnum('asset_type').notNull(),
+    mode: accountModeEnum('mode').notNull(),
+    venue: text('venue').notNull(),
+    startBalance: numeric('start_balance', { precision: 20, scale: 2 }).notNull(),
+    balance: numeric('balance', { precision: 20, scale: 2 }).notNull(),
+    realizedPnl: numeric('realized_pnl', { precision: 20, scale: 2 }).notNull().default('0'),
+    fees: numeric('fees', { precision: 20, scale: 2 }).notNull().default('0'),
+    /** Venue API key and secret, sealed with AES-256-GCM; null for paper accounts. */
+    credentials: text('credentials'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('accounts_user_asset_mode_key').on(t.userId, t.assetType, t.mode),
+    check('accounts_balance_not_negative', sql`${t.balance} >= 0`),
+  ],
+);
+
+/** A position from entry to exit. `clientOrderId` makes a retried open a no-op. */
+export const trades = pgTable(
+  'trades',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    parametersId: uuid('parameters_id').references(() => tradeParameters.id, { onDelete: 'set null' }),
+    symbol: text('symbol').notNull(),
+    assetType: assetTypeEnum('asset_type').notNull(),
+    isPaper: boolean('is_paper').notNull(),
+    status: tradeStatusEnum('status').notNull(),
+    clientOrderId: text('client_order_id').notNull(),
+    venueOrderId: text('venue_order_id'),
+    entryPrice: numeric('entry_price', { precision: 30, scale: 10 }),
+    exitPrice: numeric('exit_price', { precision: 30, scale: 10 }),
+    entryTime: timestamp('entry_time', { withTimezone: true }),
+    exitTime: timestamp('exit_time', { withTimezone: true }),
+    quantity: numeric('quantity', { precision: 30, scale: 10 }).notNull(),
+    /** Cash put in at entry, fees excluded. */
+    amount: numeric('amount', { precision: 20, scale: 2 }).notNull(),
+    entryFee: numeric('entry_fee', { precision: 20, scale: 2 }).notNull().default('0'),
+    exitFee: numeric('exit_fee', { precision: 20, scale: 2 }).notNull().default('0'),
+    pnl: numeric('pnl', { precision: 20, scale: 2 }),
+    pnlPct: numeric('pnl_pct', { precision: 10, scale: 4 }),
+    takeProfitPrice: numeric('take_profit_price', { precision: 30, scale: 10 }),
+    stopLossPrice: numeric('stop_loss_price', { precision: 30, scale: 10 }),
+    executionReason: text('execution_reason').notNull(),
+    exitReason: text('exit_reason'),
+    timeframeDetected: text('timeframe_detected'),
+    sentimentAtBuy: numeric('sentiment_at_buy', { precision: 6, scale: 2 }),
+    politicalSentimentAtBuy: numeric('political_sentiment_at_buy', { precision: 6, scale: 2 }),
+    wasLowestPoint: boolean('was_lowest_point').notNull().default(false),
+    indicatorSnapshot: jsonb('indicator_snapshot'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('trades_client_order_id_key').on(t.clientOrderId),
+    index('trades_user_status_idx').on(t.userId, t.status),
+    index('trades_status_symbol_idx').on(t.status, t.symbol),
+    check('trades_quantity_positive', sql`${t.quantity} > 0`),
+  ],
+);
+
+/** A live order waiting for an admin: pending → approved (executed), rejected, or expired. */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tradeId: uuid('trade_id')
+      .notNull()
+      .references(() => trades.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: approvalStatusEnum('status').notNull().default('pending'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('approvals_trade_key').on(t.tradeId), index('approvals_status_idx').on(t.status)],
+);

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * One contract per job: its queue, payload schema and schedules live here, so a producer and a worker
+ * fail to compile together when a payload changes.
+ */
+
+const assetType = z.enum(['crypto', 'stock']);
+const timeframe = z.enum(['5m', '1h', '1d']);
+
+export const jobPayloads = {
+  'system.heartbeat': z.object({}),
+  'market.ingest': z.object({ assetType, timeframe }),
+  'sentiment.collect': z.object({}),
+  'sentiment.aggregate': z.object({}),
+  'engine.tick': z.object({ assetType }),
+  'reports.daily': z.object({}),
+  'calendar.crosscheck': z.object({}),
+} as const;
+
+export type JobName = keyof typeof jobPayloads;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloads)[N]>;
+
+/** The BullMQ queue each job runs on: one per domain, so a slow ingest never delays an engine tick. */
+export const jobQueue: Record<JobName, string> = {
+  'system.heartbeat': 'system',
+  'market.ingest': 'market',
+  'sentiment.collect': 'sentiment',
+  'sentiment.aggregate': 'sentiment',
+  'engine.tick': 'engine',
+  'reports.daily': 'reports',
+  'calendar.crosscheck': 'system',
+};
+
+export const QUEUES = [...new Set(Object.values(jobQueue))];
+
+export interface Schedule<N extends JobName = JobName> {
+  /** Stable id: re-registering updates the schedule, never duplicates it. */
+  id: string;
+  name: N;
+  data: JobPayload<N>;
+  pattern: string;
+  tz: string;
+}
+
+const NY = 'America/New_York';
+
+function schedule<N extends JobName>(id: string, name: N, data: JobPayload<N>, pattern: string, tz = 'UTC'): Schedule {
+  return { id, name, data, pattern, tz } as Schedule;
+}
+
+/**
+ * Every timed job. Stock jobs run on New York time; the 5-minute and hourly stock patterns cover the
+ * whole hours around the session and the processor records a skip (with the reason) outside it, which
+ * is how early closes and holidays are handled without a cron per exception.
+ */
+export const SCHEDULES: Schedule[] = [
+  schedule('heartbeat', 'system.heartbeat', {}, '* * * * *'),
+  schedule('ingest-crypto-1d', 'market.ingest', { assetType: 'crypto', timeframe: '1d' }, '2 0 * * *'),
+  schedule('ingest-crypto-1h', 'market.ingest', { assetType: 'crypto', timeframe: '1h' }, '1 * * * *'),
+  schedule('ingest-crypto-5m', 'market.ingest', { assetType: 'crypto', timeframe: '5m' }, '*/5 * * * *'),
+  schedule('ingest-stock-1d', 'market.ingest', { assetType: 'stock', timeframe: '1d' }, '0 6 * * *', NY),
+  schedule('ingest-stock-1h', 'market.ingest', { assetType: 'stock', timeframe: '1h' }, '0 9-17 * * 1-5', NY),
+  schedule('ingest-stock-5m', 'market.ingest', { assetType: 'stock', timeframe: '5m' }, '*/5 9-16 * * 1-5', NY),
+  schedule('sentiment-collect', 'sentiment.collect', {}, '*/10 * * * *'),
+  schedule('sentiment-aggregate', 'sentiment.aggregate', {}, '*/5 * * * *'),
+  schedule('engine-crypto', 'engine.tick', { assetType: 'crypto' }, '*/5 * * * *'),
+  schedule('engine-stock', 'engine.tick', { assetType: 'stock' }, '*/5 9-16 * * 1-5', NY),
+  schedule('reports-daily', 'reports.daily', {}, '5 0 * * *'),
+  schedule('calendar-crosscheck', 'calendar.crosscheck', {}, '30 5 * * *'),
+];
+
+/** Retry policy: ingest and sentiment talk to outside services that time out, rate-limit and 5xx. */
+export const jobAttempts: Record<JobName, number> = {
+  'system.heartbeat': 1,
+  'market.ingest': 5,
+  'sentiment.collect': 3,
+  'sentiment.aggregate': 2,
+  'engine.tick': 2,
+  'reports.daily': 3,
+  'calendar.crosscheck': 3,
+};

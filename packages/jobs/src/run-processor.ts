@@ -1,0 +1,33 @@
+import { recordJobRuns } from '@tradehits/db';
+import type { JobName, JobPayload } from './contracts';
+import type { Processors, Services } from './runner';
+
+/**
+ * Runs one job body and records the run (job, duration, outcome) for the admin console. Both runners
+ * call this, so a job behaves the same on Redis and in process.
+ */
+export async function runProcessor<N extends JobName>(
+  services: Services,
+  processors: Processors,
+  name: N,
+  payload: JobPayload<N>,
+  attempt: number,
+): Promise<unknown> {
+  const startedAt = services.now();
+  const t0 = performance.now();
+  const processor = processors[name] as (p: JobPayload<N>, ctx: Parameters<Processors[N]>[1]) => Promise<unknown>;
+  try {
+    const detail = await processor(payload, { services, now: startedAt, attempt });
+    await recordJobRuns(services.db, [
+      { job: name, status: 'ok', durationMs: performance.now() - t0, detail: { payload, ...(detail as object) }, startedAt },
+    ]);
+    return detail;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    services.log.warn({ job: name, attempt, err: message }, 'job failed');
+    await recordJobRuns(services.db, [
+      { job: name, status: 'failed', durationMs: performance.now() - t0, error: message, detail: { payload, attempt }, startedAt },
+    ]).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import { createAnalyticsStore } from '@tradehits/analytics';
+import type { Config } from '@tradehits/config';
+import { createDb } from '@tradehits/db';
+import { createMarketDataSources } from '@tradehits/exchange';
+import { createMemoryBus, createRedisBus } from './events';
+import { createLogger } from './log';
+import type { Services } from './runner';
+
+/**
+ * Builds every adapter the configuration names (Postgres or PGlite, BigQuery or DuckDB, Redis or
+ * in-memory events), migrates the stores, and returns them with one `close`.
+ */
+export async function createServices(
+  config: Config,
+  overrides: Partial<Pick<Services, 'now' | 'market' | 'log'>> = {},
+): Promise<Services & { close(): Promise<void> }> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  const dbHandle = createDb(config.database);
+  await dbHandle.migrate();
+  const analytics = await createAnalyticsStore(config);
+  await analytics.migrate();
+  const bus = config.jobs.kind === 'bullmq' ? createRedisBus(config.jobs.redisUrl) : createMemoryBus();
+  const market = overrides.market ?? createMarketDataSources(config);
+  return {
+    config,
+    db: dbHandle.db,
+    analytics,
+    bus,
+    log,
+    market,
+    now: overrides.now ?? (() => new Date()),
+    async close() {
+      await bus.close();
+      await analytics.close();
+      await dbHandle.close();
+    },
+  };
+}
