@@ -1,0 +1,261 @@
+import {
+  BAD_THINGS,
+  BOOSTERS,
+  CONTRAST_AFTER,
+  CONTRAST_BEFORE,
+  DIRECTIONS,
+  EMOJI_VALENCE,
+  FINANCE_LEXICON,
+  FINANCE_PHRASES,
+  GOOD_THINGS,
+  NEGATIONS,
+} from './sentiment-lexicon';
+import type { SentimentCategory } from './types';
+
+/**
+ * Rule-based, finance-aware sentiment scoring (VADER's rules over a finance lexicon). Pure and
+ * deterministic: the same text always gets the same score, on the CPU, with nothing downloaded.
+ */
+
+/** Knobs of the scorer; the defaults are what ships. The eval tunes them on training folds only. */
+export interface ScorerOptions {
+  /** Normalisation constant of VADER's compound: larger means a single word moves the score less. */
+  alpha: number;
+  /** Factor applied to a word preceded by a negation within three words. */
+  negation: number;
+  /** Weights of the clause before and after "but"/"however". */
+  beforeContrast: number;
+  afterContrast: number;
+  /** Weight of a clause opened by "despite". */
+  despiteClause: number;
+  /** Least valence of a direction word that moves a good or bad thing ("losses narrow" → +this). */
+  thingMove: number;
+}
+
+/** The shipped scorer settings. */
+export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
+  alpha: 15,
+  negation: -0.74,
+  beforeContrast: 0.5,
+  afterContrast: 1.5,
+  despiteClause: 0.4,
+  thingMove: 1.6,
+};
+
+/** Scores within ±this are neutral: one faint word (e.g. "earnings" at 0.3 → 8) stays neutral. */
+export const NEUTRAL_BAND = 10;
+
+/** bearish < −10 ≤ neutral ≤ 10 < bullish. */
+export function categorize(score: number, band = NEUTRAL_BAND): SentimentCategory {
+  if (score > band) return 'bullish';
+  if (score < -band) return 'bearish';
+  return 'neutral';
+}
+
+/** A scored text: −100…100, its category, and the words that moved it (for explaining a score). */
+export interface TextSentiment {
+  score: number;
+  category: SentimentCategory;
+  /** Each contributing word or phrase with its final valence after the rules. */
+  hits: { term: string; valence: number }[];
+}
+
+interface Token {
+  /** Lower-cased, apostrophes removed. */
+  word: string;
+  raw: string;
+  /** True for punctuation that ends a clause. */
+  isBreak: boolean;
+}
+
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
+const CASHTAG = /\$[A-Za-z][A-Za-z0-9.]{0,9}\b/g;
+const MENTION = /@\w+/g;
+const TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?|[.,;:!?]/g;
+const CAPS_EMPHASIS = 0.733;
+const EXCLAMATION_EMPHASIS = 0.292;
+const MAX_PHRASE_WORDS = 5;
+const PHRASES = new Map(
+  Object.entries(FINANCE_PHRASES).map(([p, v]) => [
+    tokenize(p)
+      .map((t) => t.word)
+      .join(' '),
+    v,
+  ]),
+);
+
+function tokenize(text: string): Token[] {
+  const cleaned = text.replace(/[’‘]/g, "'").replace(/[-–—/]/g, ' ');
+  return (cleaned.match(TOKEN) ?? []).map((raw) => ({
+    raw,
+    word: raw.toLowerCase().replace(/'/g, ''),
+    isBreak: /^[.,;:!?]$/.test(raw),
+  }));
+}
+
+/** The word and its likely base forms, most specific first ("dropped" → dropped, dropp, drop). */
+function baseForms(word: string): string[] {
+  const forms = [word];
+  const strip = (suffix: string, add = '') => {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      forms.push(stem + add);
+      // Doubled consonant: slipped → slip, tanking → tank is untouched.
+      if (!add && stem.length > 3 && stem.at(-1) === stem.at(-2)) forms.push(stem.slice(0, -1));
+    }
+  };
+  if (!word.endsWith('ss')) strip('s');
+  strip('es');
+  strip('ies', 'y');
+  strip('ied', 'y');
+  strip('ed');
+  strip('d');
+  strip('ing');
+  strip('ing', 'e');
+  return forms;
+}
+
+function lookup<T>(table: Readonly<Record<string, T>>, word: string): T | undefined {
+  for (const form of baseForms(word)) {
+    if (Object.hasOwn(table, form)) return table[form];
+  }
+  return undefined;
+}
+
+/** −1 for a bad thing (losses, costs), +1 for a good thing (profit, sales), 0 otherwise. */
+function thingPolarity(word: string): -1 | 0 | 1 {
+  if (BAD_THINGS.has(word)) return -1;
+  if (GOOD_THINGS.has(word)) return 1;
+  return 0;
+}
+
+/** Scores a text from −100 (very bearish) to 100 (very bullish). */
+export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SCORER_OPTIONS): TextSentiment {
+  const emojiHits: { term: string; valence: number }[] = [];
+  for (const [emoji, valence] of Object.entries(EMOJI_VALENCE)) {
+    const count = text.split(emoji).length - 1;
+    for (let i = 0; i < count; i++) emojiHits.push({ term: emoji, valence });
+  }
+  const stripped = text.replace(URL, ' ').replace(CASHTAG, ' ').replace(MENTION, ' ');
+  const tokens = tokenize(stripped);
+  const letters = stripped.replace(/[^A-Za-z]/g, '');
+  // Caps only emphasise when the rest of the text is not shouted too.
+  const mostlyCaps = letters.length > 0 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.6;
+
+  const valences = new Array<number>(tokens.length).fill(0);
+  const terms = new Array<string>(tokens.length).fill('');
+  const consumed = new Array<boolean>(tokens.length).fill(false);
+
+  // 1. Phrases, longest first, so "sell off" is one bearish term and not "sell" plus "off".
+  for (let i = 0; i < tokens.length; i++) {
+    for (let n = Math.min(MAX_PHRASE_WORDS, tokens.length - i); n >= 2; n--) {
+      const slice = tokens.slice(i, i + n);
+      if (slice.some((t) => t.isBreak)) continue;
+      const key = slice.map((t) => t.word).join(' ');
+      const valence = PHRASES.get(key);
+      if (valence === undefined) continue;
+      valences[i] = valence;
+      terms[i] = key;
+      for (let k = i; k < i + n; k++) consumed[k] = true;
+      i += n - 1;
+      break;
+    }
+  }
+
+  // 2. Single words. A direction word next to a good or bad thing takes its sign from the pair:
+  //    "profit dips" is bad, "losses narrow" good; the noun itself is then not scored again.
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (consumed[i] || token.isBreak) continue;
+    const direction = lookup(DIRECTIONS, token.word);
+    if (direction !== undefined) {
+      const near = clauseNeighbours(tokens, i, 3).find(
+        (j) => !consumed[j] && thingPolarity(tokens[j]!.word) !== 0,
+      );
+      if (near !== undefined) {
+        const strength = Math.max(options.thingMove, Math.abs(lookup(FINANCE_LEXICON, token.word) ?? 0));
+        valences[i] = thingPolarity(tokens[near]!.word) * direction * strength;
+        terms[i] = `${tokens[near]!.word} ${token.word}`;
+        consumed[near] = true;
+        valences[near] = 0;
+        continue;
+      }
+    }
+    const valence = lookup(FINANCE_LEXICON, token.word);
+    if (valence !== undefined && !consumed[i]) {
+      valences[i] = valence;
+      terms[i] = token.word;
+    }
+  }
+
+  // 3. Modifiers: boosters, caps and negation look back up to three words within the clause.
+  for (let i = 0; i < tokens.length; i++) {
+    let v = valences[i]!;
+    if (v === 0) continue;
+    const sign = Math.sign(v);
+    for (let back = 1; back <= 3; back++) {
+      const prev = tokens[i - back];
+      if (!prev || prev.isBreak) break;
+      const boost = BOOSTERS[prev.word];
+      if (boost !== undefined) v += sign * boost * (1 - 0.05 * (back - 1));
+    }
+    const raw = tokens[i]!.raw;
+    if (!mostlyCaps && raw.length > 1 && raw === raw.toUpperCase() && /[A-Z]/.test(raw))
+      v += sign * CAPS_EMPHASIS;
+    for (let back = 1; back <= 3; back++) {
+      const prev = tokens[i - back];
+      if (!prev || prev.isBreak) break;
+      if (NEGATIONS.has(prev.word)) {
+        v *= options.negation;
+        break;
+      }
+    }
+    valences[i] = v;
+  }
+
+  // 4. Contrast: "X but Y" weighs Y over X; "despite Z" weighs its own clause down.
+  const contrastAt = tokens.findIndex((t) => CONTRAST_AFTER.has(t.word));
+  if (contrastAt >= 0) {
+    for (let i = 0; i < tokens.length; i++) {
+      if (i < contrastAt) valences[i]! *= options.beforeContrast;
+      else if (i > contrastAt) valences[i]! *= options.afterContrast;
+    }
+  }
+  tokens.forEach((t, at) => {
+    if (!CONTRAST_BEFORE.has(t.word)) return;
+    for (let i = at + 1; i < tokens.length && !tokens[i]!.isBreak; i++) valences[i]! *= options.despiteClause;
+  });
+
+  const hits = [
+    ...tokens.flatMap((_, i) =>
+      valences[i] !== 0 ? [{ term: terms[i]!, valence: round2(valences[i]!) }] : [],
+    ),
+    ...emojiHits,
+  ];
+  let sum = hits.reduce((acc, h) => acc + h.valence, 0);
+  if (sum !== 0) {
+    const exclamations = Math.min(4, tokens.filter((t) => t.raw === '!').length);
+    sum += Math.sign(sum) * exclamations * EXCLAMATION_EMPHASIS;
+  }
+  const compound = sum / Math.sqrt(sum * sum + options.alpha);
+  const score = Math.round(compound * 100);
+  return { score, category: categorize(score), hits };
+}
+
+/** Indexes within `radius` words of `at`, nearest first, not crossing a clause break. */
+function clauseNeighbours(tokens: Token[], at: number, radius: number): number[] {
+  const out: number[] = [];
+  let left = true;
+  let right = true;
+  for (let d = 1; d <= radius; d++) {
+    if (left && (at - d < 0 || tokens[at - d]!.isBreak)) left = false;
+    if (right && (at + d >= tokens.length || tokens[at + d]!.isBreak)) right = false;
+    if (left) out.push(at - d);
+    if (right) out.push(at + d);
+  }
+  return out;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
