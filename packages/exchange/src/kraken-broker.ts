@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Broker, OrderRequest, OrderState, OrderStatus } from '@tradehits/core/ports';
+import { toVenueSymbol } from '@tradehits/core/symbols';
 import type { Order } from 'ccxt';
 import { OrderRejectedError, VenueError } from './errors';
 import {
@@ -9,7 +10,6 @@ import {
   loadKrakenMarkets,
   toVenueError,
 } from './kraken-client';
-import { toVenueSymbol } from './venue-symbols';
 
 export interface KrakenBrokerOptions {
   apiKey: string;

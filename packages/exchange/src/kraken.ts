@@ -1,5 +1,6 @@
 import type { Config } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core/ports';
+import { toVenueSymbol } from '@tradehits/core/symbols';
 import type { AssetType, Bar, Timeframe } from '@tradehits/core/types';
 import { VenueError } from './errors';
 import {
@@ -9,7 +10,6 @@ import {
   toVenueError,
   XSTOCK_PARAMS,
 } from './kraken-client';
-import { toVenueSymbol } from './venue-symbols';
 
 /** Kraken OHLC interval (minutes) for each of our timeframes. */
 const INTERVAL_MINUTES: Record<Timeframe, number> = { '5m': 5, '1h': 60, '1d': 1440 };
