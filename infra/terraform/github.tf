@@ -28,6 +28,8 @@ resource "google_iam_workload_identity_pool_provider" "github" {
 resource "google_service_account" "deployer" {
   account_id   = "${var.name}-deployer"
   display_name = "${var.name} deployer (GitHub Actions)"
+
+  depends_on = [google_project_service.enabled]
 }
 
 resource "google_service_account_iam_member" "deployer_federation" {
