@@ -1,0 +1,175 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MarketDataSource } from '@tradehits/core/ports';
+import { resampleBars } from '@tradehits/core/resample';
+import { type Bar, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
+import { VenueError } from './errors';
+
+/**
+ * Plays recorded 5-minute bars as if they were live. A replay clock maps wall time onto the recorded
+ * period: at the moment the source is created the replay stands at `startAt` (default: the first
+ * recorded bar), and it advances `speed` recorded milliseconds per wall millisecond. A bar is visible
+ * once its close has passed on the replay clock; 1h and 1d bars are resampled from the visible 5m bars
+ * (a bucket shows once it has closed). Gaps in the recording stay gaps.
+ */
+
+const FILE_PATTERN = /^([A-Z0-9]+)_([A-Z0-9]+)-5m\.json$/;
+const FIVE_MINUTES = TIMEFRAME_MS['5m'];
+
+export interface ReplayOptions {
+  /** Folder of `<BASE>_<QUOTE>-5m.json` files, each `[[openTimeMs,o,h,l,c,v],...]` oldest first. */
+  dir: string;
+  /** Wall clock in ms (`Date.now` in production, a variable in tests). */
+  clock: () => number;
+  /** Recorded instant the replay stands at when the source is created; default the first bar's open. */
+  startAt?: number;
+  /** Recorded ms per wall ms; default 1 (real time). */
+  speed?: number;
+}
+
+/** Maps a wall-clock instant onto the recorded period. */
+export function replayTime(
+  wallNow: number,
+  at: { wallStart: number; recordStart: number; speed: number },
+): number {
+  return at.recordStart + (wallNow - at.wallStart) * at.speed;
+}
+
+/**
+ * The bars of one symbol visible at recorded instant `now`, in `timeframe`, with openTime >= since, at
+ * most `limit` (the oldest after `since`, or the newest without it). `bars5m` must be oldest first.
+ */
+export function visibleBars(
+  bars5m: readonly Bar[],
+  timeframe: Timeframe,
+  now: number,
+  since?: number,
+  limit?: number,
+): Bar[] {
+  const closedCount = countWhere(bars5m, (b) => b.openTime + FIVE_MINUTES <= now);
+  const closed = bars5m.slice(0, closedCount);
+  const inFrame = timeframe === '5m' ? closed : resampleBars(closed, timeframe, { until: now });
+  const after = since === undefined ? inFrame : inFrame.filter((b) => b.openTime >= since);
+  if (limit === undefined) return after;
+  if (limit <= 0) return [];
+  return since === undefined ? after.slice(-limit) : after.slice(0, limit);
+}
+
+/** Binary search: how many leading items satisfy a predicate that holds for a prefix. */
+function countWhere<T>(items: readonly T[], holds: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(items[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Parses one recorded file, rejecting anything that is not ascending `[t,o,h,l,c,v]` rows. */
+export function parseRecordedBars(symbol: string, text: string, file: string): Bar[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch {
+    throw new VenueError('replay', `${file} is not valid JSON`);
+  }
+  if (!Array.isArray(rows)) throw new VenueError('replay', `${file} must hold an array of candles`);
+  let previous = Number.NEGATIVE_INFINITY;
+  return rows.map((row: unknown, i): Bar => {
+    if (
+      !Array.isArray(row) ||
+      row.length < 6 ||
+      row.slice(0, 6).some((x) => typeof x !== 'number' || !Number.isFinite(x))
+    ) {
+      throw new VenueError('replay', `${file} row ${i} is not [openTimeMs, open, high, low, close, volume]`);
+    }
+    const [openTime, open, high, low, close, volume] = row as number[];
+    if (!(openTime! > previous)) {
+      throw new VenueError('replay', `${file} row ${i} is out of order (openTime ${openTime})`);
+    }
+    previous = openTime!;
+    return {
+      symbol,
+      timeframe: '5m',
+      openTime: openTime!,
+      open: open!,
+      high: high!,
+      low: low!,
+      close: close!,
+      volume: volume!,
+      tradeCount: null,
+    };
+  });
+}
+
+/** Runs `load` on first use and shares the result; a failure is forgotten so the next use retries. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (!pending) {
+      pending = load();
+      pending.catch(() => {
+        pending = undefined;
+      });
+    }
+    return pending;
+  };
+}
+
+/** A MarketDataSource over recorded files: crypto symbols from the file names, no stocks. */
+export function createReplaySource(
+  options: ReplayOptions,
+): MarketDataSource & { replayNow(): Promise<number> } {
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new Error(`replay speed must be positive (got ${speed})`);
+  const wallStart = options.clock();
+  const files = once(async () => {
+    const names = await readdir(options.dir).catch(() => {
+      throw new VenueError('replay', `cannot read the replay folder ${options.dir}`);
+    });
+    const bySymbol = new Map<string, string>();
+    for (const name of names.sort()) {
+      const match = FILE_PATTERN.exec(name);
+      if (match) bySymbol.set(`${match[1]}/${match[2]}`, path.join(options.dir, name));
+    }
+    return bySymbol;
+  });
+  const loaded = new Map<string, Promise<Bar[]>>();
+  const barsOf = async (symbol: string) => {
+    const file = (await files()).get(symbol);
+    if (!file) throw new VenueError('replay', `no recording for ${symbol} in ${options.dir}`);
+    let bars = loaded.get(symbol);
+    if (!bars) {
+      bars = readFile(file, 'utf8').then((text) => parseRecordedBars(symbol, text, path.basename(file)));
+      loaded.set(symbol, bars);
+      bars.catch(() => loaded.delete(symbol));
+    }
+    return bars;
+  };
+  // Default start: the earliest first bar over all recordings, so the symbols replay in step.
+  const recordStart = once(async () => {
+    if (options.startAt !== undefined) return options.startAt;
+    const firsts = await Promise.all(
+      [...(await files()).keys()].map(async (s) => (await barsOf(s))[0]?.openTime),
+    );
+    const known = firsts.filter((t): t is number => t !== undefined);
+    if (known.length === 0) throw new VenueError('replay', `no recorded bars in ${options.dir}`);
+    return Math.min(...known);
+  });
+  const replayNow = async () =>
+    replayTime(options.clock(), { wallStart, recordStart: await recordStart(), speed });
+
+  return {
+    id: 'replay',
+    replayNow,
+    async symbols(assetType) {
+      return assetType === 'crypto' ? [...(await files()).keys()] : [];
+    },
+    async fetchBars({ symbol, timeframe, since, limit }) {
+      const bars = await barsOf(symbol);
+      return visibleBars(bars, timeframe, await replayNow(), since, limit);
+    },
+  };
+}
