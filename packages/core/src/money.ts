@@ -1,0 +1,56 @@
+/**
+ * Money that is owed, in integer cents (hundredths of the quote currency), and base quantities in
+ * whole 1e-8 units. Prices stay floats, as venues publish them; every conversion to cents rounds in
+ * the direction that never credits an account more than it is due.
+ */
+
+/** Smallest tradable fraction of a base asset. */
+export const QUANTITY_STEP = 1e-8;
+
+/** Converts a decimal amount (e.g. 12.34) to cents; throws on NaN, infinities and non-whole cents. */
+export function toCents(amount: number): number {
+  if (!Number.isFinite(amount)) throw new Error(`not a finite amount: ${amount}`);
+  const cents = Math.round(amount * 100);
+  if (Math.abs(cents - amount * 100) > 1e-6 * Math.max(1, Math.abs(cents))) {
+    throw new Error(`amount has more than 2 decimals: ${amount}`);
+  }
+  return cents;
+}
+
+/** Cents as a decimal string: 123456 → '1234.56', -5 → '-0.05'. */
+export function formatCents(cents: number): string {
+  assertCents(cents);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Cents as a float for display and ratios only (never summed back into money). */
+export function centsToNumber(cents: number): number {
+  return cents / 100;
+}
+
+/** Throws unless `cents` is a safe integer. */
+export function assertCents(cents: number): void {
+  if (!Number.isSafeInteger(cents)) throw new Error(`not a whole number of cents: ${cents}`);
+}
+
+/** Value of `quantity` at `price` in cents, rounded down (what a seller is credited). */
+export function valueCentsDown(quantity: number, price: number): number {
+  return Math.floor(quantity * price * 100 + 1e-6);
+}
+
+/** Value of `quantity` at `price` in cents, rounded up (what a buyer is charged). */
+export function valueCentsUp(quantity: number, price: number): number {
+  return Math.ceil(quantity * price * 100 - 1e-6);
+}
+
+/** A fee of `rate` on `cents`, rounded up to the next cent. */
+export function feeCents(cents: number, rate: number): number {
+  return Math.ceil(cents * rate - 1e-9);
+}
+
+/** Rounds a base quantity down to whole 1e-8 steps. */
+export function floorQuantity(quantity: number): number {
+  return Math.floor(quantity * 1e8 + 1e-6) / 1e8;
+}
