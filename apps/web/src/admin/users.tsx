@@ -1,0 +1,107 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ErrorState, QueryView } from '../components/states';
+import { formatUsd, formatUtc } from '../lib/format';
+import { useTRPC } from '../trpc';
+import { AdminSection } from './section';
+
+const ROLES = ['user', 'beta_user', 'admin'] as const;
+
+/** Every account: role, active flag, balances, and a per-user trading pause. */
+export function UsersPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.admin.users.list.queryOptions());
+  const safety = useQuery(trpc.admin.safety.get.queryOptions());
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.admin.users.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.admin.safety.get.pathFilter());
+    void queryClient.invalidateQueries(trpc.admin.audit.list.pathFilter());
+  };
+  const update = useMutation(trpc.admin.users.update.mutationOptions({ onSettled: refresh }));
+  const pause = useMutation(trpc.admin.safety.pauseUser.mutationOptions({ onSettled: refresh }));
+  const paused = new Set((safety.data?.pausedUsers ?? []).map((p) => p.id));
+
+  return (
+    <AdminSection id="users" title="Users" testId="admin-users">
+      {update.error ? <ErrorState error={update.error} /> : null}
+      {pause.error ? <ErrorState error={pause.error} /> : null}
+      <QueryView query={users} isEmpty={(d) => d.length === 0} empty="No users.">
+        {(list) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Active</th>
+                  <th scope="col">Trading</th>
+                  <th scope="col" className="num">
+                    Crypto
+                  </th>
+                  <th scope="col" className="num">
+                    Stocks
+                  </th>
+                  <th scope="col">Last login</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((u) => (
+                  <tr key={u.id}>
+                    <th scope="row">
+                      {u.username}
+                      <div className="muted small">{u.email}</div>
+                    </th>
+                    <td>
+                      <label className="sr-only" htmlFor={`role-${u.id}`}>
+                        Role of {u.username}
+                      </label>
+                      <select
+                        id={`role-${u.id}`}
+                        value={u.role}
+                        disabled={update.isPending}
+                        onChange={(e) =>
+                          update.mutate({ id: u.id, role: e.target.value as (typeof ROLES)[number] })
+                        }
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r.replace('_', ' ')}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <label className="inline-check">
+                        <input
+                          type="checkbox"
+                          checked={u.active}
+                          disabled={update.isPending}
+                          onChange={(e) => update.mutate({ id: u.id, active: e.target.checked })}
+                        />
+                        <span className="sr-only">{u.username} is </span>active
+                      </label>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className={paused.has(u.id) ? 'btn btn-small btn-warn' : 'btn btn-small'}
+                        aria-pressed={paused.has(u.id)}
+                        disabled={pause.isPending}
+                        onClick={() => pause.mutate({ userId: u.id, paused: !paused.has(u.id) })}
+                      >
+                        {paused.has(u.id) ? `Resume ${u.username}` : `Pause ${u.username}`}
+                      </button>
+                    </td>
+                    <td className="num">{formatUsd(u.cryptoBalance)}</td>
+                    <td className="num">{formatUsd(u.stockBalance)}</td>
+                    <td className="small">{formatUtc(u.lastLoginAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
+    </AdminSection>
+  );
+}

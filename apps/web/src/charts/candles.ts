@@ -1,0 +1,224 @@
+import type { BarWithIndicators, Timeframe } from '@tradehits/core/types';
+import type { BarSeriesOption, CandlestickSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+  DataZoomComponentOption,
+  GraphicComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
+import type { ComposeOption } from 'echarts/core';
+import { baseTextStyle, palette } from './theme';
+import { formatBarTime } from './time';
+
+/** The option shape the candlestick chart produces; only the chart and component types it registers. */
+export type CandleChartOption = ComposeOption<
+  | CandlestickSeriesOption
+  | LineSeriesOption
+  | BarSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | DataZoomComponentOption
+  | LegendComponentOption
+  | GraphicComponentOption
+  | MarkLineComponentOption
+>;
+
+/** The indicator fields a candle chart may draw over price, each with its legend name and colour. */
+const PRICE_OVERLAYS = [
+  { field: 'bbUpper', name: 'BB upper', color: palette.bbBand, dashed: true },
+  { field: 'bbMiddle', name: 'BB middle', color: palette.bbMiddle, dashed: true },
+  { field: 'bbLower', name: 'BB lower', color: palette.bbBand, dashed: true },
+  { field: 'sma9', name: 'SMA 9', color: palette.sma9, dashed: false },
+  { field: 'sma21', name: 'SMA 21', color: palette.sma21, dashed: false },
+  { field: 'sma50', name: 'SMA 50', color: palette.sma50, dashed: false },
+  { field: 'sma200', name: 'SMA 200', color: palette.sma200, dashed: false },
+  { field: 'ema9', name: 'EMA 9', color: palette.ema9, dashed: false },
+  { field: 'ema21', name: 'EMA 21', color: palette.ema21, dashed: false },
+] as const satisfies readonly {
+  field: keyof BarWithIndicators;
+  name: string;
+  color: string;
+  dashed: boolean;
+}[];
+
+/** Legend entries shown at first; the rest start hidden so a narrow chart stays readable. */
+const SHOWN_BY_DEFAULT = new Set(['BB upper', 'BB lower', 'SMA 9', 'SMA 21']);
+
+/** Bars the zoom window shows at first: enough to read the candles, the rest a scroll away. */
+export const INITIAL_VISIBLE_BARS = 120;
+
+// ECharts draws a gap for '-', which is what a warm-up null means: no value, not zero.
+type Cell = number | '-';
+const cell = (value: number | null): Cell => (value === null || !Number.isFinite(value) ? '-' : value);
+
+/**
+ * Candles with Bollinger and moving-average overlays, and RSI and MACD panes below on a shared x axis.
+ * Pure: same bars in, same option out. Empty input yields axes with a "No bars" notice.
+ */
+export function candleChartOption(
+  bars: readonly BarWithIndicators[],
+  opts: { timeframe: Timeframe; title?: string },
+): CandleChartOption {
+  const categories = bars.map((b) => formatBarTime(b.openTime, opts.timeframe));
+  // ECharts candlestick order is [open, close, low, high].
+  const candles = bars.map((b) => [b.open, b.close, b.low, b.high]);
+  const xIndexes = [0, 1, 2];
+  const start = bars.length > INITIAL_VISIBLE_BARS ? 100 - (INITIAL_VISIBLE_BARS / bars.length) * 100 : 0;
+
+  const axisCommon = {
+    type: 'category' as const,
+    data: categories,
+    boundaryGap: true,
+    axisLine: { lineStyle: { color: palette.axis } },
+    axisTick: { show: false },
+    splitLine: { show: false },
+  };
+  const valueAxisCommon = {
+    scale: true,
+    axisLine: { show: false },
+    axisLabel: { color: palette.muted, fontSize: 10 },
+    splitLine: { lineStyle: { color: palette.grid } },
+  };
+
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: baseTextStyle,
+    ...(opts.title ? { title: { text: opts.title } } : {}),
+    legend: {
+      top: 0,
+      left: 0,
+      type: 'scroll',
+      textStyle: { color: palette.muted, fontSize: 10 },
+      itemWidth: 14,
+      itemHeight: 8,
+      data: PRICE_OVERLAYS.map((o) => o.name),
+      selected: Object.fromEntries(PRICE_OVERLAYS.map((o) => [o.name, SHOWN_BY_DEFAULT.has(o.name)])),
+    },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'cross', link: [{ xAxisIndex: 'all' }] },
+      backgroundColor: palette.tooltipBg,
+      borderColor: palette.axis,
+      textStyle: { color: palette.text, fontSize: 11 },
+      confine: true,
+    },
+    grid: [
+      { left: 56, right: 12, top: 28, height: '52%' },
+      { left: 56, right: 12, top: '66%', height: '12%' },
+      { left: 56, right: 12, top: '82%', height: '12%' },
+    ],
+    xAxis: [
+      { ...axisCommon, gridIndex: 0, axisLabel: { show: false } },
+      { ...axisCommon, gridIndex: 1, axisLabel: { show: false } },
+      { ...axisCommon, gridIndex: 2, axisLabel: { color: palette.muted, fontSize: 10 } },
+    ],
+    yAxis: [
+      { ...valueAxisCommon, gridIndex: 0 },
+      { ...valueAxisCommon, gridIndex: 1, scale: false, min: 0, max: 100, splitNumber: 2, name: 'RSI' },
+      { ...valueAxisCommon, gridIndex: 2, splitNumber: 2, name: 'MACD' },
+    ],
+    dataZoom: [
+      { type: 'inside', xAxisIndex: xIndexes, start, end: 100 },
+      {
+        type: 'slider',
+        xAxisIndex: xIndexes,
+        start,
+        end: 100,
+        height: 14,
+        bottom: 2,
+        borderColor: palette.axis,
+        textStyle: { color: palette.muted },
+      },
+    ],
+    ...(bars.length === 0
+      ? {
+          graphic: [
+            {
+              type: 'text',
+              left: 'center',
+              top: '30%',
+              style: { text: 'No bars for this range', fill: palette.muted, fontSize: 13 },
+            },
+          ],
+        }
+      : {}),
+    series: [
+      {
+        name: 'Price',
+        type: 'candlestick',
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: candles,
+        itemStyle: {
+          color: palette.up,
+          color0: palette.down,
+          borderColor: palette.up,
+          borderColor0: palette.down,
+        },
+      },
+      ...PRICE_OVERLAYS.map(
+        (o): LineSeriesOption => ({
+          name: o.name,
+          type: 'line',
+          xAxisIndex: 0,
+          yAxisIndex: 0,
+          data: bars.map((b) => cell(b[o.field])),
+          showSymbol: false,
+          lineStyle: { width: 1, color: o.color, type: o.dashed ? 'dashed' : 'solid' },
+          itemStyle: { color: o.color },
+        }),
+      ),
+      {
+        name: 'RSI 14',
+        type: 'line',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: bars.map((b) => cell(b.rsi14)),
+        showSymbol: false,
+        lineStyle: { width: 1, color: palette.rsi },
+        itemStyle: { color: palette.rsi },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          label: { show: false },
+          lineStyle: { color: palette.muted, type: 'dashed', width: 1 },
+          data: [{ yAxis: 30 }, { yAxis: 70 }],
+        },
+      },
+      {
+        name: 'MACD hist',
+        type: 'bar',
+        xAxisIndex: 2,
+        yAxisIndex: 2,
+        data: bars.map((b) =>
+          b.macdHist === null
+            ? '-'
+            : { value: b.macdHist, itemStyle: { color: b.macdHist >= 0 ? palette.up : palette.down } },
+        ),
+      },
+      {
+        name: 'MACD',
+        type: 'line',
+        xAxisIndex: 2,
+        yAxisIndex: 2,
+        data: bars.map((b) => cell(b.macd)),
+        showSymbol: false,
+        lineStyle: { width: 1, color: palette.macd },
+        itemStyle: { color: palette.macd },
+      },
+      {
+        name: 'Signal',
+        type: 'line',
+        xAxisIndex: 2,
+        yAxisIndex: 2,
+        data: bars.map((b) => cell(b.macdSignal)),
+        showSymbol: false,
+        lineStyle: { width: 1, color: palette.signal },
+        itemStyle: { color: palette.signal },
+      },
+    ],
+  };
+}

@@ -1,0 +1,78 @@
+import { type QueryFilters, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useCallback, useEffect, useRef } from 'react';
+import { type Invalidation, invalidationsFor, RECONNECT_INVALIDATIONS, unwrapTracked } from '../lib/live';
+import { useTRPC } from '../trpc';
+
+/** Connection state of the live stream, as the header shows it. */
+export type LiveStatus = 'connecting' | 'live' | 'offline';
+
+const RETRY_AFTER_ERROR_MS = 3_000;
+
+/**
+ * Subscribes to `live.events` and turns each event into cache invalidations, so screens update with
+ * no reload. After a drop (a server restart) it resubscribes and refetches what may have been missed.
+ */
+export function useLiveEvents(): LiveStatus {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+
+  const invalidate = useCallback(
+    (list: Invalidation[]) => {
+      for (const inv of list) {
+        const filter = {
+          'markets.bars': trpc.markets.bars.pathFilter(),
+          'markets.latest': trpc.markets.latest.pathFilter(),
+          'markets.lowestPoints': trpc.markets.lowestPoints.pathFilter(),
+          'trades.active': trpc.trades.active.pathFilter(),
+          'trades.history': trpc.trades.history.pathFilter(),
+          'accounts.summary': trpc.accounts.summary.pathFilter(),
+          'admin.approvals': trpc.admin.approvals.list.pathFilter(),
+          'admin.safety': trpc.admin.safety.get.pathFilter(),
+        }[inv.target] as QueryFilters;
+        const symbol = inv.symbol;
+        void queryClient.invalidateQueries(
+          symbol
+            ? {
+                ...filter,
+                predicate: (query) =>
+                  (query.queryKey[1] as { input?: { symbol?: string } } | undefined)?.input?.symbol ===
+                  symbol,
+              }
+            : filter,
+        );
+      }
+    },
+    [trpc, queryClient],
+  );
+
+  const { status, reset } = useSubscription(
+    trpc.live.events.subscriptionOptions(undefined, {
+      onData: (message) => invalidate(invalidationsFor(unwrapTracked(message))),
+    }),
+  );
+
+  // A fatal error ends the subscription: start it again after a pause.
+  useEffect(() => {
+    if (status !== 'error') return;
+    const timer = setTimeout(reset, RETRY_AFTER_ERROR_MS);
+    return () => clearTimeout(timer);
+  }, [status, reset]);
+
+  // Back from a drop: events sent meanwhile may be lost, so refetch the live views once.
+  const everLive = useRef(false);
+  const dropped = useRef(false);
+  useEffect(() => {
+    if (status === 'pending') {
+      if (dropped.current) invalidate(RECONNECT_INVALIDATIONS);
+      everLive.current = true;
+      dropped.current = false;
+    } else if (everLive.current) {
+      dropped.current = true;
+    }
+  }, [status, invalidate]);
+
+  if (status === 'pending') return 'live';
+  if (status === 'error') return 'offline';
+  return 'connecting';
+}

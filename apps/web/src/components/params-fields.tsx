@@ -1,0 +1,81 @@
+import type { FieldErrors } from '../lib/errors';
+import type { ParamsFormValues } from '../lib/params-form';
+import { CheckboxField, SelectField, TextField } from './field';
+
+/** Every trade-parameter input, labelled by its name, with its error; shared by settings and backtest. */
+export function ParamsFields({
+  values,
+  errors,
+  onChange,
+  omit = [],
+}: {
+  values: ParamsFormValues;
+  errors: FieldErrors;
+  onChange: (next: ParamsFormValues) => void;
+  omit?: readonly (keyof ParamsFormValues)[];
+}) {
+  const set = <K extends keyof ParamsFormValues>(key: K, value: ParamsFormValues[K]) =>
+    onChange({ ...values, [key]: value });
+  const text = (key: keyof ParamsFormValues) => ({
+    name: key,
+    value: String(values[key]),
+    error: errors[key],
+    onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
+  });
+  const shown = (key: keyof ParamsFormValues) => !omit.includes(key);
+
+  return (
+    <div className="params-grid">
+      {shown('assetType') ? (
+        <SelectField
+          label="Asset type"
+          name="assetType"
+          value={values.assetType}
+          error={errors.assetType}
+          onChange={(e) => set('assetType', e.target.value as ParamsFormValues['assetType'])}
+        >
+          <option value="crypto">Crypto</option>
+          <option value="stock">Stock</option>
+        </SelectField>
+      ) : null}
+      {shown('symbol') ? (
+        <TextField label="Symbol" hint="ALL, or one symbol such as BTC/USD or AAPL" {...text('symbol')} />
+      ) : null}
+      <TextField label="Trade amount (USD)" inputMode="decimal" {...text('tradeAmount')} />
+      <TextField label="Take profit %" inputMode="decimal" {...text('takeProfitPct')} />
+      <TextField label="Stop loss %" inputMode="decimal" {...text('stopLossPct')} />
+      <TextField label="Max concurrent trades" inputMode="numeric" {...text('maxConcurrentTrades')} />
+      <TextField
+        label="Min sentiment score"
+        inputMode="numeric"
+        hint="−100 to 100; trades need at least this sentiment"
+        {...text('minSentimentScore')}
+      />
+      <TextField label="Trading hours start (UTC)" type="time" {...text('tradingHoursStart')} />
+      <TextField label="Trading hours end (UTC)" type="time" {...text('tradingHoursEnd')} />
+      <CheckboxField
+        label="Buy at lowest only"
+        name="buyAtLowestOnly"
+        checked={values.buyAtLowestOnly}
+        error={errors.buyAtLowestOnly}
+        onChange={(e) => set('buyAtLowestOnly', e.target.checked)}
+      />
+      <CheckboxField
+        label="Require political positive"
+        name="requirePoliticalPositive"
+        checked={values.requirePoliticalPositive}
+        error={errors.requirePoliticalPositive}
+        onChange={(e) => set('requirePoliticalPositive', e.target.checked)}
+      />
+      {shown('autoTradingEnabled') ? (
+        <CheckboxField
+          label="Auto-trading enabled"
+          name="autoTradingEnabled"
+          checked={values.autoTradingEnabled}
+          error={errors.autoTradingEnabled}
+          onChange={(e) => set('autoTradingEnabled', e.target.checked)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { useQuery } from '@tanstack/react-query';
+import type { Timeframe } from '@tradehits/core/types';
+import { useMemo } from 'react';
+import { candleChartOption } from '../charts/candles';
+import { EChart } from '../components/echart';
+import { ErrorState, Loading } from '../components/states';
+import { barsWindow, type Range } from '../lib/search';
+import { useTRPC } from '../trpc';
+
+const TITLES: Record<Timeframe, string> = { '1d': 'Daily', '1h': 'Hourly', '5m': '5 minutes' };
+
+/** One timeframe's candles with overlays, RSI and MACD for the selected symbol. */
+export function ChartCard({
+  symbol,
+  timeframe,
+  range,
+  now,
+}: {
+  symbol: string;
+  timeframe: Timeframe;
+  range: Range;
+  now: number;
+}) {
+  const trpc = useTRPC();
+  const window = barsWindow(range, timeframe, now);
+  const bars = useQuery(trpc.markets.bars.queryOptions({ symbol, timeframe, ...window }));
+  const option = useMemo(() => candleChartOption(bars.data ?? [], { timeframe }), [bars.data, timeframe]);
+  const last = bars.data?.at(-1);
+
+  return (
+    <section className="card chart-card" aria-labelledby={`chart-${timeframe}-title`}>
+      <header className="card-head">
+        <h3 id={`chart-${timeframe}-title`}>
+          {TITLES[timeframe]} <span className="muted">{symbol}</span>
+        </h3>
+        {last ? (
+          <span className="muted small" title="Last close">
+            {last.close}
+          </span>
+        ) : null}
+      </header>
+      {bars.isPending ? (
+        <Loading label={`Loading ${TITLES[timeframe].toLowerCase()} bars…`} />
+      ) : bars.data === undefined ? (
+        <ErrorState error={bars.error} onRetry={() => void bars.refetch()} />
+      ) : (
+        <EChart
+          option={option}
+          className="chart-candles"
+          role="img"
+          aria-label={`${TITLES[timeframe]} candlestick chart of ${symbol}, ${bars.data.length} bars`}
+          data-testid={`chart-${timeframe}`}
+          data-bars={bars.data.length}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AssetType } from '@tradehits/core/types';
+import { type FormEvent, useState } from 'react';
+import { FormError, SelectField, TextField } from '../components/field';
+import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formatPrice, formatUsd } from '../lib/format';
+import { useTRPC } from '../trpc';
+
+const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
+
+/** Checks a typed dollar amount the way the server will: a positive number with at most two decimals. */
+export function amountError(amount: string): string | undefined {
+  const text = amount.trim();
+  if (text === '') return 'Enter an amount in USD.';
+  if (!USD_AMOUNT.test(text)) return 'Use a plain amount such as 250 or 99.50.';
+  if (Number(text) <= 0) return 'The amount must be greater than 0.';
+  return undefined;
+}
+
+/** Manual buy (by USD amount) or sell (an open position) of the selected symbol, on paper or live. */
+export function TradeForm({
+  assetType,
+  symbol,
+  paperOnly,
+}: {
+  assetType: AssetType;
+  symbol: string;
+  paperOnly: boolean;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [side, setSide] = useState<'buy' | 'sell'>('buy');
+  const [amount, setAmount] = useState('100');
+  const [tradeId, setTradeId] = useState('');
+  const [mode, setMode] = useState<'paper' | 'live'>('paper');
+  const [clientError, setClientError] = useState<string | undefined>();
+  const active = useQuery(trpc.trades.active.queryOptions());
+  const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
+
+  const execute = useMutation(
+    trpc.trades.execute.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries(trpc.trades.pathFilter());
+        void queryClient.invalidateQueries(trpc.accounts.summary.pathFilter());
+      },
+    }),
+  );
+  const fieldErrors = serverFieldErrors(execute.error);
+  const effectiveMode = paperOnly ? 'paper' : mode;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (side === 'buy') {
+      const problem = amountError(amount);
+      setClientError(problem);
+      if (problem) return;
+      execute.mutate({ assetType, symbol, side, amount: amount.trim(), mode: effectiveMode });
+    } else {
+      const chosen = tradeId || sellable[0]?.id;
+      if (!chosen) {
+        setClientError('There is no open position in this symbol to sell.');
+        return;
+      }
+      setClientError(undefined);
+      execute.mutate({ assetType, symbol, side, tradeId: chosen, mode: effectiveMode });
+    }
+  };
+
+  const result = execute.data;
+  return (
+    <section className="card" aria-labelledby="trade-form-title">
+      <header className="card-head">
+        <h2 id="trade-form-title">Manual trade</h2>
+        <span className="muted small">{symbol}</span>
+      </header>
+      <form className="form" onSubmit={submit} noValidate data-testid="trade-form">
+        <fieldset className="segmented">
+          <legend>Side</legend>
+          {(['buy', 'sell'] as const).map((s) => (
+            <label key={s} className={side === s ? 'seg seg-on' : 'seg'}>
+              <input type="radio" name="side" value={s} checked={side === s} onChange={() => setSide(s)} />
+              {s === 'buy' ? 'Buy' : 'Sell'}
+            </label>
+          ))}
+        </fieldset>
+        {side === 'buy' ? (
+          <TextField
+            label="Amount (USD)"
+            name="amount"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            error={clientError ?? fieldErrors.amount}
+          />
+        ) : (
+          <SelectField
+            label="Position to sell"
+            name="tradeId"
+            value={tradeId || sellable[0]?.id || ''}
+            onChange={(e) => setTradeId(e.target.value)}
+            error={clientError ?? fieldErrors.tradeId}
+            disabled={sellable.length === 0}
+          >
+            {sellable.length === 0 ? <option value="">No open position in {symbol}</option> : null}
+            {sellable.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.quantity} @ {formatPrice(t.entryPrice)} ({t.isPaper ? 'paper' : 'live'})
+              </option>
+            ))}
+          </SelectField>
+        )}
+        <fieldset className="segmented">
+          <legend>Mode</legend>
+          <label className={effectiveMode === 'paper' ? 'seg seg-on' : 'seg'}>
+            <input
+              type="radio"
+              name="mode"
+              value="paper"
+              checked={effectiveMode === 'paper'}
+              onChange={() => setMode('paper')}
+            />
+            Paper
+          </label>
+          <label className={effectiveMode === 'live' ? 'seg seg-on seg-live' : 'seg'}>
+            <input
+              type="radio"
+              name="mode"
+              value="live"
+              checked={effectiveMode === 'live'}
+              onChange={() => setMode('live')}
+              disabled={paperOnly}
+            />
+            Live
+          </label>
+        </fieldset>
+        {paperOnly ? <p className="muted small">Your account trades on paper only.</p> : null}
+        <FormError message={execute.error ? errorMessage(execute.error) : undefined} />
+        {result ? (
+          <output className="form-ok" data-testid="trade-result">
+            {result.status === 'pending_approval'
+              ? `Order for ${result.symbol} sent for admin approval.`
+              : `${side === 'buy' ? 'Bought' : 'Sold'} ${result.symbol} for ${formatUsd(result.amount)} (${result.status}).`}
+          </output>
+        ) : null}
+        <button
+          type="submit"
+          className={side === 'buy' ? 'btn btn-buy' : 'btn btn-sell'}
+          disabled={execute.isPending || (side === 'sell' && sellable.length === 0)}
+        >
+          {execute.isPending ? 'Sending…' : `${side === 'buy' ? 'Buy' : 'Sell'} ${symbol}`}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,252 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { AssetType } from '@tradehits/core/types';
+import { type FormEvent, useMemo, useState } from 'react';
+import { equityChartOption } from '../charts/equity';
+import { EChart } from '../components/echart';
+import { FormError, SelectField, TextField } from '../components/field';
+import { ParamsFields } from '../components/params-fields';
+import { QueryView } from '../components/states';
+import { fromDateInput, toDateInput } from '../lib/dates';
+import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
+import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
+import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
+import { type RouterOutputs, useTRPC } from '../trpc';
+
+type BacktestResult = RouterOutputs['backtest']['run'];
+const DAY = 24 * 60 * 60_000;
+
+/** Replay chosen symbols over a period with a set of parameters and see what would have happened. */
+export function BacktestPage() {
+  const trpc = useTRPC();
+  const [assetType, setAssetType] = useState<AssetType>('crypto');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [from, setFrom] = useState(() => toDateInput(Date.now() - 30 * DAY));
+  const [to, setTo] = useState(() => toDateInput(Date.now()));
+  const [timeframe, setTimeframe] = useState<'5m' | '1h'>('5m');
+  const [values, setValues] = useState<ParamsFormValues>(() => paramsToForm());
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const symbols = useQuery(trpc.markets.symbols.queryOptions({ assetType }));
+  const run = useMutation(trpc.backtest.run.mutationOptions());
+  const errors = { ...serverFieldErrors(run.error), ...clientErrors };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problems: FieldErrors = {};
+    const fromMs = fromDateInput(from);
+    const toMs = fromDateInput(to, { endOfDay: true });
+    if (chosen.length === 0) problems.symbols = 'Choose at least one symbol.';
+    if (fromMs === null) problems.from = 'Enter a start date.';
+    if (toMs === null) problems.to = 'Enter an end date.';
+    if (fromMs !== null && toMs !== null && fromMs >= toMs) problems.to = 'The end must be after the start.';
+    const params = validateParamsForm({ ...values, assetType, symbol: 'ALL', autoTradingEnabled: true });
+    if (!params.ok) Object.assign(problems, params.errors);
+    setClientErrors(problems);
+    if (Object.keys(problems).length > 0 || !params.ok || fromMs === null || toMs === null) return;
+    run.mutate({
+      symbols: chosen,
+      from: fromMs,
+      to: toMs,
+      timeframe,
+      params: params.input,
+      sentiment: 'ignore',
+    });
+  };
+
+  return (
+    <div className="backtest">
+      <header className="page-head">
+        <h1>Backtest</h1>
+      </header>
+      <form className="card form" onSubmit={submit} noValidate data-testid="backtest-form">
+        <div className="params-grid">
+          <SelectField
+            label="Asset type"
+            name="assetType"
+            value={assetType}
+            onChange={(e) => {
+              setAssetType(e.target.value as AssetType);
+              setChosen([]);
+            }}
+          >
+            <option value="crypto">Crypto</option>
+            <option value="stock">Stock</option>
+          </SelectField>
+          <TextField
+            label="From (UTC)"
+            type="date"
+            name="from"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            error={errors.from}
+          />
+          <TextField
+            label="To (UTC)"
+            type="date"
+            name="to"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            error={errors.to}
+          />
+          <SelectField
+            label="Timeframe"
+            name="timeframe"
+            value={timeframe}
+            onChange={(e) => setTimeframe(e.target.value as '5m' | '1h')}
+            error={errors.timeframe}
+          >
+            <option value="5m">5 minutes</option>
+            <option value="1h">1 hour</option>
+          </SelectField>
+        </div>
+        <fieldset className="symbol-picker" aria-describedby={errors.symbols ? 'symbols-error' : undefined}>
+          <legend>Symbols</legend>
+          <QueryView
+            query={symbols}
+            isEmpty={(d) => d.length === 0}
+            empty="No symbols of this type are tracked."
+          >
+            {(list) => (
+              <div className="checks">
+                {list.map((s) => (
+                  <label key={s} className={chosen.includes(s) ? 'check check-on' : 'check'}>
+                    <input
+                      type="checkbox"
+                      name="symbols"
+                      value={s}
+                      checked={chosen.includes(s)}
+                      onChange={(e) =>
+                        setChosen((c) => (e.target.checked ? [...c, s] : c.filter((x) => x !== s)))
+                      }
+                    />
+                    {s}
+                  </label>
+                ))}
+              </div>
+            )}
+          </QueryView>
+          {errors.symbols ? (
+            <small id="symbols-error" className="error">
+              {errors.symbols}
+            </small>
+          ) : null}
+        </fieldset>
+        <details className="params-details" open>
+          <summary>Trade parameters</summary>
+          <ParamsFields
+            values={values}
+            errors={errors}
+            onChange={setValues}
+            omit={['assetType', 'symbol', 'autoTradingEnabled']}
+          />
+        </details>
+        <p className="muted small">
+          Sentiment is ignored: history has no sentiment record, so those conditions drop out.
+        </p>
+        <FormError
+          message={
+            run.error && Object.keys(serverFieldErrors(run.error)).length === 0
+              ? errorMessage(run.error)
+              : undefined
+          }
+        />
+        <button type="submit" className="btn btn-primary" disabled={run.isPending}>
+          {run.isPending ? 'Running…' : 'Run backtest'}
+        </button>
+      </form>
+      {run.data ? <BacktestReport result={run.data} /> : null}
+    </div>
+  );
+}
+
+function BacktestReport({ result }: { result: BacktestResult }) {
+  const option = useMemo(() => equityChartOption(result.equityCurve), [result.equityCurve]);
+  return (
+    <section className="backtest-result" aria-labelledby="result-title" data-testid="backtest-result">
+      <h2 id="result-title">Result</h2>
+      {result.notes.length > 0 ? (
+        <ul className="notes">
+          {result.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="card">
+        <h3>Equity</h3>
+        <EChart
+          option={option}
+          className="chart-equity"
+          role="img"
+          aria-label={`Equity curve, ${result.equityCurve.length} points`}
+          data-testid="chart-equity"
+          data-points={result.equityCurve.length}
+        />
+      </div>
+      <Metrics metrics={result.metrics} />
+      <div className="card">
+        <h3>Trades ({result.trades.length})</h3>
+        {result.trades.length === 0 ? (
+          <p className="state state-empty">No trades: the entry rules never held in this period.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Symbol</th>
+                  <th scope="col">Entry</th>
+                  <th scope="col">Exit</th>
+                  <th scope="col" className="num">
+                    Prices
+                  </th>
+                  <th scope="col" className="num">
+                    P&amp;L
+                  </th>
+                  <th scope="col">Exit reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.trades.map((t) => (
+                  <tr key={`${t.symbol}-${t.entryTime}`}>
+                    <th scope="row">{t.symbol}</th>
+                    <td className="small">{formatUtc(t.entryTime)}</td>
+                    <td className="small">{formatUtc(t.exitTime)}</td>
+                    <td className="num small">
+                      {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
+                    </td>
+                    <td className={`num ${signClass(t.pnl)}`}>
+                      {formatUsd(t.pnl, { signed: true })}
+                      <br />
+                      <small>{formatPct(t.pnlPct, { signed: true })}</small>
+                    </td>
+                    <td className="small">{t.exitReason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Metrics({ metrics }: { metrics: BacktestResult['metrics'] }) {
+  const entries = Object.entries(metrics).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+  return (
+    <dl className="card metrics" data-testid="backtest-metrics">
+      {entries.map(([key, value]) => (
+        <div key={key}>
+          <dt>{humanize(key)}</dt>
+          <dd>
+            {typeof value === 'number' ? Number(value.toFixed(4)).toLocaleString('en-US') : String(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** `winRate` → "Win rate". */
+function humanize(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
