@@ -1,0 +1,47 @@
+import type { PoliticalPost, SentimentAggregate, SentimentReading, SentimentWindow } from '@tradehits/core';
+import { SENTIMENT_WINDOW_MS } from '@tradehits/core/sentiment-aggregate';
+
+/**
+ * Aggregates are computed every 5–15 minutes; one older than this is stale and the sentiment is
+ * unknown (a source or the job is down): the engine then treats sentiment as failed, not as neutral.
+ */
+export const READING_MAX_AGE_MS = 60 * 60_000;
+
+/** The two reads this needs; the analytics store (`AnalyticsStore`) provides them. */
+export interface SentimentReadStore {
+  latestSentimentAggregate(
+    symbol: string,
+    window: SentimentWindow,
+    asOf?: number,
+  ): Promise<SentimentAggregate | null>;
+  politicalPosts(q: { from: number; to: number; symbol?: string }): Promise<PoliticalPost[]>;
+}
+
+/**
+ * The sentiment the engine uses for a symbol at `asOf`:
+ * - score: the 24 h aggregate's average (the 1 h window is too thin for most symbols), from the newest
+ *   aggregate at or before `asOf` and no older than READING_MAX_AGE_MS; null otherwise;
+ * - politicalMin / politicalScore: the lowest and the mean score of political posts naming the symbol
+ *   or affecting it (a market-wide post) in the 24 h before `asOf`; null without any.
+ */
+export async function sentimentFor(
+  store: SentimentReadStore,
+  symbol: string,
+  asOf: number,
+): Promise<SentimentReading> {
+  const [aggregate, posts] = await Promise.all([
+    store.latestSentimentAggregate(symbol, '24h', asOf),
+    // All of the day's posts, not filtered by the store: a market-wide post names no symbol but affects it.
+    store.politicalPosts({ from: asOf - SENTIMENT_WINDOW_MS['24h'], to: asOf }),
+  ]);
+  const fresh = aggregate !== null && asOf - aggregate.asOf <= READING_MAX_AGE_MS;
+  const scores = posts
+    .filter((p) => p.symbols.includes(symbol) || p.assetsAffected.includes(symbol))
+    .map((p) => p.score);
+  return {
+    score: fresh ? aggregate.average : null,
+    politicalMin: scores.length > 0 ? Math.min(...scores) : null,
+    politicalScore:
+      scores.length > 0 ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
+  };
+}
