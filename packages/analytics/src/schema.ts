@@ -1,0 +1,574 @@
+import type {
+  AssetType,
+  BarWithIndicators,
+  Detection,
+  MarketDay,
+  PoliticalPost,
+  SentimentAggregate,
+  SentimentItem,
+  Timeframe,
+} from '@tradehits/core';
+import { ASSET_TYPES, TIMEFRAMES } from '@tradehits/core';
+import { z } from 'zod';
+
+/**
+ * The analytics tables, described once. Both adapters derive their DDL, writes and reads from these
+ * definitions, so a column is added in one place. Time columns are TIMESTAMP in both dialects and cross
+ * the wire as UTC milliseconds (TIMESTAMP_MILLIS / UNIX_MILLIS on either side).
+ */
+
+export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'STRING_ARRAY';
+export type CellValue = string | number | boolean | null | string[];
+export type Row = Record<string, CellValue>;
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+}
+
+export interface TableDef {
+  name: string;
+  columns: Column[];
+  key: string[];
+  /** TIMESTAMP or DATE column BigQuery partitions by day. */
+  partitionBy: string;
+  clusterBy: string[];
+  /** BigQuery partition expiration, in days. */
+  expirationDays?: number;
+}
+
+const col = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
+
+const INDICATOR_COLUMNS = [
+  'rsi14',
+  'macd',
+  'macd_signal',
+  'macd_hist',
+  'bb_upper',
+  'bb_middle',
+  'bb_lower',
+  'sma9',
+  'sma21',
+  'sma50',
+  'sma200',
+  'ema9',
+  'ema21',
+  'vwap',
+] as const;
+
+function barTable(assetType: AssetType, timeframe: Timeframe): TableDef {
+  return {
+    name: barTableName(assetType, timeframe),
+    columns: [
+      col('symbol', 'STRING'),
+      col('open_time', 'TIMESTAMP'),
+      col('open', 'FLOAT64'),
+      col('high', 'FLOAT64'),
+      col('low', 'FLOAT64'),
+      col('close', 'FLOAT64'),
+      col('volume', 'FLOAT64'),
+      col('trade_count', 'INT64', true),
+      ...INDICATOR_COLUMNS.map((name) => col(name, 'FLOAT64', true)),
+    ],
+    key: ['symbol', 'open_time'],
+    partitionBy: 'open_time',
+    clusterBy: ['symbol'],
+    // 5-minute bars are for the live detector and recent charts; hourly and daily bars keep the history.
+    ...(timeframe === '5m' ? { expirationDays: 90 } : {}),
+  };
+}
+
+/** `crypto_bars_5m`, `stock_bars_1d`, …: one table per asset type and timeframe, as the design names them. */
+export function barTableName(assetType: AssetType, timeframe: Timeframe): string {
+  if (!ASSET_TYPES.includes(assetType)) throw new Error(`Unknown asset type "${assetType}"`);
+  if (!TIMEFRAMES.includes(timeframe)) throw new Error(`Unknown timeframe "${timeframe}"`);
+  return `${assetType}_bars_${timeframe}`;
+}
+
+const sentimentColumns = [
+  col('source', 'STRING'),
+  col('item_id', 'STRING'),
+  col('kind', 'STRING'),
+  col('author', 'STRING', true),
+  col('text', 'STRING'),
+  col('url', 'STRING', true),
+  col('posted_at', 'TIMESTAMP'),
+  col('symbols', 'STRING_ARRAY'),
+  col('score', 'FLOAT64'),
+  col('category', 'STRING'),
+];
+
+function sentimentTable(name: string, extra: Column[] = []): TableDef {
+  return {
+    name,
+    columns: [...sentimentColumns, ...extra],
+    key: ['source', 'item_id'],
+    partitionBy: 'posted_at',
+    clusterBy: ['source'],
+  };
+}
+
+/** Every analytics table, in creation order. */
+export const TABLES: TableDef[] = [
+  ...ASSET_TYPES.flatMap((a) => TIMEFRAMES.map((t) => barTable(a, t))),
+  {
+    name: 'market_calendar',
+    columns: [
+      col('date', 'DATE'),
+      col('open_at', 'TIMESTAMP'),
+      col('close_at', 'TIMESTAMP'),
+      col('early_close', 'BOOL'),
+    ],
+    key: ['date'],
+    partitionBy: 'date',
+    clusterBy: [],
+  },
+  sentimentTable('crypto_sentiment'),
+  sentimentTable('stock_sentiment'),
+  sentimentTable('political_posts', [
+    col('impact', 'STRING'),
+    col('triggered_trades', 'BOOL'),
+    col('assets_affected', 'STRING_ARRAY'),
+  ]),
+  {
+    name: 'sentiment_aggregates',
+    columns: [
+      col('symbol', 'STRING'),
+      col('asset_type', 'STRING'),
+      col('time_window', 'STRING'),
+      col('as_of', 'TIMESTAMP'),
+      col('average', 'FLOAT64', true),
+      col('trend', 'STRING'),
+      col('bullish', 'INT64'),
+      col('bearish', 'INT64'),
+      col('total', 'INT64'),
+      col('by_news', 'FLOAT64', true),
+      col('by_social', 'FLOAT64', true),
+      col('by_political', 'FLOAT64', true),
+      col('by_coinmarketcap', 'FLOAT64', true),
+      col('signal', 'STRING'),
+      col('confidence', 'FLOAT64'),
+    ],
+    key: ['symbol', 'time_window', 'as_of'],
+    partitionBy: 'as_of',
+    clusterBy: ['symbol'],
+  },
+  {
+    name: 'detections',
+    columns: [
+      col('symbol', 'STRING'),
+      col('asset_type', 'STRING'),
+      col('timeframe', 'STRING'),
+      col('bar_time', 'TIMESTAMP'),
+      col('price', 'FLOAT64'),
+      col('low_24h', 'FLOAT64'),
+      col('low_7d', 'FLOAT64'),
+      col('support', 'FLOAT64'),
+      col('rsi', 'FLOAT64', true),
+      col('macd_hist', 'FLOAT64', true),
+      col('bb_position', 'FLOAT64', true),
+      col('sentiment', 'FLOAT64', true),
+      col('political_sentiment', 'FLOAT64', true),
+      col('reasons', 'STRING_ARRAY'),
+      col('confidence', 'FLOAT64'),
+      col('is_lowest_point', 'BOOL'),
+      col('rise_probability', 'FLOAT64', true),
+      col('buy_signal', 'BOOL'),
+      col('notes', 'STRING_ARRAY'),
+    ],
+    key: ['symbol', 'timeframe', 'bar_time'],
+    partitionBy: 'bar_time',
+    clusterBy: ['symbol'],
+  },
+];
+
+/** The definition of one table; throws for a name outside the whitelist. */
+export function table(name: string): TableDef {
+  const def = TABLES.find((t) => t.name === name);
+  if (!def) throw new Error(`Unknown analytics table "${name}"`);
+  return def;
+}
+
+// ── Input validation: everything is checked before anything is written. ──────────────────────────────
+
+// zod 4 numbers are finite: NaN and ±Infinity fail with the value named in the message.
+const finite = z.number();
+const nullableFinite = finite.nullable();
+const instant = z.number().int('must be an integer UTC ms instant').nonnegative();
+const text = z.string().min(1);
+
+const barSchema = z.object({
+  symbol: text,
+  timeframe: z.enum(TIMEFRAMES),
+  openTime: instant,
+  open: finite,
+  high: finite,
+  low: finite,
+  close: finite,
+  volume: finite.nonnegative(),
+  tradeCount: z.number().int().nonnegative().nullable(),
+  rsi14: nullableFinite,
+  macd: nullableFinite,
+  macdSignal: nullableFinite,
+  macdHist: nullableFinite,
+  bbUpper: nullableFinite,
+  bbMiddle: nullableFinite,
+  bbLower: nullableFinite,
+  sma9: nullableFinite,
+  sma21: nullableFinite,
+  sma50: nullableFinite,
+  sma200: nullableFinite,
+  ema9: nullableFinite,
+  ema21: nullableFinite,
+  vwap: nullableFinite,
+});
+
+const sentimentItemSchema = z.object({
+  source: text,
+  itemId: text,
+  kind: z.enum(['news', 'social', 'political', 'coinmarketcap']),
+  author: z.string().nullable(),
+  text: z.string(),
+  url: z.string().nullable(),
+  postedAt: instant,
+  symbols: z.array(text),
+  score: finite,
+  category: z.enum(['bearish', 'neutral', 'bullish']),
+});
+
+const politicalPostSchema = sentimentItemSchema.extend({
+  impact: z.enum(['low', 'medium', 'high']),
+  triggeredTrades: z.boolean(),
+  assetsAffected: z.array(text),
+});
+
+const bySourceSchema = z.object({
+  news: nullableFinite,
+  social: nullableFinite,
+  political: nullableFinite,
+  coinmarketcap: nullableFinite,
+});
+
+const aggregateSchema = z.object({
+  symbol: text,
+  assetType: z.enum(ASSET_TYPES),
+  window: z.enum(['1h', '24h']),
+  asOf: instant,
+  average: nullableFinite,
+  trend: z.enum(['rising', 'falling', 'flat']),
+  bullish: z.number().int().nonnegative(),
+  bearish: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  bySource: bySourceSchema,
+  signal: z.enum(['buy', 'sell', 'hold']),
+  confidence: finite,
+});
+
+const detectionSchema = z.object({
+  symbol: text,
+  assetType: z.enum(ASSET_TYPES),
+  timeframe: z.enum(TIMEFRAMES),
+  barTime: instant,
+  price: finite,
+  low24h: finite,
+  low7d: finite,
+  support: finite,
+  rsi: nullableFinite,
+  macdHist: nullableFinite,
+  bbPosition: nullableFinite,
+  sentiment: nullableFinite,
+  politicalSentiment: nullableFinite,
+  reasons: z.array(z.string()),
+  confidence: finite,
+  isLowestPoint: z.boolean(),
+  riseProbability: nullableFinite,
+  buySignal: z.boolean(),
+  notes: z.array(z.string()),
+});
+
+const marketDaySchema = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  open: instant,
+  close: instant,
+  earlyClose: z.boolean(),
+});
+
+/** Raised for rows that fail validation; nothing of the batch has been written. */
+export class InvalidRowError extends Error {
+  override name = 'InvalidRowError';
+}
+
+function validateAll<T>(what: string, schema: z.ZodType<T>, rows: readonly unknown[]): T[] {
+  if (!Array.isArray(rows)) throw new InvalidRowError(`${what}: expected an array of rows`);
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const parsed = schema.safeParse(rows[i]);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ');
+      throw new InvalidRowError(`${what} row ${i} is invalid (${issues}); nothing was written`);
+    }
+    out[i] = parsed.data;
+  }
+  return out;
+}
+
+// ── Row codecs: domain objects ↔ table rows. ─────────────────────────────────────────────────────────
+
+/**
+ * Validated bar rows for one asset type and timeframe's table, deduplicated on the natural key (the last
+ * of duplicates wins, as a later write would). Throws InvalidRowError, or on mixed timeframes.
+ */
+export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]): Map<Timeframe, Row[]> {
+  if (!ASSET_TYPES.includes(assetType)) throw new InvalidRowError(`Unknown asset type "${assetType}"`);
+  const valid = validateAll('bar', barSchema, bars);
+  const byTimeframe = new Map<Timeframe, Map<string, Row>>();
+  for (const b of valid) {
+    let rows = byTimeframe.get(b.timeframe);
+    if (!rows) {
+      rows = new Map();
+      byTimeframe.set(b.timeframe, rows);
+    }
+    rows.set(`${b.symbol}\u0000${b.openTime}`, {
+      symbol: b.symbol,
+      open_time: b.openTime,
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: b.volume,
+      trade_count: b.tradeCount,
+      rsi14: b.rsi14,
+      macd: b.macd,
+      macd_signal: b.macdSignal,
+      macd_hist: b.macdHist,
+      bb_upper: b.bbUpper,
+      bb_middle: b.bbMiddle,
+      bb_lower: b.bbLower,
+      sma9: b.sma9,
+      sma21: b.sma21,
+      sma50: b.sma50,
+      sma200: b.sma200,
+      ema9: b.ema9,
+      ema21: b.ema21,
+      vwap: b.vwap,
+    });
+  }
+  return new Map([...byTimeframe].map(([tf, rows]) => [tf, [...rows.values()]]));
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** A bar read back from either store (INT64 cells may arrive as strings or bigints). */
+export function barFromRow(r: Record<string, unknown>, timeframe: Timeframe): BarWithIndicators {
+  return {
+    symbol: String(r.symbol),
+    timeframe,
+    openTime: num(r.open_time),
+    open: num(r.open),
+    high: num(r.high),
+    low: num(r.low),
+    close: num(r.close),
+    volume: num(r.volume),
+    tradeCount: numOrNull(r.trade_count),
+    rsi14: numOrNull(r.rsi14),
+    macd: numOrNull(r.macd),
+    macdSignal: numOrNull(r.macd_signal),
+    macdHist: numOrNull(r.macd_hist),
+    bbUpper: numOrNull(r.bb_upper),
+    bbMiddle: numOrNull(r.bb_middle),
+    bbLower: numOrNull(r.bb_lower),
+    sma9: numOrNull(r.sma9),
+    sma21: numOrNull(r.sma21),
+    sma50: numOrNull(r.sma50),
+    sma200: numOrNull(r.sma200),
+    ema9: numOrNull(r.ema9),
+    ema21: numOrNull(r.ema21),
+    vwap: numOrNull(r.vwap),
+  };
+}
+
+/** Validated market-calendar rows. */
+export function marketDayRows(days: readonly MarketDay[]): Row[] {
+  return dedupe(
+    validateAll('market day', marketDaySchema, days).map((d) => ({
+      date: d.date,
+      open_at: d.open,
+      close_at: d.close,
+      early_close: d.earlyClose,
+    })),
+    ['date'],
+  );
+}
+
+function sentimentRow(i: SentimentItem): Row {
+  return {
+    source: i.source,
+    item_id: i.itemId,
+    kind: i.kind,
+    author: i.author,
+    text: i.text,
+    url: i.url,
+    posted_at: i.postedAt,
+    symbols: i.symbols,
+    score: i.score,
+    category: i.category,
+  };
+}
+
+/** Validated sentiment-item rows. */
+export function sentimentItemRows(items: readonly SentimentItem[]): Row[] {
+  return dedupe(validateAll('sentiment item', sentimentItemSchema, items).map(sentimentRow), [
+    'source',
+    'item_id',
+  ]);
+}
+
+/** A sentiment item read back. */
+export function sentimentItemFromRow(r: Record<string, unknown>): SentimentItem {
+  return {
+    source: String(r.source),
+    itemId: String(r.item_id),
+    kind: String(r.kind) as SentimentItem['kind'],
+    author: strOrNull(r.author),
+    text: String(r.text),
+    url: strOrNull(r.url),
+    postedAt: num(r.posted_at),
+    symbols: strings(r.symbols),
+    score: num(r.score),
+    category: String(r.category) as SentimentItem['category'],
+  };
+}
+
+/** Validated political-post rows. */
+export function politicalPostRows(posts: readonly PoliticalPost[]): Row[] {
+  return dedupe(
+    validateAll('political post', politicalPostSchema, posts).map((p) => ({
+      ...sentimentRow(p),
+      impact: p.impact,
+      triggered_trades: p.triggeredTrades,
+      assets_affected: p.assetsAffected,
+    })),
+    ['source', 'item_id'],
+  );
+}
+
+/** A political post read back. */
+export function politicalPostFromRow(r: Record<string, unknown>): PoliticalPost {
+  return {
+    ...sentimentItemFromRow(r),
+    impact: String(r.impact) as PoliticalPost['impact'],
+    triggeredTrades: Boolean(r.triggered_trades),
+    assetsAffected: strings(r.assets_affected),
+  };
+}
+
+/** Validated sentiment-aggregate rows. */
+export function aggregateRows(rows: readonly SentimentAggregate[]): Row[] {
+  return dedupe(
+    validateAll('sentiment aggregate', aggregateSchema, rows).map((a) => ({
+      symbol: a.symbol,
+      asset_type: a.assetType,
+      time_window: a.window,
+      as_of: a.asOf,
+      average: a.average,
+      trend: a.trend,
+      bullish: a.bullish,
+      bearish: a.bearish,
+      total: a.total,
+      by_news: a.bySource.news,
+      by_social: a.bySource.social,
+      by_political: a.bySource.political,
+      by_coinmarketcap: a.bySource.coinmarketcap,
+      signal: a.signal,
+      confidence: a.confidence,
+    })),
+    ['symbol', 'time_window', 'as_of'],
+  );
+}
+
+/** A sentiment aggregate read back. */
+export function aggregateFromRow(r: Record<string, unknown>): SentimentAggregate {
+  return {
+    symbol: String(r.symbol),
+    assetType: String(r.asset_type) as AssetType,
+    window: String(r.time_window) as SentimentAggregate['window'],
+    asOf: num(r.as_of),
+    average: numOrNull(r.average),
+    trend: String(r.trend) as SentimentAggregate['trend'],
+    bullish: num(r.bullish),
+    bearish: num(r.bearish),
+    total: num(r.total),
+    bySource: {
+      news: numOrNull(r.by_news),
+      social: numOrNull(r.by_social),
+      political: numOrNull(r.by_political),
+      coinmarketcap: numOrNull(r.by_coinmarketcap),
+    },
+    signal: String(r.signal) as SentimentAggregate['signal'],
+    confidence: num(r.confidence),
+  };
+}
+
+/** Validated detection rows. */
+export function detectionRows(rows: readonly Detection[]): Row[] {
+  return dedupe(
+    validateAll('detection', detectionSchema, rows).map((d) => ({
+      symbol: d.symbol,
+      asset_type: d.assetType,
+      timeframe: d.timeframe,
+      bar_time: d.barTime,
+      price: d.price,
+      low_24h: d.low24h,
+      low_7d: d.low7d,
+      support: d.support,
+      rsi: d.rsi,
+      macd_hist: d.macdHist,
+      bb_position: d.bbPosition,
+      sentiment: d.sentiment,
+      political_sentiment: d.politicalSentiment,
+      reasons: d.reasons,
+      confidence: d.confidence,
+      is_lowest_point: d.isLowestPoint,
+      rise_probability: d.riseProbability,
+      buy_signal: d.buySignal,
+      notes: d.notes,
+    })),
+    ['symbol', 'timeframe', 'bar_time'],
+  );
+}
+
+/** A detection read back. */
+export function detectionFromRow(r: Record<string, unknown>): Detection {
+  return {
+    symbol: String(r.symbol),
+    assetType: String(r.asset_type) as AssetType,
+    timeframe: String(r.timeframe) as Timeframe,
+    barTime: num(r.bar_time),
+    price: num(r.price),
+    low24h: num(r.low_24h),
+    low7d: num(r.low_7d),
+    support: num(r.support),
+    rsi: numOrNull(r.rsi),
+    macdHist: numOrNull(r.macd_hist),
+    bbPosition: numOrNull(r.bb_position),
+    sentiment: numOrNull(r.sentiment),
+    politicalSentiment: numOrNull(r.political_sentiment),
+    reasons: strings(r.reasons),
+    confidence: num(r.confidence),
+    isLowestPoint: Boolean(r.is_lowest_point),
+    riseProbability: numOrNull(r.rise_probability),
+    buySignal: Boolean(r.buy_signal),
+    notes: strings(r.notes),
+  };
+}
+
+/** Keeps the last row of each natural key: a MERGE needs at most one source row per target row. */
+function dedupe(rows: Row[], key: string[]): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const r of rows) byKey.set(key.map((k) => String(r[k])).join('\u0000'), r);
+  return [...byKey.values()];
+}
