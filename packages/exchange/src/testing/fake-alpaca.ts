@@ -124,7 +124,9 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     const offset = query.page_token ? Number(Buffer.from(query.page_token, 'base64').toString()) : 0;
     const page = all.slice(offset, offset + limit);
     const grouped: Record<string, AlpacaWireBar[]> = {};
-    for (const { symbol, bar } of page) (grouped[symbol] ??= []).push(bar);
+    for (const { symbol, bar } of page) {
+      grouped[symbol] = [...(grouped[symbol] ?? []), bar];
+    }
     const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64') : null;
     return send(res, 200, { bars: grouped, next_page_token: next, currency: 'USD' });
   };
