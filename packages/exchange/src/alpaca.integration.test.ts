@@ -93,7 +93,7 @@ describe('Alpaca market data through the SDK', () => {
 
   it('types 429, 5xx, bad keys and timeouts', async () => {
     fake = await startFakeAlpaca({ bars: { AAPL: { '5Min': [] } } });
-    const source = createAlpacaMarketData(configFor(fake.url), { timeoutMs: 300 });
+    const source = createAlpacaMarketData(configFor(fake.url), { timeoutMs: 1500 });
     const req = { symbol: 'AAPL', timeframe: '5m' } as const;
     fake.failNext('GET /v2/stocks/bars', { kind: 'http', status: 429 });
     await expect(source.fetchBars(req)).rejects.toBeInstanceOf(RateLimitedError);
@@ -119,7 +119,7 @@ describe('Alpaca market data through the SDK', () => {
 
 describe('Alpaca broker through the SDK', () => {
   const broker = (url: string) =>
-    createAlpacaBroker({ ...FAKE_ALPACA_CREDENTIALS, paper: true, urls: { trading: url }, timeoutMs: 300 });
+    createAlpacaBroker({ ...FAKE_ALPACA_CREDENTIALS, paper: true, urls: { trading: url }, timeoutMs: 1500 });
 
   it('places a market order with our client id; a repeat returns the same order', async () => {
     fake = await startFakeAlpaca({ cash: 10_000 });

@@ -30,7 +30,7 @@ async function setup(options: FakeKrakenOptions = {}, credentials = FAKE_KRAKEN_
     urls: { public: fake.url, private: fake.url },
     feeRate: 0.0026,
     rateLimitMs: 5,
-    timeoutMs: 400,
+    timeoutMs: 1500,
   });
   return { fake, broker };
 }

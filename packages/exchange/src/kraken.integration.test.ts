@@ -38,7 +38,7 @@ const source = () =>
       STOCK_SYMBOLS: ['AAPL', 'MSFT', 'TSLA'],
       STOCK_VENUE: 'kraken',
     },
-    { rateLimitMs: 5, timeoutMs: 400 },
+    { rateLimitMs: 5, timeoutMs: 1500 },
   );
 
 beforeAll(async () => {
