@@ -31,8 +31,7 @@ export async function sentimentFor(
 ): Promise<SentimentReading> {
   const [aggregate, posts] = await Promise.all([
     store.latestSentimentAggregate(symbol, '24h', asOf),
-    // All of the day's posts, not filtered by the store: a market-wide post names no symbol but affects it.
-    store.politicalPosts({ from: asOf - SENTIMENT_WINDOW_MS['24h'], to: asOf }),
+    store.politicalPosts({ from: asOf - SENTIMENT_WINDOW_MS['24h'], to: asOf, symbol }),
   ]);
   const fresh = aggregate !== null && asOf - aggregate.asOf <= READING_MAX_AGE_MS;
   const scores = posts
