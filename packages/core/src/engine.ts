@@ -1,6 +1,5 @@
 import { minutesOfDay, type TradeParameters } from './params';
 import {
-  checkBalance,
   checkCircuitBreaker,
   checkDailyLoss,
   checkKillSwitch,
@@ -117,11 +116,11 @@ export type SkipReason =
   | 'already-open'
   | 'max-concurrent';
 
-/** A user and symbol that did not trade, and why. */
-export interface Skip {
-  userId: string;
+/** The users who did not trade a signalled symbol for one reason (grouped: a tick can skip 500,000 pairs). */
+export interface SkipGroup {
   symbol: string;
   reason: SkipReason;
+  userIds: string[];
 }
 
 /** A whole market refused for everyone this tick. */
@@ -133,8 +132,14 @@ export interface Blocked {
 /** The tick's decisions. */
 export interface TickResult {
   intents: Intent[];
-  skips: Skip[];
+  skips: SkipGroup[];
   blocked: Blocked[];
+}
+
+/** Why a user skipped a symbol in a tick's result; null when they traded it or it had no signal. */
+export function skipReasonOf(result: TickResult, userId: string, symbol: string): SkipReason | null {
+  for (const g of result.skips) if (g.symbol === symbol && g.userIds.includes(userId)) return g.reason;
+  return null;
 }
 
 const MINUTE_MS = 60_000;
@@ -163,7 +168,7 @@ export function withinHours(m: number, start: number, end: number): boolean {
 export function engineTick(input: TickInput): TickResult {
   const { users, positions, safety, now } = input;
   const intents: Intent[] = [];
-  const skips: Skip[] = [];
+  const skips: SkipGroup[] = [];
   const blocked: Blocked[] = [];
 
   // Exits: positions grouped by symbol, checked against that symbol's bar.
@@ -197,6 +202,9 @@ export function engineTick(input: TickInput): TickResult {
   const balance = new Float64Array(n);
   const openCount = new Int32Array(n);
   const amount = new Float64Array(n);
+  const maxConcurrent = new Int32Array(n);
+  const lowestOnly = new Uint8Array(n);
+  const judging = input.sentiment === 'judge';
   const userCheck = new Array<SkipReason | null>(n);
   const minuteOfDay = Math.floor((now % DAY_MS) / MINUTE_MS);
   const holders = new Map<string, Set<number>>();
@@ -214,7 +222,9 @@ export function engineTick(input: TickInput): TickResult {
     const p = user.params;
     balance[u] = user.balanceCents;
     amount[u] = Math.round(p.tradeAmount * 100);
-    userCheck[u] = userLevelCheck(user, minuteOfDay, safety, now);
+    maxConcurrent[u] = p.maxConcurrentTrades;
+    lowestOnly[u] = p.buyAtLowestOnly ? 1 : 0;
+    userCheck[u] = userLevelCheck(user, amount[u]!, minuteOfDay, safety, now);
     const key = `${p.assetType}:${p.symbol}`;
     const list = bySymbol.get(key);
     if (list === undefined) bySymbol.set(key, [u]);
@@ -237,33 +247,32 @@ export function engineTick(input: TickInput): TickResult {
       continue;
     }
     const detection = market.detection!;
-    const marketReason = sentimentReason(market.sentiment, input.sentiment);
+    const marketReason = judging ? sentimentReason(market.sentiment) : null;
     const held = holders.get(symbol);
+    const lowestReason = detection.buySignal ? null : 'not-lowest-point';
+    const confidenceReason =
+      detection.buySignal || detection.confidence >= input.minConfidence ? null : 'low-confidence';
+    const groups = new Map<SkipReason, string[]>();
     const lists = [bySymbol.get(`${market.assetType}:${symbol}`), bySymbol.get(`${market.assetType}:ALL`)];
     for (const list of lists) {
       if (list === undefined) continue;
       for (let k = 0; k < list.length; k++) {
         const u = list[k]!;
         const user = users[u]!;
-        const p = user.params;
         const reason =
           userCheck[u] ??
-          (p.buyAtLowestOnly
-            ? detection.buySignal
-              ? null
-              : 'not-lowest-point'
-            : detection.buySignal || detection.confidence >= input.minConfidence
-              ? null
-              : 'low-confidence') ??
-          sentimentCheck(p, market.sentiment, marketReason, input.sentiment) ??
+          (lowestOnly[u] ? lowestReason : confidenceReason) ??
+          (judging ? (marketReason ?? sentimentCheck(user.params, market.sentiment!)) : null) ??
           (held?.has(u) ? 'already-open' : null) ??
-          (openCount[u]! >= p.maxConcurrentTrades ? 'max-concurrent' : null) ??
-          failure(checkBalance(amount[u]!, balance[u]!)) ??
-          failure(checkSmallMoneyCap(amount[u]!, user.mode, safety));
+          (openCount[u]! >= maxConcurrent[u]! ? 'max-concurrent' : null) ??
+          (amount[u]! > balance[u]! ? 'insufficient-balance' : null);
         if (reason !== null) {
-          skips.push({ userId: user.id, symbol, reason });
+          const group = groups.get(reason);
+          if (group === undefined) groups.set(reason, [user.id]);
+          else group.push(user.id);
           continue;
         }
+        const p = user.params;
         balance[u]! -= amount[u]!;
         openCount[u]!++;
         intents.push({
@@ -280,6 +289,7 @@ export function engineTick(input: TickInput): TickResult {
         });
       }
     }
+    for (const [reason, userIds] of groups) skips.push({ symbol, reason, userIds });
   }
   return { intents, skips, blocked };
 }
@@ -292,6 +302,7 @@ function qualifies(d: Detection | null, minConfidence: number): boolean {
 /** Checks that depend on the user alone, judged once per tick. */
 function userLevelCheck(
   user: EngineUser,
+  amountCents: number,
   minuteOfDay: number,
   safety: SafetySettings,
   now: number,
@@ -303,30 +314,20 @@ function userLevelCheck(
   if (!withinHours(minuteOfDay, minutesOfDay(p.tradingHoursStart), minutesOfDay(p.tradingHoursEnd))) {
     return 'outside-trading-hours';
   }
-  return null;
+  const cap = checkSmallMoneyCap(amountCents, user.mode, safety);
+  return cap.ok ? null : cap.reason;
 }
 
-/** The market-level sentiment verdict under 'judge': unknown sentiment fails every sentiment rule. */
-function sentimentReason(reading: SentimentReading | null, mode: 'judge' | 'ignore'): SkipReason | null {
-  if (mode === 'ignore') return null;
+/** Under 'judge', unknown sentiment fails every sentiment rule for everyone. */
+function sentimentReason(reading: SentimentReading | null): SkipReason | null {
   return reading === null || reading.score === null ? 'sentiment-unknown' : null;
 }
 
-function sentimentCheck(
-  p: TradeParameters,
-  reading: SentimentReading | null,
-  marketReason: SkipReason | null,
-  mode: 'judge' | 'ignore',
-): SkipReason | null {
-  if (mode === 'ignore') return null;
-  if (marketReason !== null) return marketReason;
-  if (reading!.score! < p.minSentimentScore) return 'sentiment-below-minimum';
-  if (p.requirePoliticalPositive && reading!.politicalMin !== null && reading!.politicalMin < 0) {
+/** A user's own sentiment rules against a known reading. */
+function sentimentCheck(p: TradeParameters, reading: SentimentReading): SkipReason | null {
+  if (reading.score! < p.minSentimentScore) return 'sentiment-below-minimum';
+  if (p.requirePoliticalPositive && reading.politicalMin !== null && reading.politicalMin < 0) {
     return 'negative-political-post';
   }
   return null;
-}
-
-function failure(check: { ok: true } | { ok: false; reason: SafetyReason }): SafetyReason | null {
-  return check.ok ? null : check.reason;
 }

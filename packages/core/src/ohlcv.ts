@@ -1,0 +1,33 @@
+import type { Bar, Timeframe } from './types';
+
+/** Parses ccxt-shaped OHLCV rows (`[[openTimeMs, o, h, l, c, v], ...]`) into bars, checking each row. */
+export function barsFromOhlcv(symbol: string, timeframe: Timeframe, rows: unknown): Bar[] {
+  if (!Array.isArray(rows)) throw new Error(`${symbol}: expected a JSON array of [time, o, h, l, c, v] rows`);
+  return rows.map((row: unknown, i) => {
+    if (
+      !Array.isArray(row) ||
+      row.length < 6 ||
+      !row.slice(0, 6).every((x) => typeof x === 'number' && Number.isFinite(x))
+    ) {
+      throw new Error(`${symbol}: row ${i} is not [openTimeMs, open, high, low, close, volume] numbers`);
+    }
+    const [openTime, open, high, low, close, volume] = row as number[];
+    return {
+      symbol,
+      timeframe,
+      openTime: openTime!,
+      open: open!,
+      high: high!,
+      low: low!,
+      close: close!,
+      volume: volume!,
+      tradeCount: null,
+    };
+  });
+}
+
+/** The symbol of a `<BASE>_<QUOTE>-<timeframe>.json` file name (`ETH_BTC-5m.json` → `ETH/BTC`), or null. */
+export function symbolOfFileName(fileName: string): { symbol: string; timeframe: string } | null {
+  const m = /^([A-Za-z0-9.]+)_([A-Za-z0-9]+)-(\w+)\.json$/.exec(fileName);
+  return m ? { symbol: `${m[1]!.toUpperCase()}/${m[2]!.toUpperCase()}`, timeframe: m[3]! } : null;
+}

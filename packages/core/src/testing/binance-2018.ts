@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { barsFromOhlcv, symbolOfFileName } from '../ohlcv';
+import type { Bar } from '../types';
+
+/**
+ * Test and benchmark fixture (never imported by production code): the shared real 5m candles of seven
+ * BTC-quoted pairs, 2018-01-10 to 2018-01-30, read from ../shared/data.
+ */
+
+/** Folder of the shared Binance January 2018 5m candles. */
+export const BINANCE_2018_DIR = path.resolve(
+  import.meta.dirname,
+  '../../../../../shared/data/market/binance-2018-01',
+);
+
+/** Every pair as one series, sorted by symbol. */
+export function loadBinance2018(): { symbol: string; bars: Bar[] }[] {
+  return fs
+    .readdirSync(BINANCE_2018_DIR)
+    .sort()
+    .flatMap((file) => {
+      const named = symbolOfFileName(file);
+      if (named === null) return [];
+      const rows: unknown = JSON.parse(fs.readFileSync(path.join(BINANCE_2018_DIR, file), 'utf8'));
+      return [{ symbol: named.symbol, bars: barsFromOhlcv(named.symbol, '5m', rows) }];
+    });
+}
