@@ -46,7 +46,8 @@ export function createHttpServer(services: Services, runner: JobRunner, webDist:
     basePath: '/trpc/',
     createContext: ({ req, res }) => createContext(services, runner, req, res),
     onError({ error, path: procedure }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') services.log.error({ procedure, err: error.message, cause: error.cause?.stack }, 'procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        services.log.error({ procedure, err: error.message, cause: error.cause?.stack }, 'procedure failed');
     },
   });
   const spa = serveSpa(path.resolve(webDist));

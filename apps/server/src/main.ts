@@ -28,7 +28,12 @@ server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   services.log.info(
-    { url: `http://${config.HOST}:${port}`, db: config.database.kind, analytics: config.analytics.kind, jobs: runner.kind },
+    {
+      url: `http://${config.HOST}:${port}`,
+      db: config.database.kind,
+      analytics: config.analytics.kind,
+      jobs: runner.kind,
+    },
     'TradeHits is listening',
   );
 });

@@ -18,9 +18,13 @@ export async function createContext(
   const userAgent = req.headers['user-agent'] ?? null;
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
   const { config } = services;
-  const session = token ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS) : null;
+  const session = token
+    ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS)
+    : null;
   if (session?.refreshed && token) {
-    setCookie(sessionCookie(token, session.expiresAt, config.COOKIE_SECURE ?? config.NODE_ENV === 'production'));
+    setCookie(
+      sessionCookie(token, session.expiresAt, config.COOKIE_SECURE ?? config.NODE_ENV === 'production'),
+    );
   }
   return createContextInner({
     services,

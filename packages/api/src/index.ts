@@ -1,5 +1,5 @@
+export type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 export { ensureAdmin } from './bootstrap';
 export { createContext } from './context';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { type Context, createContextInner } from './trpc';
-export type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';

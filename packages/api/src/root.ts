@@ -1,8 +1,14 @@
+import { accountsRouter } from './routers/accounts';
+import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
+import { backtestRouter } from './routers/backtest';
 import { feedbackRouter } from './routers/feedback';
 import { healthRouter } from './routers/health';
 import { liveRouter } from './routers/live';
+import { marketsRouter } from './routers/markets';
 import { meRouter } from './routers/me';
+import { sentimentRouter } from './routers/sentiment';
+import { tradesRouter } from './routers/trades';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure the platform offers, one router per domain. */
@@ -11,7 +17,13 @@ export const appRouter = router({
   me: meRouter,
   health: healthRouter,
   live: liveRouter,
+  markets: marketsRouter,
+  sentiment: sentimentRouter,
+  trades: tradesRouter,
+  accounts: accountsRouter,
+  backtest: backtestRouter,
   feedback: feedbackRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

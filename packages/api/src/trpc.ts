@@ -3,6 +3,7 @@ import type { Config } from '@tradehits/config';
 import type { Db, PublicUser, Role } from '@tradehits/db';
 import type { EventBus, JobRunner, Logger, Services } from '@tradehits/jobs';
 import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
 import { z } from 'zod';
 
 // 1. Context ------------------------------------------------------------------------------------------
@@ -54,6 +55,8 @@ export function createContextInner(opts: {
 // 2. Initialisation -----------------------------------------------------------------------------------
 
 const t = initTRPC.context<Context>().create({
+  // Dates and bigints cross the wire as themselves; the typed client decodes with the same transformer.
+  transformer: superjson,
   errorFormatter({ shape, error }) {
     // A zod failure reaches the client as field errors it can show beside each input.
     const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
@@ -72,7 +75,8 @@ export const publicProcedure = t.procedure;
 
 /** A signed-in, active user: `ctx.user` is non-null inside. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!ctx.user || !ctx.session)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
 

@@ -122,7 +122,9 @@ export interface Config extends Env {
   /** Absolute data directory for the embedded stores. */
   dataDir: string;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
-  analytics: { kind: 'bigquery'; project: string; dataset: string; apiEndpoint?: string } | { kind: 'duckdb'; file: string };
+  analytics:
+    | { kind: 'bigquery'; project: string; dataset: string; apiEndpoint?: string }
+    | { kind: 'duckdb'; file: string };
   jobs: { kind: 'bullmq'; redisUrl: string } | { kind: 'in-process' };
 }
 
@@ -132,7 +134,10 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once. Empty strings count as unset. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {

@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from './client';
-import { closePosition, ensurePaperAccounts, getAccount, listOpenTrades, openPosition, type OpenPositionInput } from './queries/trades';
+import {
+  closePosition,
+  ensurePaperAccounts,
+  getAccount,
+  listOpenTrades,
+  type OpenPositionInput,
+  openPosition,
+} from './queries/trades';
 import { createUser, getUser } from './queries/users';
 import { createPgliteTestDb, createPostgresTestDb } from './testing';
 
@@ -17,7 +24,13 @@ describe.each([
   afterAll(() => h.close());
 
   async function newUser(name: string) {
-    const u = await createUser(h.db, { username: name, email: `${name}@x.test`, passwordHash: 'h', fullName: name, balance: '1000.00' });
+    const u = await createUser(h.db, {
+      username: name,
+      email: `${name}@x.test`,
+      passwordHash: 'h',
+      fullName: name,
+      balance: '1000.00',
+    });
     await ensurePaperAccounts(h.db, u!.id, '1000.00');
     return u!;
   }
@@ -48,14 +61,22 @@ describe.each([
 
   it('refuses a second user with the same username in any case', async () => {
     await newUser('alice');
-    const again = await createUser(h.db, { username: 'ALICE', email: 'other@x.test', passwordHash: 'h', fullName: 'A', balance: '0' });
+    const again = await createUser(h.db, {
+      username: 'ALICE',
+      email: 'other@x.test',
+      passwordHash: 'h',
+      fullName: 'A',
+      balance: '0',
+    });
     expect(again).toBeNull();
   });
 
   it('never opens more than max concurrent, nor spends a balance twice, under parallel ticks', async () => {
     const u = await newUser('bob');
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => openPosition(h.db, { ...position(u.id, `bob-${i}`, '300.00'), maxConcurrentTrades: 5 })),
+      Array.from({ length: 12 }, (_, i) =>
+        openPosition(h.db, { ...position(u.id, `bob-${i}`, '300.00'), maxConcurrentTrades: 5 }),
+      ),
     );
     const opened = results.filter((r) => r.ok);
     // 1000 buys three 300.26 positions; the fourth would overdraw the account.
@@ -79,14 +100,24 @@ describe.each([
     const u = await newUser('dave');
     const opened = await openPosition(h.db, position(u.id, 'dave-1'));
     if (!opened.ok) throw new Error(opened.reason);
-    const close = { tradeId: opened.trade.id, exitPrice: '103000', exitTime: new Date(), exitFee: '0.27', proceeds: '103.00', exitReason: 'take-profit' };
+    const close = {
+      tradeId: opened.trade.id,
+      exitPrice: '103000',
+      exitTime: new Date(),
+      exitFee: '0.27',
+      proceeds: '103.00',
+      exitReason: 'take-profit',
+    };
     const [a, b] = await Promise.all([closePosition(h.db, close), closePosition(h.db, close)]);
     expect([a, b].filter(Boolean)).toHaveLength(1);
     const closed = (a ?? b)!;
     expect(closed.pnl).toBe('2.47'); // 103.00 − 0.27 − 100.00 − 0.26
     const acct = (await getAccount(h.db, u.id, 'crypto', 'paper'))!;
     // start + realised P&L − fees = balance
-    expect(Number(acct.startBalance) + Number(acct.realizedPnl) - Number(acct.fees)).toBeCloseTo(Number(acct.balance), 10);
+    expect(Number(acct.startBalance) + Number(acct.realizedPnl) - Number(acct.fees)).toBeCloseTo(
+      Number(acct.balance),
+      10,
+    );
     expect(acct.balance).toBe('1002.47');
   });
 

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './queries/engine';
 export * from './queries/parameters';
 export * from './queries/platform';
 export * from './queries/sessions';

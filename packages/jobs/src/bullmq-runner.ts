@@ -1,8 +1,16 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { jobAttempts, jobPayloads, jobQueue, type JobName, QUEUES, SCHEDULES, type Schedule } from './contracts';
-import type { JobRunner, Processors, QueueHealth, Services } from './runner';
+import {
+  type JobName,
+  jobAttempts,
+  jobPayloads,
+  jobQueue,
+  QUEUES,
+  SCHEDULES,
+  type Schedule,
+} from './contracts';
 import { runProcessor } from './run-processor';
+import type { JobRunner, Processors, QueueHealth, Services } from './runner';
 
 const lockDuration = 120_000; // a 5m ingest of every symbol can take a minute against a slow venue
 
@@ -13,7 +21,13 @@ const lockDuration = 120_000; // a 5m ingest of every symbol can take a minute a
 export function createBullmqRunner(
   services: Services,
   processors: Processors,
-  options: { redisUrl: string; consume: boolean; prefix?: string; schedules?: Schedule[]; backoffMs?: number },
+  options: {
+    redisUrl: string;
+    consume: boolean;
+    prefix?: string;
+    schedules?: Schedule[];
+    backoffMs?: number;
+  },
 ): JobRunner {
   const connections: Redis[] = [];
   const connect = () => {
@@ -39,11 +53,13 @@ export function createBullmqRunner(
     async start() {
       if (!options.consume) return;
       for (const s of options.schedules ?? SCHEDULES) {
-        await queues.get(jobQueue[s.name])!.upsertJobScheduler(
-          s.id,
-          { pattern: s.pattern, tz: s.tz },
-          { name: s.name, data: s.data, opts: jobOptions(s.name) },
-        );
+        await queues
+          .get(jobQueue[s.name])!
+          .upsertJobScheduler(
+            s.id,
+            { pattern: s.pattern, tz: s.tz },
+            { name: s.name, data: s.data, opts: jobOptions(s.name) },
+          );
       }
       for (const name of QUEUES) {
         const worker = new Worker(

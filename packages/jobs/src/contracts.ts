@@ -45,7 +45,13 @@ export interface Schedule<N extends JobName = JobName> {
 
 const NY = 'America/New_York';
 
-function schedule<N extends JobName>(id: string, name: N, data: JobPayload<N>, pattern: string, tz = 'UTC'): Schedule {
+function schedule<N extends JobName>(
+  id: string,
+  name: N,
+  data: JobPayload<N>,
+  pattern: string,
+  tz = 'UTC',
+): Schedule {
   return { id, name, data, pattern, tz } as Schedule;
 }
 
@@ -61,7 +67,13 @@ export const SCHEDULES: Schedule[] = [
   schedule('ingest-crypto-5m', 'market.ingest', { assetType: 'crypto', timeframe: '5m' }, '*/5 * * * *'),
   schedule('ingest-stock-1d', 'market.ingest', { assetType: 'stock', timeframe: '1d' }, '0 6 * * *', NY),
   schedule('ingest-stock-1h', 'market.ingest', { assetType: 'stock', timeframe: '1h' }, '0 9-17 * * 1-5', NY),
-  schedule('ingest-stock-5m', 'market.ingest', { assetType: 'stock', timeframe: '5m' }, '*/5 9-16 * * 1-5', NY),
+  schedule(
+    'ingest-stock-5m',
+    'market.ingest',
+    { assetType: 'stock', timeframe: '5m' },
+    '*/5 9-16 * * 1-5',
+    NY,
+  ),
   schedule('sentiment-collect', 'sentiment.collect', {}, '*/10 * * * *'),
   schedule('sentiment-aggregate', 'sentiment.aggregate', {}, '*/5 * * * *'),
   schedule('engine-crypto', 'engine.tick', { assetType: 'crypto' }, '*/5 * * * *'),

@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
 export type LiveEvent =
   | { type: 'bar'; symbol: string; timeframe: string; openTime: number }
   | { type: 'detection'; detection: Detection }
-  | { type: 'trade.opened' | 'trade.closed'; userId: string; trade: { id: string; symbol: string; status: string } }
+  | {
+      type: 'trade.opened' | 'trade.closed';
+      userId: string;
+      trade: { id: string; symbol: string; status: string };
+    }
   | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
   | { type: 'safety'; killSwitch: boolean };
 
@@ -37,7 +41,7 @@ export function createRedisBus(redisUrl: string): EventBus {
   const pub = new Redis(redisUrl, { lazyConnect: true });
   const sub = new Redis(redisUrl, { lazyConnect: true });
   const local = createMemoryBus();
-  let subscribed: Promise<unknown> | null = null;
+  let subscribed = false;
   sub.on('message', (_channel, message) => {
     try {
       local.publish(JSON.parse(message) as LiveEvent);
@@ -48,7 +52,10 @@ export function createRedisBus(redisUrl: string): EventBus {
   return {
     publish: (e) => void pub.publish(CHANNEL, JSON.stringify(e)).catch(() => undefined),
     subscribe(listener) {
-      subscribed ??= sub.subscribe(CHANNEL);
+      if (!subscribed) {
+        subscribed = true;
+        void sub.subscribe(CHANNEL);
+      }
       return local.subscribe(listener);
     },
     async close() {

@@ -1,7 +1,15 @@
 import parser from 'cron-parser';
-import { jobAttempts, jobPayloads, jobQueue, type JobName, QUEUES, SCHEDULES, type Schedule } from './contracts';
-import type { JobRunner, Processors, QueueHealth, Services } from './runner';
+import {
+  type JobName,
+  jobAttempts,
+  jobPayloads,
+  jobQueue,
+  QUEUES,
+  SCHEDULES,
+  type Schedule,
+} from './contracts';
 import { runProcessor } from './run-processor';
+import type { JobRunner, Processors, QueueHealth, Services } from './runner';
 
 interface FailedJob {
   id: string;
@@ -67,7 +75,10 @@ export function createInProcessRunner(
 
   function arm(s: Schedule) {
     if (stopped) return;
-    const next = parser.parseExpression(s.pattern, { tz: s.tz, currentDate: services.now() }).next().getTime();
+    const next = parser
+      .parseExpression(s.pattern, { tz: s.tz, currentDate: services.now() })
+      .next()
+      .getTime();
     const delay = Math.min(Math.max(next - services.now().getTime(), 0), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -97,8 +108,22 @@ export function createInProcessRunner(
         const c = counts.get(name)!;
         const failedJobs = [...failed.values()]
           .filter((f) => jobQueue[f.name] === name)
-          .map((f) => ({ id: f.id, name: f.name, failedReason: f.failedReason, attemptsMade: f.attemptsMade, finishedOn: f.finishedOn }));
-        return { name, waiting: 0, delayed: 0, active: c.active, completed: c.completed, failed: failedJobs.length, failedJobs };
+          .map((f) => ({
+            id: f.id,
+            name: f.name,
+            failedReason: f.failedReason,
+            attemptsMade: f.attemptsMade,
+            finishedOn: f.finishedOn,
+          }));
+        return {
+          name,
+          waiting: 0,
+          delayed: 0,
+          active: c.active,
+          completed: c.completed,
+          failed: failedJobs.length,
+          failedJobs,
+        };
       });
     },
     async retry(queue, jobId) {

@@ -1,9 +1,12 @@
+export { createBullmqRunner } from './bullmq-runner';
 export * from './contracts';
 export { createRunner } from './create-runner';
-export { createBullmqRunner } from './bullmq-runner';
-export { createInProcessRunner } from './in-process-runner';
 export { createMemoryBus, createRedisBus, type EventBus, type LiveEvent } from './events';
+export { createInProcessRunner } from './in-process-runner';
 export { createLogger, type Logger } from './log';
 export { processors } from './processors';
+export { KILL_SWITCH_KEY, runEngineTick, scanMarkets } from './processors/engine-tick';
+export { runDailyReports } from './processors/reports';
 export type { JobContext, JobRunner, Processor, Processors, QueueHealth, Services } from './runner';
 export { createServices } from './services';
+export { closeTrade, decideLiveOrder, exitRulesFor, openTrade } from './trading/execution';

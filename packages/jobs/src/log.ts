@@ -5,7 +5,17 @@ export function createLogger(level: string, name = 'tradehits') {
   return pino({
     name,
     level,
-    redact: ['password', '*.password', 'secret', '*.secret', 'apiKey', '*.apiKey', 'token', '*.token', 'credentials'],
+    redact: [
+      'password',
+      '*.password',
+      'secret',
+      '*.secret',
+      'apiKey',
+      '*.apiKey',
+      'token',
+      '*.token',
+      'credentials',
+    ],
   });
 }
 

@@ -1,7 +1,18 @@
+import { calendarCrosscheckProcessor } from './processors/calendar-crosscheck';
+import { engineTickProcessor } from './processors/engine-tick';
 import { heartbeat } from './processors/heartbeat';
+import { marketIngestProcessor } from './processors/market-ingest';
+import { dailyReportsProcessor } from './processors/reports';
+import { sentimentAggregateProcessor, sentimentCollectProcessor } from './processors/sentiment';
 import type { Processors } from './runner';
 
 /** Every job body by name. */
 export const processors: Processors = {
   'system.heartbeat': heartbeat,
+  'market.ingest': marketIngestProcessor,
+  'sentiment.collect': sentimentCollectProcessor,
+  'sentiment.aggregate': sentimentAggregateProcessor,
+  'engine.tick': engineTickProcessor,
+  'reports.daily': dailyReportsProcessor,
+  'calendar.crosscheck': calendarCrosscheckProcessor,
 };

@@ -15,18 +15,36 @@ export async function runProcessor<N extends JobName>(
 ): Promise<unknown> {
   const startedAt = services.now();
   const t0 = performance.now();
-  const processor = processors[name] as (p: JobPayload<N>, ctx: Parameters<Processors[N]>[1]) => Promise<unknown>;
+  const processor = processors[name] as (
+    p: JobPayload<N>,
+    ctx: Parameters<Processors[N]>[1],
+  ) => Promise<unknown>;
   try {
     const detail = await processor(payload, { services, now: startedAt, attempt });
+    // A processor that declined to run (a stock job outside the session) says why in `skipped`.
+    const skipped = typeof detail === 'object' && detail !== null && 'skipped' in detail;
     await recordJobRuns(services.db, [
-      { job: name, status: 'ok', durationMs: performance.now() - t0, detail: { payload, ...(detail as object) }, startedAt },
+      {
+        job: name,
+        status: skipped ? 'skipped' : 'ok',
+        durationMs: performance.now() - t0,
+        detail: { payload, ...(detail as object) },
+        startedAt,
+      },
     ]);
     return detail;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     services.log.warn({ job: name, attempt, err: message }, 'job failed');
     await recordJobRuns(services.db, [
-      { job: name, status: 'failed', durationMs: performance.now() - t0, error: message, detail: { payload, attempt }, startedAt },
+      {
+        job: name,
+        status: 'failed',
+        durationMs: performance.now() - t0,
+        error: message,
+        detail: { payload, attempt },
+        startedAt,
+      },
     ]).catch(() => undefined);
     throw err;
   }

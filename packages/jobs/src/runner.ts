@@ -1,9 +1,9 @@
-import type { Config } from '@tradehits/config';
-import type { Db } from '@tradehits/db';
 import type { AnalyticsStore } from '@tradehits/analytics';
+import type { Config } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
-import type { EventBus } from './events';
+import type { Db } from '@tradehits/db';
 import type { JobName, JobPayload } from './contracts';
+import type { EventBus } from './events';
 import type { Logger } from './log';
 
 /** What every processor gets: the adapters, the instant the run is for, and which attempt this is. */
@@ -35,7 +35,13 @@ export interface QueueHealth {
   delayed: number;
   completed: number;
   failed: number;
-  failedJobs: { id: string; name: string; failedReason: string; attemptsMade: number; finishedOn: number | null }[];
+  failedJobs: {
+    id: string;
+    name: string;
+    failedReason: string;
+    attemptsMade: number;
+    finishedOn: number | null;
+  }[];
 }
 
 /** The two runners (BullMQ on Redis, in process) share this face, so callers never ask which one runs. */

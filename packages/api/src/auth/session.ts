@@ -1,6 +1,13 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { type Db, deleteSession, extendSession, getSessionWithUser, insertSession, type PublicUser } from '@tradehits/db';
+import {
+  type Db,
+  deleteSession,
+  extendSession,
+  getSessionWithUser,
+  insertSession,
+  type PublicUser,
+} from '@tradehits/db';
 
 /** Name of the httpOnly cookie that carries the session token. */
 export const SESSION_COOKIE = 'th_session';
@@ -19,7 +26,13 @@ export function sessionIdFromToken(token: string): string {
 }
 
 /** Starts a session for a user; returns the token for the cookie and its expiry. */
-export async function createSession(db: Db, userId: string, now: Date, days: number, userAgent?: string | null) {
+export async function createSession(
+  db: Db,
+  userId: string,
+  now: Date,
+  days: number,
+  userAgent?: string | null,
+) {
   const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + days * DAY);
   await insertSession(db, { id: sessionIdFromToken(token), userId, expiresAt, userAgent: userAgent ?? null });
@@ -38,7 +51,12 @@ export interface ValidatedSession {
  * Validates a token with sliding expiry: a session used in the second half of its life is extended to
  * a full term again (Lucia's rule), so active users stay signed in and idle ones expire.
  */
-export async function validateSessionToken(db: Db, token: string, now: Date, days: number): Promise<ValidatedSession | null> {
+export async function validateSessionToken(
+  db: Db,
+  token: string,
+  now: Date,
+  days: number,
+): Promise<ValidatedSession | null> {
   const sessionId = sessionIdFromToken(token);
   const row = await getSessionWithUser(db, sessionId, now);
   if (!row) return null;
@@ -69,7 +87,14 @@ export function sessionCookie(token: string, expiresAt: Date, secure: boolean): 
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** Reads one cookie from a Cookie header. */

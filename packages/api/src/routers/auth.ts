@@ -36,7 +36,13 @@ export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 
 
 async function startSession(ctx: Context, userId: string) {
   const now = ctx.services.now();
-  const { token, expiresAt } = await createSession(ctx.db, userId, now, ctx.config.SESSION_DAYS, ctx.req.userAgent);
+  const { token, expiresAt } = await createSession(
+    ctx.db,
+    userId,
+    now,
+    ctx.config.SESSION_DAYS,
+    ctx.req.userAgent,
+  );
   ctx.req.setCookie(sessionCookie(token, expiresAt, secureCookies(ctx)));
   return { token, expiresAt };
 }
@@ -60,7 +66,12 @@ export const authRouter = router({
       const created = await createUser(tx, { ...input, passwordHash, balance });
       if (!created) throw new TRPCError({ code: 'CONFLICT', message: 'That username or email is taken.' });
       await ensurePaperAccounts(tx, created.id, balance);
-      await audit(tx, { actorId: created.id, action: 'user.register', targetType: 'user', targetId: created.id });
+      await audit(tx, {
+        actorId: created.id,
+        action: 'user.register',
+        targetType: 'user',
+        targetId: created.id,
+      });
       return created;
     });
     await startSession(ctx, user.id);
@@ -70,14 +81,28 @@ export const authRouter = router({
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const now = ctx.services.now();
     const since = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
-    const failures = await countRecentFailures(ctx.db, { username: input.username, address: ctx.req.ip, since });
+    const failures = await countRecentFailures(ctx.db, {
+      username: input.username,
+      address: ctx.req.ip,
+      since,
+    });
     if (failures.byAccount >= LOGIN_LIMITS.perAccount || failures.byAddress >= LOGIN_LIMITS.perAddress) {
-      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many failed logins. Try again in 15 minutes.' });
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: 'Too many failed logins. Try again in 15 minutes.',
+      });
     }
     const found = await findUserForLogin(ctx.db, input.username);
     // Verify against a hash even when the user is unknown, so timing does not reveal which usernames exist.
-    const ok = found ? await verifyPassword(found.passwordHash, input.password) : await verifyPassword(DUMMY_HASH, input.password);
-    await recordLoginAttempt(ctx.db, { username: input.username, address: ctx.req.ip, success: ok && !!found, at: now });
+    const ok = found
+      ? await verifyPassword(found.passwordHash, input.password)
+      : await verifyPassword(DUMMY_HASH, input.password);
+    await recordLoginAttempt(ctx.db, {
+      username: input.username,
+      address: ctx.req.ip,
+      success: ok && !!found,
+      at: now,
+    });
     if (!found || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
     if (!found.active) throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is deactivated.' });
     await startSession(ctx, found.id);

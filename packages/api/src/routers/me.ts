@@ -40,7 +40,12 @@ const parametersRouter = router({
   create: authedProcedure.input(tradeParametersSchema).mutation(async ({ ctx, input }) => {
     const row = await createParameters(ctx.db, ctx.user.id, toValues(input) as TradeParametersValues);
     if (!row) throw duplicate();
-    await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.create', targetType: 'trade_parameters', targetId: row.id });
+    await audit(ctx.db, {
+      actorId: ctx.user.id,
+      action: 'parameters.create',
+      targetType: 'trade_parameters',
+      targetId: row.id,
+    });
     return toClient(row);
   }),
 
@@ -51,7 +56,13 @@ const parametersRouter = router({
       try {
         const row = await updateParameters(ctx.db, ctx.user.id, id, toValues(defined));
         if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
-        await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.update', targetType: 'trade_parameters', targetId: id, details: defined });
+        await audit(ctx.db, {
+          actorId: ctx.user.id,
+          action: 'parameters.update',
+          targetType: 'trade_parameters',
+          targetId: id,
+          details: defined,
+        });
         return toClient(row);
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicate();
@@ -63,7 +74,12 @@ const parametersRouter = router({
     if (!(await deleteParameters(ctx.db, ctx.user.id, input.id))) {
       throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
     }
-    await audit(ctx.db, { actorId: ctx.user.id, action: 'parameters.delete', targetType: 'trade_parameters', targetId: input.id });
+    await audit(ctx.db, {
+      actorId: ctx.user.id,
+      action: 'parameters.delete',
+      targetType: 'trade_parameters',
+      targetId: input.id,
+    });
     return { ok: true as const };
   }),
 });
@@ -82,7 +98,8 @@ export const meRouter = router({
       try {
         return (await updateUser(ctx.db, ctx.user.id, input))!;
       } catch (err) {
-        if (isUniqueViolation(err)) throw new TRPCError({ code: 'CONFLICT', message: 'An account with that email exists.' });
+        if (isUniqueViolation(err))
+          throw new TRPCError({ code: 'CONFLICT', message: 'An account with that email exists.' });
         throw err;
       }
     }),

@@ -39,7 +39,12 @@ export async function createParameters(db: DbOrTx, userId: string, v: TradeParam
 }
 
 /** Updates the user's own row only; null when it is not theirs or does not exist. */
-export async function updateParameters(db: DbOrTx, userId: string, id: string, v: Partial<TradeParametersValues>) {
+export async function updateParameters(
+  db: DbOrTx,
+  userId: string,
+  id: string,
+  v: Partial<TradeParametersValues>,
+) {
   const [row] = await db
     .update(tradeParameters)
     .set({ ...v, updatedAt: new Date() })

@@ -50,7 +50,10 @@ export async function recordLoginAttempt(
 }
 
 /** Failed logins since `since`, for one account and for one address. */
-export async function countRecentFailures(db: DbOrTx, q: { username: string; address: string | null; since: Date }) {
+export async function countRecentFailures(
+  db: DbOrTx,
+  q: { username: string; address: string | null; since: Date },
+) {
   const [row] = await db
     .select({
       byAccount: sql<number>`count(*) filter (where ${loginAttempts.username} = ${q.username.toLowerCase()})::int`,

@@ -26,7 +26,11 @@ export async function ensurePaperAccounts(db: DbOrTx, userId: string, startBalan
 }
 
 export async function listAccounts(db: DbOrTx, userId: string) {
-  return db.select().from(accounts).where(eq(accounts.userId, userId)).orderBy(accounts.mode, accounts.assetType);
+  return db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.userId, userId))
+    .orderBy(accounts.mode, accounts.assetType);
 }
 
 export type AccountRow = Awaited<ReturnType<typeof listAccounts>>[number];
@@ -96,7 +100,9 @@ export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<Op
     const [account] = await tx
       .select({ id: accounts.id, balance: accounts.balance })
       .from(accounts)
-      .where(and(eq(accounts.userId, p.userId), eq(accounts.assetType, p.assetType), eq(accounts.mode, p.mode)))
+      .where(
+        and(eq(accounts.userId, p.userId), eq(accounts.assetType, p.assetType), eq(accounts.mode, p.mode)),
+      )
       .for('update');
     if (!account) return { ok: false, reason: 'no-account' };
 
@@ -109,12 +115,7 @@ export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<Op
     const [held] = await tx
       .select({ n: count() })
       .from(trades)
-      .where(
-        and(
-          eq(trades.accountId, account.id),
-          inArray(trades.status, [...OPEN_STATUSES]),
-        ),
-      );
+      .where(and(eq(trades.accountId, account.id), inArray(trades.status, [...OPEN_STATUSES])));
     if ((held?.n ?? 0) >= p.maxConcurrentTrades) return { ok: false, reason: 'max-concurrent' };
 
     const [debited] = await tx
@@ -123,7 +124,12 @@ export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<Op
         balance: sql`${accounts.balance} - ${p.amount}::numeric - ${p.entryFee}::numeric`,
         fees: sql`${accounts.fees} + ${p.entryFee}::numeric`,
       })
-      .where(and(eq(accounts.id, account.id), sql`${accounts.balance} >= ${p.amount}::numeric + ${p.entryFee}::numeric`))
+      .where(
+        and(
+          eq(accounts.id, account.id),
+          sql`${accounts.balance} >= ${p.amount}::numeric + ${p.entryFee}::numeric`,
+        ),
+      )
       .returning({ balance: accounts.balance });
     if (!debited) return { ok: false, reason: 'insufficient-balance' };
     if (p.mode === 'paper') await mirrorUserBalance(tx, p.userId, p.assetType, debited.balance);
@@ -201,13 +207,19 @@ export async function closePosition(db: DbOrTx, c: ClosePositionInput) {
       })
       .where(eq(accounts.id, closed.accountId))
       .returning({ balance: accounts.balance, mode: accounts.mode });
-    if (account?.mode === 'paper') await mirrorUserBalance(tx, closed.userId, closed.assetType, account.balance);
+    if (account?.mode === 'paper')
+      await mirrorUserBalance(tx, closed.userId, closed.assetType, account.balance);
     return closed;
   });
 }
 
 /** Ends a trade that never filled (rejected, expired, failed) and gives back the cash it held. */
-export async function releasePosition(db: DbOrTx, tradeId: string, status: 'rejected' | 'expired' | 'failed', reason: string) {
+export async function releasePosition(
+  db: DbOrTx,
+  tradeId: string,
+  status: 'rejected' | 'expired' | 'failed',
+  reason: string,
+) {
   return db.transaction(async (tx) => {
     const [ended] = await tx
       .update(trades)
@@ -223,7 +235,8 @@ export async function releasePosition(db: DbOrTx, tradeId: string, status: 'reje
       })
       .where(eq(accounts.id, ended.accountId))
       .returning({ balance: accounts.balance, mode: accounts.mode });
-    if (account?.mode === 'paper') await mirrorUserBalance(tx, ended.userId, ended.assetType, account.balance);
+    if (account?.mode === 'paper')
+      await mirrorUserBalance(tx, ended.userId, ended.assetType, account.balance);
     return ended;
   });
 }
@@ -231,7 +244,15 @@ export async function releasePosition(db: DbOrTx, tradeId: string, status: 'reje
 /** Marks a pending live trade as filled at the venue. */
 export async function markFilled(
   db: DbOrTx,
-  f: { tradeId: string; entryPrice: string; entryTime: Date; quantity: string; venueOrderId: string; takeProfitPrice: string; stopLossPrice: string },
+  f: {
+    tradeId: string;
+    entryPrice: string;
+    entryTime: Date;
+    quantity: string;
+    venueOrderId: string;
+    takeProfitPrice: string;
+    stopLossPrice: string;
+  },
 ) {
   const [row] = await db
     .update(trades)
@@ -268,14 +289,23 @@ export async function listOpenTrades(db: DbOrTx, f: { userId?: string; assetType
   const where = [inArray(trades.status, [...OPEN_STATUSES])];
   if (f.userId) where.push(eq(trades.userId, f.userId));
   if (f.assetType) where.push(eq(trades.assetType, f.assetType));
-  return db.select().from(trades).where(and(...where)).orderBy(desc(trades.createdAt));
+  return db
+    .select()
+    .from(trades)
+    .where(and(...where))
+    .orderBy(desc(trades.createdAt));
 }
 
 /** Closed and ended trades, newest first; `cursor` is the createdAt of the last row seen. */
 export async function tradeHistory(db: DbOrTx, userId: string, limit: number, cursor?: Date) {
   const where = [eq(trades.userId, userId), sql`${trades.status} not in ('open', 'pending_approval')`];
   if (cursor) where.push(lt(trades.createdAt, cursor));
-  return db.select().from(trades).where(and(...where)).orderBy(desc(trades.createdAt)).limit(limit);
+  return db
+    .select()
+    .from(trades)
+    .where(and(...where))
+    .orderBy(desc(trades.createdAt))
+    .limit(limit);
 }
 
 /** Closed trades in [from, to), for reports. */
@@ -317,7 +347,13 @@ export async function listApprovals(db: DbOrTx, status?: 'pending' | 'approved' 
 /** Moves a pending approval to its decision once; null when it was already decided. */
 export async function decideApproval(
   db: DbOrTx,
-  d: { id: string; status: 'approved' | 'rejected' | 'expired'; decidedBy: string | null; note?: string | null; at: Date },
+  d: {
+    id: string;
+    status: 'approved' | 'rejected' | 'expired';
+    decidedBy: string | null;
+    note?: string | null;
+    at: Date;
+  },
 ) {
   const [row] = await db
     .update(approvals)

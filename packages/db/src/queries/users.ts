@@ -19,11 +19,17 @@ export const publicUserColumns = {
   lastLoginAt: users.lastLoginAt,
 };
 
-
 /** Inserts a user; returns null when the username or email is taken. */
 export async function createUser(
   db: DbOrTx,
-  input: { username: string; email: string; passwordHash: string; fullName: string; role?: Role; balance: string },
+  input: {
+    username: string;
+    email: string;
+    passwordHash: string;
+    fullName: string;
+    role?: Role;
+    balance: string;
+  },
 ): Promise<PublicUser | null> {
   const [row] = await db
     .insert(users)
@@ -66,7 +72,9 @@ export async function usernameOrEmailTaken(db: DbOrTx, username: string, email: 
   const rows = await db
     .select({ username: users.username, email: users.email })
     .from(users)
-    .where(sql`lower(${users.username}) = ${username.toLowerCase()} or lower(${users.email}) = ${email.toLowerCase()}`);
+    .where(
+      sql`lower(${users.username}) = ${username.toLowerCase()} or lower(${users.email}) = ${email.toLowerCase()}`,
+    );
   return {
     username: rows.some((r) => r.username.toLowerCase() === username.toLowerCase()),
     email: rows.some((r) => r.email.toLowerCase() === email.toLowerCase()),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, inet, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  inet,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const roleEnum = pgEnum('role', ['user', 'beta_user', 'admin']);
 export type Role = (typeof roleEnum.enumValues)[number];

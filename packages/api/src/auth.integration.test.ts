@@ -1,0 +1,151 @@
+import { type DbHandle, updateUser } from '@tradehits/db';
+import { createPgliteTestDb, createPostgresTestDb } from '@tradehits/db/testing';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionIdFromToken } from './auth/session';
+import { createTestApi, tokenFrom } from './testing';
+
+const DAY = 86_400_000;
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (err) {
+    if (err instanceof TRPCError) return err.code;
+    throw err;
+  }
+}
+
+describe.each([
+  ['postgres', createPostgresTestDb],
+  ['pglite', createPgliteTestDb],
+] as const)('auth on %s', (_kind, createDb) => {
+  let db: DbHandle;
+  let api: Awaited<ReturnType<typeof createTestApi>>;
+  beforeAll(async () => {
+    db = await createDb();
+    api = await createTestApi(db, { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'a long admin password' });
+  });
+  afterAll(async () => {
+    await api.close();
+    await db.close();
+  });
+
+  it('registers, signs in with an httpOnly SameSite cookie, and answers me', async () => {
+    const { caller, cookies } = api.anonymous();
+    const user = await caller.auth.register({
+      username: 'alice',
+      email: 'alice@example.test',
+      password: 'correct horse battery',
+      fullName: 'Alice',
+    });
+    expect(user).toMatchObject({ username: 'alice', role: 'user', cryptoBalance: '100000.00' });
+    expect(user).not.toHaveProperty('passwordHash');
+    expect(cookies[0]).toMatch(/HttpOnly/);
+    expect(cookies[0]).toMatch(/SameSite=Lax/);
+    const me = await (await api.as(tokenFrom(cookies))).auth.me();
+    expect(me?.username).toBe('alice');
+  });
+
+  it('stores only the SHA-256 of the token', async () => {
+    const { token } = await api.signUp('hashcheck');
+    const rows = await db.db.query.sessions.findMany();
+    expect(rows.some((r) => r.id === token)).toBe(false);
+    expect(rows.some((r) => r.id === sessionIdFromToken(token))).toBe(true);
+  });
+
+  it('refuses a taken username or email with a clear conflict and writes nothing', async () => {
+    const { caller } = api.anonymous();
+    const before = (await db.db.query.users.findMany()).length;
+    await expect(
+      caller.auth.register({
+        username: 'ALICE',
+        email: 'new@example.test',
+        password: 'correct horse battery',
+        fullName: 'A',
+      }),
+    ).rejects.toThrow('That username is taken.');
+    await expect(
+      caller.auth.register({
+        username: 'alice2',
+        email: 'Alice@example.test',
+        password: 'correct horse battery',
+        fullName: 'A',
+      }),
+    ).rejects.toThrow('An account with that email exists.');
+    expect((await db.db.query.users.findMany()).length).toBe(before);
+  });
+
+  it('rejects bad registration input with field messages', async () => {
+    const { caller } = api.anonymous();
+    const err = await caller.auth
+      .register({ username: 'x', email: 'nope', password: 'short', fullName: '' })
+      .catch((e: TRPCError) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect((err as TRPCError).code).toBe('BAD_REQUEST');
+    expect((err as TRPCError).message).toMatch(/Username needs at least 3 characters/);
+  });
+
+  it('logs in, logs out, and the old token is dead', async () => {
+    await api.signUp('bob');
+    const { caller, cookies } = api.anonymous();
+    await caller.auth.login({ username: 'bob', password: 'correct horse battery' });
+    const token = tokenFrom(cookies);
+    const bob = await api.as(token);
+    expect((await bob.me.profile()).username).toBe('bob');
+    await bob.auth.logout();
+    expect(await code((await api.as(token)).me.profile())).toBe('UNAUTHORIZED');
+  });
+
+  it('expires idle sessions and slides active ones forward', async () => {
+    const { token } = await api.signUp('carol');
+    const start = new Date();
+    // Past half its 30-day life the session is extended to a full term again.
+    api.setNow(new Date(start.getTime() + 20 * DAY));
+    expect((await (await api.as(token)).me.profile()).username).toBe('carol');
+    const [row] = (await db.db.query.sessions.findMany()).filter((s) => s.id === sessionIdFromToken(token));
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(start.getTime() + 45 * DAY);
+    // Idle past expiry: refused.
+    api.setNow(new Date(start.getTime() + 90 * DAY));
+    expect(await code((await api.as(token)).me.profile())).toBe('UNAUTHORIZED');
+    api.setNow(new Date());
+  });
+
+  it('rate-limits failed logins per account', async () => {
+    await api.signUp('dave');
+    const { caller } = api.anonymous('198.51.100.1');
+    for (let i = 0; i < 5; i++) {
+      expect(await code(caller.auth.login({ username: 'dave', password: 'wrong password!' }))).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    // Even the right password is refused until the window passes.
+    expect(await code(caller.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    api.setNow(new Date(Date.now() + 16 * 60_000));
+    expect(await code(caller.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe('OK');
+    api.setNow(new Date());
+  });
+
+  it('rate-limits failed logins per address across accounts', async () => {
+    const { caller } = api.anonymous('198.51.100.2');
+    for (let i = 0; i < 20; i++)
+      await code(caller.auth.login({ username: `ghost${i}`, password: 'whatever it is' }));
+    await api.signUp('erin');
+    expect(await code(caller.auth.login({ username: 'erin', password: 'correct horse battery' }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+  });
+
+  it('refuses a deactivated user', async () => {
+    const { user, token } = await api.signUp('frank');
+    await updateUser(db.db, user.id, { active: false });
+    expect(await code((await api.as(token)).me.profile())).toBe('UNAUTHORIZED');
+    const { caller } = api.anonymous('192.0.2.50');
+    expect(await code(caller.auth.login({ username: 'frank', password: 'correct horse battery' }))).toBe(
+      'FORBIDDEN',
+    );
+  });
+});

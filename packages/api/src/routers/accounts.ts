@@ -1,0 +1,47 @@
+import { formatCents, toCents, valueCentsDown } from '@tradehits/core/money';
+import { listAccounts, listOpenTrades } from '@tradehits/db';
+import { lastPrices } from '../market-price';
+import { authedProcedure, router } from '../trpc';
+
+export const accountsRouter = router({
+  /** Balances, equity at last prices, realised and unrealised P&L and fees per account. */
+  summary: authedProcedure.query(async ({ ctx }) => {
+    const [accounts, open] = await Promise.all([
+      listAccounts(ctx.db, ctx.user.id),
+      listOpenTrades(ctx.db, { userId: ctx.user.id }),
+    ]);
+    const prices = await lastPrices(
+      ctx,
+      open.map((t) => t.symbol),
+    );
+    const rows = accounts.map((a) => {
+      const held = open.filter((t) => t.accountId === a.id);
+      let valueCents = 0;
+      let unrealizedCents = 0;
+      for (const t of held) {
+        const price = prices.get(t.symbol);
+        // A pending order (or a symbol with no price yet) counts at its cost.
+        const worth =
+          t.status === 'open' && price !== undefined
+            ? valueCentsDown(Number(t.quantity), price)
+            : toCents(Number(t.amount));
+        valueCents += worth;
+        unrealizedCents += worth - toCents(Number(t.amount));
+      }
+      return {
+        id: a.id,
+        mode: a.mode,
+        assetType: a.assetType,
+        venue: a.venue,
+        startBalance: a.startBalance,
+        balance: a.balance,
+        equity: formatCents(toCents(Number(a.balance)) + valueCents),
+        realizedPnl: a.realizedPnl,
+        unrealizedPnl: formatCents(unrealizedCents),
+        fees: a.fees,
+        openPositions: held.length,
+      };
+    });
+    return { accounts: rows, paperOnly: rows.every((r) => r.mode === 'paper') };
+  }),
+});

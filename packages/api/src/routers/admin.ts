@@ -1,0 +1,176 @@
+import {
+  audit,
+  countAdmins,
+  deleteUserSessions,
+  getSetting,
+  getUser,
+  listApprovals,
+  listAudit,
+  listCalendarDisagreements,
+  listFeedback,
+  listJobRuns,
+  listReports,
+  listUsers,
+  putSetting,
+  updateUser,
+} from '@tradehits/db';
+import { decideLiveOrder, KILL_SWITCH_KEY, QUEUES } from '@tradehits/jobs';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { idInput } from '../inputs';
+import { adminProcedure, router } from '../trpc';
+
+const usersRouter = router({
+  list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
+
+  /** Changes a user's role or active flag; an admin cannot demote or deactivate the last admin. */
+  update: adminProcedure
+    .input(
+      z.object({
+        id: idInput,
+        role: z.enum(['user', 'beta_user', 'admin']).optional(),
+        active: z.boolean().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input: { id, ...patch } }) => {
+      const target = await getUser(ctx.db, id);
+      if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+      const losesAdmin =
+        target.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
+      if (losesAdmin && (await countAdmins(ctx.db)) <= 1) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'The last active admin cannot be demoted or deactivated.',
+        });
+      }
+      const updated = await ctx.db.transaction(async (tx) => {
+        const row = await updateUser(tx, id, patch);
+        if (patch.active === false) await deleteUserSessions(tx, id);
+        await audit(tx, {
+          actorId: ctx.user.id,
+          action: 'user.update',
+          targetType: 'user',
+          targetId: id,
+          details: patch,
+        });
+        return row;
+      });
+      return updated!;
+    }),
+});
+
+const approvalsRouter = router({
+  list: adminProcedure
+    .input(
+      z.object({ status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional() }).default({}),
+    )
+    .query(({ ctx, input }) => listApprovals(ctx.db, input.status)),
+
+  /** Approve (the order goes to the user's venue) or reject (the held cash is released). */
+  decide: adminProcedure
+    .input(
+      z.object({
+        id: idInput,
+        decision: z.enum(['approve', 'reject']),
+        note: z.string().max(500).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const result = await decideLiveOrder(ctx.services, {
+        approvalId: input.id,
+        decision: input.decision,
+        adminId: ctx.user.id,
+        note: input.note ?? null,
+      });
+      if (!result.ok) throw new TRPCError({ code: 'CONFLICT', message: result.reason });
+      return result;
+    }),
+});
+
+const safetyRouter = router({
+  get: adminProcedure.query(async ({ ctx }) => {
+    const users = await listUsers(ctx.db);
+    const now = ctx.services.now();
+    return {
+      killSwitch: (await getSetting<boolean>(ctx.db, KILL_SWITCH_KEY)) ?? false,
+      pausedUsers: users
+        .filter((u) => u.tradingPaused || (u.pausedUntil && u.pausedUntil > now))
+        .map((u) => ({
+          id: u.id,
+          username: u.username,
+          tradingPaused: u.tradingPaused,
+          pausedUntil: u.pausedUntil,
+        })),
+    };
+  }),
+
+  /** The global kill switch: no new entries for anyone while it is on. */
+  setKillSwitch: adminProcedure.input(z.object({ on: z.boolean() })).mutation(async ({ ctx, input }) => {
+    await putSetting(ctx.db, KILL_SWITCH_KEY, input.on, ctx.user.id);
+    await audit(ctx.db, {
+      actorId: ctx.user.id,
+      action: input.on ? 'safety.kill-switch.on' : 'safety.kill-switch.off',
+    });
+    ctx.bus.publish({ type: 'safety', killSwitch: input.on });
+    return { killSwitch: input.on };
+  }),
+
+  pauseUser: adminProcedure
+    .input(z.object({ userId: idInput, paused: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await updateUser(ctx.db, input.userId, {
+        tradingPaused: input.paused,
+        ...(input.paused ? {} : { pausedUntil: null }),
+      });
+      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+      await audit(ctx.db, {
+        actorId: ctx.user.id,
+        action: input.paused ? 'user.pause' : 'user.resume',
+        targetType: 'user',
+        targetId: input.userId,
+      });
+      return user;
+    }),
+});
+
+const jobsRouter = router({
+  runs: adminProcedure
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(500).default(100), job: z.string().max(64).optional() })
+        .default({ limit: 100 }),
+    )
+    .query(({ ctx, input }) => listJobRuns(ctx.db, input.limit, input.job)),
+
+  queues: adminProcedure.query(({ ctx }) => ctx.runner.health()),
+
+  retry: adminProcedure
+    .input(z.object({ queue: z.enum(QUEUES as [string, ...string[]]), jobId: z.string().min(1).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await ctx.runner.retry(input.queue, input.jobId))) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'No failed job with that id in that queue.' });
+      }
+      await audit(ctx.db, {
+        actorId: ctx.user.id,
+        action: 'job.retry',
+        targetType: 'job',
+        targetId: `${input.queue}:${input.jobId}`,
+      });
+      return { ok: true as const };
+    }),
+});
+
+export const adminRouter = router({
+  users: usersRouter,
+  approvals: approvalsRouter,
+  safety: safetyRouter,
+  jobs: jobsRouter,
+  reports: router({ list: adminProcedure.query(({ ctx }) => listReports(ctx.db)) }),
+  feedback: router({ list: adminProcedure.query(({ ctx }) => listFeedback(ctx.db)) }),
+  audit: router({
+    list: adminProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+      .query(({ ctx, input }) => listAudit(ctx.db, input.limit)),
+  }),
+  calendar: router({ disagreements: adminProcedure.query(({ ctx }) => listCalendarDisagreements(ctx.db)) }),
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
+import { toCents } from '@tradehits/core/money';
+import {
+  checkKillSwitch,
+  checkSmallMoneyCap,
+  requiresApproval,
+  safetySettingsFrom,
+} from '@tradehits/core/safety';
+import { getSetting, getTrade, listOpenTrades, tradeHistory } from '@tradehits/db';
+import { closeTrade, exitRulesFor, KILL_SWITCH_KEY, openTrade } from '@tradehits/jobs';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { assetTypeInput, idInput, symbolInput, usdInput } from '../inputs';
+import { lastPrice } from '../market-price';
+import { authedProcedure, type Context, router } from '../trpc';
+
+const executeInput = z.discriminatedUnion('side', [
+  z.object({
+    side: z.literal('buy'),
+    assetType: assetTypeInput,
+    symbol: symbolInput,
+    amount: usdInput,
+    mode: z.enum(['paper', 'live']).default('paper'),
+    /** Sent again on a retry, so a double submit buys once. */
+    idempotencyKey: z.uuid().optional(),
+  }),
+  z.object({ side: z.literal('sell'), tradeId: idInput }),
+]);
+
+async function sell(ctx: Context & { user: { id: string } }, tradeId: string) {
+  const trade = await getTrade(ctx.db, tradeId);
+  if (!trade || trade.userId !== ctx.user.id)
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'No such trade.' });
+  if (trade.status !== 'open')
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `This trade is ${trade.status.replace('_', ' ')}, not open.`,
+    });
+  const price = await lastPrice(ctx, trade.symbol);
+  const closed = await closeTrade(ctx.services, trade.id, price, 'manual', ctx.services.now(), ctx.user.id);
+  if (!closed) throw new TRPCError({ code: 'CONFLICT', message: 'This trade was closed already.' });
+  return closed;
+}
+
+const REFUSALS: Record<string, string> = {
+  'insufficient-balance': 'Not enough balance for this amount plus fees.',
+  'max-concurrent': 'You hold your maximum number of open trades.',
+  'amount-too-small': 'The amount is too small to buy any quantity at this price.',
+  'no-live-account': 'Link a live account before trading with real money.',
+  duplicate: 'This order was placed already.',
+};
+
+export const tradesRouter = router({
+  /** A manual buy (paper or live, behind the same rails as the engine) or the sale of an open trade. */
+  execute: authedProcedure.input(executeInput).mutation(async ({ ctx, input }) => {
+    if (input.side === 'sell') return sell(ctx, input.tradeId);
+    const now = ctx.services.now();
+    const safety = {
+      ...safetySettingsFrom(ctx.config),
+      killSwitch: (await getSetting<boolean>(ctx.db, KILL_SWITCH_KEY)) ?? false,
+    };
+    const amountCents = toCents(Number(input.amount));
+    for (const check of [checkKillSwitch(safety), checkSmallMoneyCap(amountCents, input.mode, safety)]) {
+      if (!check.ok) {
+        const message =
+          check.reason === 'kill-switch'
+            ? 'Trading is halted by the kill switch.'
+            : `Live orders are capped at $${ctx.config.SMALL_MONEY_TRADE_CAP}.`;
+        throw new TRPCError({ code: 'FORBIDDEN', message });
+      }
+    }
+    if (ctx.user.tradingPaused || (ctx.user.pausedUntil && ctx.user.pausedUntil > now)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'Your trading is paused.' });
+    }
+    if (input.assetType === 'stock' && !isMarketOpen(now.getTime())) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: `The stock market is closed (${marketStatus(now.getTime()).reason}).`,
+      });
+    }
+    const price = await lastPrice(ctx, input.symbol);
+    const rules = await exitRulesFor(ctx.services, ctx.user.id, input.assetType, input.symbol);
+    const result = await openTrade(ctx.services, {
+      userId: ctx.user.id,
+      assetType: input.assetType,
+      mode: input.mode,
+      symbol: input.symbol,
+      amountCents,
+      price,
+      ...rules,
+      clientOrderId: `manual:${ctx.user.id}:${input.idempotencyKey ?? randomUUID()}`,
+      executionReason: 'manual',
+      requiresApproval: requiresApproval(input.mode, safety),
+      at: now,
+    });
+    if (!result.ok)
+      throw new TRPCError({ code: 'CONFLICT', message: REFUSALS[result.reason] ?? result.reason });
+    return result.trade;
+  }),
+
+  /** Open and pending trades. */
+  active: authedProcedure.query(({ ctx }) => listOpenTrades(ctx.db, { userId: ctx.user.id })),
+
+  /** Ended trades, newest first, a page at a time. */
+  history: authedProcedure
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(200).default(50), cursor: z.date().optional() })
+        .default({ limit: 50 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const items = await tradeHistory(ctx.db, ctx.user.id, input.limit + 1, input.cursor);
+      const more = items.length > input.limit;
+      const page = more ? items.slice(0, input.limit) : items;
+      return { items: page, nextCursor: more ? page.at(-1)!.createdAt : null };
+    }),
+
+  /** Sells an open trade at the market. */
+  close: authedProcedure
+    .input(z.object({ tradeId: idInput }))
+    .mutation(({ ctx, input }) => sell(ctx, input.tradeId)),
+});

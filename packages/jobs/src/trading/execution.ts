@@ -1,0 +1,365 @@
+import type { AssetType, Detection, OrderState } from '@tradehits/core';
+import { formatCents, toCents } from '@tradehits/core/money';
+import { type FillCosts, openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
+import { tradeParametersSchema } from '@tradehits/core/params';
+import {
+  audit,
+  closePosition,
+  createApproval,
+  decideApproval,
+  getAccount,
+  getTrade,
+  listParameters,
+  markFilled,
+  openPosition,
+  releasePosition,
+  type TradeRow,
+} from '@tradehits/db';
+import type { Services } from '../runner';
+import { brokerFor } from './brokers';
+
+/** How long a live order waits for an admin before it expires. */
+export const APPROVAL_TTL_MS = 30 * 60_000;
+
+export interface OpenRequest {
+  userId: string;
+  assetType: AssetType;
+  mode: 'paper' | 'live';
+  symbol: string;
+  amountCents: number;
+  /** Last price; a paper fill applies slippage to it. */
+  price: number;
+  takeProfitPct: number;
+  stopLossPct: number;
+  maxConcurrentTrades: number;
+  clientOrderId: string;
+  executionReason: string;
+  parametersId?: string | null;
+  detection?: Detection | null;
+  requiresApproval: boolean;
+  at: Date;
+}
+
+export type OpenResult = { ok: true; trade: TradeRow } | { ok: false; reason: string };
+
+export function fillCosts(services: Services): FillCosts {
+  return { feeRate: services.config.FEE_RATE, slippageRate: services.config.SLIPPAGE_RATE };
+}
+
+const levels = (entry: number, tpPct: number, slPct: number) => ({
+  takeProfitPrice: String(entry * (1 + tpPct / 100)),
+  stopLossPrice: String(entry * (1 - slPct / 100)),
+});
+
+function detectionFields(d: Detection | null | undefined) {
+  if (!d) return {};
+  return {
+    timeframeDetected: d.timeframe,
+    sentimentAtBuy: d.sentiment,
+    politicalSentimentAtBuy: d.politicalSentiment,
+    wasLowestPoint: d.isLowestPoint,
+    indicatorSnapshot: {
+      price: d.price,
+      low24h: d.low24h,
+      low7d: d.low7d,
+      support: d.support,
+      rsi: d.rsi,
+      macdHist: d.macdHist,
+      bbPosition: d.bbPosition,
+      confidence: d.confidence,
+      reasons: d.reasons,
+    },
+  };
+}
+
+/**
+ * Opens a position. Paper: fills now at the price with slippage and fees. Live: either waits for an
+ * admin (pending approval, cash held) or goes to the user's venue. The database guards the
+ * concurrency rules either way, so this is safe to call from parallel ticks.
+ */
+export async function openTrade(services: Services, r: OpenRequest): Promise<OpenResult> {
+  const { db } = services;
+  const account = await getAccount(db, r.userId, r.assetType, r.mode);
+  if (!account) return { ok: false, reason: r.mode === 'live' ? 'no-live-account' : 'no-account' };
+  const base = {
+    userId: r.userId,
+    assetType: r.assetType,
+    mode: r.mode,
+    symbol: r.symbol,
+    clientOrderId: r.clientOrderId,
+    maxConcurrentTrades: r.maxConcurrentTrades,
+    executionReason: r.executionReason,
+    parametersId: r.parametersId ?? null,
+    ...detectionFields(r.detection),
+  };
+
+  if (r.mode === 'paper' || r.requiresApproval) {
+    // A paper fill, or the estimate a pending live order holds cash against.
+    const fill = paperBuy(
+      openLedger(toCents(Number(account.balance))),
+      r.amountCents,
+      r.price,
+      fillCosts(services),
+    );
+    if (!fill.ok) return fill;
+    const { lot } = fill;
+    const pending = r.mode === 'live';
+    const result = await openPosition(db, {
+      ...base,
+      status: pending ? 'pending_approval' : 'open',
+      amount: formatCents(lot.costCents),
+      entryFee: formatCents(lot.entryFeeCents),
+      quantity: lot.quantity.toFixed(8),
+      entryPrice: pending ? null : String(lot.entryPrice),
+      entryTime: pending ? null : r.at,
+      ...(pending
+        ? { takeProfitPrice: null, stopLossPrice: null }
+        : levels(lot.entryPrice, r.takeProfitPct, r.stopLossPct)),
+    });
+    if (!result.ok) return result;
+    if (pending) {
+      const approval = await createApproval(db, {
+        tradeId: result.trade.id,
+        userId: r.userId,
+        expiresAt: new Date(r.at.getTime() + APPROVAL_TTL_MS),
+      });
+      if (approval)
+        services.bus.publish({
+          type: 'approval',
+          userId: r.userId,
+          approval: { id: approval.id, status: 'pending', tradeId: result.trade.id },
+        });
+    } else {
+      services.bus.publish({
+        type: 'trade.opened',
+        userId: r.userId,
+        trade: { id: result.trade.id, symbol: r.symbol, status: 'open' },
+      });
+    }
+    await audit(db, {
+      actorId: r.userId,
+      action: pending ? 'trade.pending' : 'trade.open',
+      targetType: 'trade',
+      targetId: result.trade.id,
+      details: { symbol: r.symbol, reason: r.executionReason },
+    });
+    return result;
+  }
+
+  // Live without approval: hold the cash first (so limits hold), then place the order.
+  const quantity = Math.floor((r.amountCents / 100 / r.price) * 1e8) / 1e8;
+  const held = await openPosition(db, {
+    ...base,
+    status: 'pending_approval',
+    amount: formatCents(r.amountCents),
+    entryFee: '0.00',
+    quantity: quantity.toFixed(8),
+    entryPrice: null,
+    entryTime: null,
+    takeProfitPrice: null,
+    stopLossPrice: null,
+  });
+  if (!held.ok) return held;
+  return executeHeldOrder(
+    services,
+    held.trade,
+    { takeProfitPct: r.takeProfitPct, stopLossPct: r.stopLossPct },
+    r.at,
+  );
+}
+
+/** Sends a held (pending) live order to the venue; a failure releases the cash and records why. */
+async function executeHeldOrder(
+  services: Services,
+  trade: TradeRow,
+  exits: { takeProfitPct: number; stopLossPct: number },
+  at: Date,
+): Promise<OpenResult> {
+  let state: OrderState;
+  try {
+    const broker = await brokerFor(services, trade.userId, trade.assetType);
+    state = await broker.placeOrder({
+      clientOrderId: trade.clientOrderId,
+      symbol: trade.symbol,
+      side: 'buy',
+      quantity: Number(trade.quantity),
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await releasePosition(services.db, trade.id, 'failed', reason);
+    await audit(services.db, {
+      actorId: null,
+      action: 'trade.failed',
+      targetType: 'trade',
+      targetId: trade.id,
+      details: { reason },
+    });
+    return { ok: false, reason: `venue: ${reason}` };
+  }
+  const price = state.averagePrice ?? 0;
+  const filled = await markFilled(services.db, {
+    tradeId: trade.id,
+    entryPrice: String(price),
+    entryTime: at,
+    quantity: (state.filledQuantity || Number(trade.quantity)).toFixed(8),
+    venueOrderId: state.venueOrderId,
+    ...levels(price, exits.takeProfitPct, exits.stopLossPct),
+  });
+  if (!filled) return { ok: false, reason: 'not-pending' };
+  services.bus.publish({
+    type: 'trade.opened',
+    userId: trade.userId,
+    trade: { id: trade.id, symbol: trade.symbol, status: 'open' },
+  });
+  await audit(services.db, {
+    actorId: null,
+    action: 'trade.open',
+    targetType: 'trade',
+    targetId: trade.id,
+    details: { venueOrderId: state.venueOrderId },
+  });
+  return { ok: true, trade: filled };
+}
+
+/** Closes a position at `price` (paper) or at the venue's fill (live). Closing twice is a no-op. */
+export async function closeTrade(
+  services: Services,
+  tradeId: string,
+  price: number,
+  reason: string,
+  at: Date,
+  actorId: string | null = null,
+): Promise<TradeRow | null> {
+  const trade = await getTrade(services.db, tradeId);
+  if (trade?.status !== 'open') return null;
+  let exit: { exitPrice: number; proceedsCents: number; exitFeeCents: number; venueOrderId?: string };
+  if (trade.isPaper) {
+    const lot = {
+      quantity: Number(trade.quantity),
+      entryPrice: Number(trade.entryPrice),
+      costCents: toCents(Number(trade.amount)),
+      entryFeeCents: toCents(Number(trade.entryFee)),
+    };
+    const sold = paperSell(openLedger(0), lot, price, fillCosts(services));
+    if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
+    exit = sold;
+  } else {
+    const broker = await brokerFor(services, trade.userId, trade.assetType);
+    const state = await broker.placeOrder({
+      clientOrderId: `${trade.clientOrderId}:exit`,
+      symbol: trade.symbol,
+      side: 'sell',
+      quantity: Number(trade.quantity),
+    });
+    const exitPrice = state.averagePrice ?? price;
+    exit = {
+      exitPrice,
+      proceedsCents: Math.floor(state.filledQuantity * exitPrice * 100),
+      exitFeeCents: Math.ceil(state.fee * 100),
+      venueOrderId: state.venueOrderId,
+    };
+  }
+  const closed = await closePosition(services.db, {
+    tradeId,
+    exitPrice: String(exit.exitPrice),
+    exitTime: at,
+    exitFee: formatCents(exit.exitFeeCents),
+    proceeds: formatCents(exit.proceedsCents),
+    exitReason: reason,
+    venueOrderId: exit.venueOrderId ?? null,
+  });
+  if (closed) {
+    services.bus.publish({
+      type: 'trade.closed',
+      userId: closed.userId,
+      trade: { id: closed.id, symbol: closed.symbol, status: 'closed' },
+    });
+    await audit(services.db, {
+      actorId,
+      action: 'trade.close',
+      targetType: 'trade',
+      targetId: closed.id,
+      details: { reason, pnl: closed.pnl },
+    });
+  }
+  return closed;
+}
+
+/** The user's own exit rules for a symbol (its row, else the ALL row, else the defaults). */
+export async function exitRulesFor(
+  services: Services,
+  userId: string,
+  assetType: AssetType,
+  symbol: string,
+  parametersId?: string | null,
+) {
+  const rows = await listParameters(services.db, userId);
+  const row =
+    rows.find((r) => r.id === parametersId) ??
+    rows.find((r) => r.assetType === assetType && r.symbol === symbol) ??
+    rows.find((r) => r.assetType === assetType && r.symbol === 'ALL');
+  const defaults = tradeParametersSchema.parse({});
+  return {
+    takeProfitPct: row ? Number(row.takeProfitPct) : defaults.takeProfitPct,
+    stopLossPct: row ? Number(row.stopLossPct) : defaults.stopLossPct,
+    maxConcurrentTrades: row?.maxConcurrentTrades ?? defaults.maxConcurrentTrades,
+  };
+}
+
+/** An admin's decision on a pending live order: approve sends it to the venue, reject releases the cash. */
+export async function decideLiveOrder(
+  services: Services,
+  d: { approvalId: string; decision: 'approve' | 'reject'; adminId: string; note?: string | null },
+): Promise<{ ok: true; status: string } | { ok: false; reason: string }> {
+  const at = services.now();
+  const decided = await decideApproval(services.db, {
+    id: d.approvalId,
+    status: d.decision === 'approve' ? 'approved' : 'rejected',
+    decidedBy: d.adminId,
+    note: d.note ?? null,
+    at,
+  });
+  if (!decided) return { ok: false, reason: 'This order was already decided or has expired.' };
+  await audit(services.db, {
+    actorId: d.adminId,
+    action: `approval.${d.decision}`,
+    targetType: 'approval',
+    targetId: decided.id,
+    details: { note: d.note },
+  });
+  services.bus.publish({
+    type: 'approval',
+    userId: decided.userId,
+    approval: { id: decided.id, status: decided.status, tradeId: decided.tradeId },
+  });
+  if (d.decision === 'reject') {
+    await releasePosition(services.db, decided.tradeId, 'rejected', d.note ?? 'rejected by an admin');
+    return { ok: true, status: 'rejected' };
+  }
+  const trade = await getTrade(services.db, decided.tradeId);
+  if (!trade) return { ok: false, reason: 'The trade no longer exists.' };
+  const exits = await exitRulesFor(services, trade.userId, trade.assetType, trade.symbol, trade.parametersId);
+  const result = await executeHeldOrder(services, trade, exits, at);
+  return result.ok ? { ok: true, status: 'executed' } : { ok: false, reason: result.reason };
+}
+
+/** Expires approvals nobody decided in time and releases their cash. */
+export async function expireApprovals(
+  services: Services,
+  now: Date,
+  list: { id: string; tradeId: string; userId: string }[],
+) {
+  let expired = 0;
+  for (const a of list) {
+    if (!(await decideApproval(services.db, { id: a.id, status: 'expired', decidedBy: null, at: now })))
+      continue;
+    await releasePosition(services.db, a.tradeId, 'expired', 'approval expired');
+    services.bus.publish({
+      type: 'approval',
+      userId: a.userId,
+      approval: { id: a.id, status: 'expired', tradeId: a.tradeId },
+    });
+    expired++;
+  }
+  return expired;
+}
