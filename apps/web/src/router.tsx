@@ -6,11 +6,12 @@ import {
   lazyRouteComponent,
   Outlet,
   redirect,
+  type SearchSchemaInput,
 } from '@tanstack/react-router';
 import { z } from 'zod';
 import { AppShell } from './components/app-shell';
 import { NotFound, RouteError } from './components/states';
-import { parseDashboardSearch } from './lib/search';
+import { type DashboardSearchInput, parseDashboardSearch } from './lib/search';
 import { FeedbackPage } from './routes/feedback';
 import { LoginPage } from './routes/login';
 import { RegisterPage } from './routes/register';
@@ -76,7 +77,8 @@ const appRoute = createRoute({
 const dashboardRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
-  validateSearch: parseDashboardSearch,
+  // Tagged as the input type, so links may leave out any parameter and get its default.
+  validateSearch: (raw: DashboardSearchInput & SearchSchemaInput) => parseDashboardSearch(raw),
   loaderDeps: ({ search }) => ({ tab: search.tab }),
   // Start the symbol list while the chart chunk downloads; the page reads the same query.
   loader: ({ context, deps }) => {

@@ -9,6 +9,7 @@ import {
 } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import superjson from 'superjson';
 
 /** Every procedure's output, by path: `RouterOutputs['trades']['active']`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
@@ -36,14 +37,17 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-/** The typed client: subscriptions over SSE (the browser's EventSource reconnects), the rest batched. */
+/**
+ * The typed client: subscriptions over SSE (the browser's EventSource reconnects), the rest batched.
+ * superjson as on the server, so dates arrive as Dates and cursors go back as they came.
+ */
 export function createClient(): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: API_PATH }),
-        false: httpBatchLink({ url: API_PATH }),
+        true: httpSubscriptionLink({ url: API_PATH, transformer: superjson }),
+        false: httpBatchLink({ url: API_PATH, transformer: superjson }),
       }),
     ],
   });

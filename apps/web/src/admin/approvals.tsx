@@ -34,16 +34,18 @@ export function ApprovalQueue() {
             {list.map((a) => (
               <li key={a.id} className="approval" data-testid="approval">
                 <div className="approval-main">
-                  <strong>{a.trade?.symbol ?? a.tradeId}</strong>
-                  {a.trade ? <span>{formatUsd(a.trade.amount)}</span> : null}
+                  <strong>
+                    {a.symbol} <span className="num">{formatUsd(a.amount)}</span>
+                    <span className="badge">{a.assetType}</span>
+                  </strong>
                   <span className="muted small">
-                    by {a.username ?? a.userId} · requested {formatUtc(a.requestedAt)} · expires{' '}
+                    {a.executionReason} · by {a.username} · requested {formatUtc(a.requestedAt)} · expires{' '}
                     {formatUtc(a.expiresAt)}
                   </span>
                 </div>
                 <div className="approval-actions">
                   <label className="sr-only" htmlFor={`note-${a.id}`}>
-                    Note for {a.trade?.symbol ?? a.tradeId}
+                    Note for {a.username}'s {a.symbol} order
                   </label>
                   <input
                     id={`note-${a.id}`}
@@ -56,6 +58,7 @@ export function ApprovalQueue() {
                     className="btn btn-small btn-buy"
                     disabled={decide.isPending}
                     onClick={() => act(a.id, 'approve')}
+                    aria-label={`Approve ${a.username}'s ${a.symbol} order`}
                   >
                     Approve
                   </button>
@@ -64,6 +67,7 @@ export function ApprovalQueue() {
                     className="btn btn-small btn-danger"
                     disabled={decide.isPending}
                     onClick={() => act(a.id, 'reject')}
+                    aria-label={`Reject ${a.username}'s ${a.symbol} order`}
                   >
                     Reject
                   </button>

@@ -4,7 +4,7 @@ import { formatUtc } from '../lib/format';
 import { useTRPC } from '../trpc';
 import { AdminSection } from './section';
 
-/** Queue health (waiting, active, failed…) and recent job runs; a failed job can be retried. */
+/** Queue health with each queue's failed jobs (retry one), and the recent job runs. */
 export function JobsPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -14,6 +14,7 @@ export function JobsPanel() {
     trpc.admin.jobs.retry.mutationOptions({
       onSettled: () => {
         void queryClient.invalidateQueries(trpc.admin.jobs.pathFilter());
+        void queryClient.invalidateQueries(trpc.admin.audit.list.pathFilter());
       },
     }),
   );
@@ -25,7 +26,7 @@ export function JobsPanel() {
       <QueryView query={queues} isEmpty={(d) => d.length === 0} empty="No queues reported.">
         {(list) => (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table" data-testid="queue-health">
               <thead>
                 <tr>
                   <th scope="col">Queue</th>
@@ -62,6 +63,36 @@ export function JobsPanel() {
           </div>
         )}
       </QueryView>
+      {queues.data?.some((q) => q.failedJobs.length > 0) ? (
+        <>
+          <h3 className="subhead">Failed jobs</h3>
+          <ul className="records" data-testid="failed-jobs">
+            {queues.data.flatMap((q) =>
+              q.failedJobs.map((job) => (
+                <li key={`${q.name}:${job.id}`} className="failed-job">
+                  <div>
+                    <strong>{job.name}</strong> <span className="muted small">{q.name}</span>
+                    <div className="small down">{job.failedReason}</div>
+                    <div className="muted small">
+                      {job.attemptsMade} attempts
+                      {job.finishedOn ? ` · failed ${formatUtc(job.finishedOn)}` : ''}
+                    </div>
+                  </div>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={retry.isPending}
+                    onClick={() => retry.mutate({ queue: q.name, jobId: job.id })}
+                    aria-label={`Retry ${job.name} in ${q.name}`}
+                  >
+                    Retry
+                  </button>
+                </li>
+              )),
+            )}
+          </ul>
+        </>
+      ) : null}
       <h3 className="subhead">Recent runs</h3>
       <QueryView query={runs} isEmpty={(d) => d.length === 0} empty="No job runs yet.">
         {(list) => (
@@ -79,9 +110,6 @@ export function JobsPanel() {
                     ms
                   </th>
                   <th scope="col">Started</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -96,18 +124,6 @@ export function JobsPanel() {
                     <td className="num">{r.rows}</td>
                     <td className="num">{r.durationMs}</td>
                     <td className="small">{formatUtc(r.startedAt)}</td>
-                    <td>
-                      {r.status === 'failed' && r.queue && r.jobId ? (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          disabled={retry.isPending}
-                          onClick={() => retry.mutate({ queue: r.queue as string, jobId: r.jobId as string })}
-                        >
-                          Retry
-                        </button>
-                      ) : null}
-                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -82,7 +82,7 @@ export function AuditPanel() {
                   <tr key={e.id}>
                     <td className="small">{formatUtc(e.createdAt)}</td>
                     <th scope="row">{e.action}</th>
-                    <td className="small">{e.actorId ?? 'system'}</td>
+                    <td className="small">{e.actor ?? 'system'}</td>
                     <td className="small">{[e.targetType, e.targetId].filter(Boolean).join(' ') || '—'}</td>
                   </tr>
                 ))}

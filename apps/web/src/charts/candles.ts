@@ -75,6 +75,13 @@ export function candleChartOption(
     axisTick: { show: false },
     splitLine: { show: false },
   };
+  // Pane names sit rotated in the left margin, clear of the pane above.
+  const paneName = (name: string) => ({
+    name,
+    nameLocation: 'middle' as const,
+    nameGap: 44,
+    nameTextStyle: { color: palette.muted, fontSize: 10 },
+  });
   const valueAxisCommon = {
     scale: true,
     axisLine: { show: false },
@@ -106,9 +113,9 @@ export function candleChartOption(
       confine: true,
     },
     grid: [
-      { left: 56, right: 12, top: 28, height: '52%' },
-      { left: 56, right: 12, top: '66%', height: '12%' },
-      { left: 56, right: 12, top: '82%', height: '12%' },
+      { left: 60, right: 12, top: 28, height: '50%' },
+      { left: 60, right: 12, top: '64%', height: '11%' },
+      { left: 60, right: 12, top: '78%', height: '11%' },
     ],
     xAxis: [
       { ...axisCommon, gridIndex: 0, axisLabel: { show: false } },
@@ -117,8 +124,16 @@ export function candleChartOption(
     ],
     yAxis: [
       { ...valueAxisCommon, gridIndex: 0 },
-      { ...valueAxisCommon, gridIndex: 1, scale: false, min: 0, max: 100, splitNumber: 2, name: 'RSI' },
-      { ...valueAxisCommon, gridIndex: 2, splitNumber: 2, name: 'MACD' },
+      {
+        ...valueAxisCommon,
+        ...paneName('RSI'),
+        gridIndex: 1,
+        scale: false,
+        min: 0,
+        max: 100,
+        splitNumber: 2,
+      },
+      { ...valueAxisCommon, ...paneName('MACD'), gridIndex: 2, splitNumber: 2 },
     ],
     dataZoom: [
       { type: 'inside', xAxisIndex: xIndexes, start, end: 100 },

@@ -51,8 +51,9 @@ export function ParamsFields({
         hint="−100 to 100; trades need at least this sentiment"
         {...text('minSentimentScore')}
       />
-      <TextField label="Trading hours start (UTC)" type="time" {...text('tradingHoursStart')} />
-      <TextField label="Trading hours end (UTC)" type="time" {...text('tradingHoursEnd')} />
+      {/* Text, not type="time": a time picker shows local 12-hour clocks, and these hours are UTC. */}
+      <TextField label="Trading hours start (UTC)" placeholder="HH:MM" {...text('tradingHoursStart')} />
+      <TextField label="Trading hours end (UTC)" placeholder="HH:MM" {...text('tradingHoursEnd')} />
       <CheckboxField
         label="Buy at lowest only"
         name="buyAtLowestOnly"

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { candleChartOption } from '../charts/candles';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
+import { formatPrice } from '../lib/format';
 import { barsWindow, type Range } from '../lib/search';
 import { useTRPC } from '../trpc';
 
@@ -35,7 +36,7 @@ export function ChartCard({
         </h3>
         {last ? (
           <span className="muted small" title="Last close">
-            {last.close}
+            {formatPrice(last.close)}
           </span>
         ) : null}
       </header>

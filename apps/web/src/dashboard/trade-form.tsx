@@ -34,12 +34,15 @@ export function TradeForm({
   const [tradeId, setTradeId] = useState('');
   const [mode, setMode] = useState<'paper' | 'live'>('paper');
   const [clientError, setClientError] = useState<string | undefined>();
+  // One key per intended order: a retry after a lost response resends it, so the buy happens once.
+  const [orderKey, setOrderKey] = useState(() => crypto.randomUUID());
   const active = useQuery(trpc.trades.active.queryOptions());
   const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
 
   const execute = useMutation(
     trpc.trades.execute.mutationOptions({
       onSuccess: () => {
+        setOrderKey(crypto.randomUUID());
         void queryClient.invalidateQueries(trpc.trades.pathFilter());
         void queryClient.invalidateQueries(trpc.accounts.summary.pathFilter());
       },
@@ -54,7 +57,14 @@ export function TradeForm({
       const problem = amountError(amount);
       setClientError(problem);
       if (problem) return;
-      execute.mutate({ assetType, symbol, side, amount: amount.trim(), mode: effectiveMode });
+      execute.mutate({
+        side,
+        assetType,
+        symbol,
+        amount: amount.trim(),
+        mode: effectiveMode,
+        idempotencyKey: orderKey,
+      });
     } else {
       const chosen = tradeId || sellable[0]?.id;
       if (!chosen) {
@@ -62,7 +72,7 @@ export function TradeForm({
         return;
       }
       setClientError(undefined);
-      execute.mutate({ assetType, symbol, side, tradeId: chosen, mode: effectiveMode });
+      execute.mutate({ side, tradeId: chosen });
     }
   };
 

@@ -39,7 +39,7 @@ export type DashboardSearch = z.infer<typeof dashboardSearchSchema>;
 export type DashboardSearchInput = Partial<DashboardSearch>;
 
 /** Validates the dashboard's search params; unknown or malformed values fall back to defaults. */
-export function parseDashboardSearch(raw: DashboardSearchInput & Record<string, unknown>): DashboardSearch {
+export function parseDashboardSearch(raw: Record<string, unknown>): DashboardSearch {
   return dashboardSearchSchema.parse(raw);
 }
 

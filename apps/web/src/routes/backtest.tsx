@@ -1,15 +1,17 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useMemo, useState } from 'react';
-import { equityChartOption } from '../charts/equity';
+import { type EquityPoint, equityChartOption } from '../charts/equity';
 import { EChart } from '../components/echart';
 import { FormError, SelectField, TextField } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
 import { QueryView } from '../components/states';
+import { metricRows } from '../lib/backtest';
 import { fromDateInput, toDateInput } from '../lib/dates';
 import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
 import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
+import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
 type BacktestResult = RouterOutputs['backtest']['run'];
@@ -46,9 +48,7 @@ export function BacktestPage() {
       symbols: chosen,
       from: fromMs,
       to: toMs,
-      timeframe,
-      params: params.input,
-      sentiment: 'ignore',
+      params: { params: params.input, timeframe, sentiment: 'ignore' },
     });
   };
 
@@ -159,10 +159,19 @@ export function BacktestPage() {
 }
 
 function BacktestReport({ result }: { result: BacktestResult }) {
-  const option = useMemo(() => equityChartOption(result.equityCurve), [result.equityCurve]);
+  // Dollars for display only; the figures themselves stay integer cents.
+  const curve = useMemo(
+    () => result.equity.map((p): EquityPoint => [p.time, p.equityCents / 100]),
+    [result.equity],
+  );
+  const option = useMemo(() => equityChartOption(curve), [curve]);
   return (
     <section className="backtest-result" aria-labelledby="result-title" data-testid="backtest-result">
       <h2 id="result-title">Result</h2>
+      <p className="muted small">
+        {result.symbols.join(', ')} · {formatUtc(result.from)} → {formatUtc(result.to)} ·{' '}
+        {result.barsEvaluated} bars judged · {result.signals} buy signals
+      </p>
       {result.notes.length > 0 ? (
         <ul className="notes">
           {result.notes.map((n) => (
@@ -170,18 +179,25 @@ function BacktestReport({ result }: { result: BacktestResult }) {
           ))}
         </ul>
       ) : null}
+      <dl className="card metrics" data-testid="backtest-metrics">
+        {metricRows(result.metrics).map((row) => (
+          <div key={row.label}>
+            <dt>{row.label}</dt>
+            <dd className={row.tone}>{row.value}</dd>
+          </div>
+        ))}
+      </dl>
       <div className="card">
         <h3>Equity</h3>
         <EChart
           option={option}
           className="chart-equity"
           role="img"
-          aria-label={`Equity curve, ${result.equityCurve.length} points`}
+          aria-label={`Equity curve, ${curve.length} points`}
           data-testid="chart-equity"
-          data-points={result.equityCurve.length}
+          data-points={curve.length}
         />
       </div>
-      <Metrics metrics={result.metrics} />
       <div className="card">
         <h3>Trades ({result.trades.length})</h3>
         {result.trades.length === 0 ? (
@@ -198,7 +214,10 @@ function BacktestReport({ result }: { result: BacktestResult }) {
                     Prices
                   </th>
                   <th scope="col" className="num">
-                    P&amp;L
+                    Cost
+                  </th>
+                  <th scope="col" className="num">
+                    P&amp;L after fees
                   </th>
                   <th scope="col">Exit reason</th>
                 </tr>
@@ -212,10 +231,15 @@ function BacktestReport({ result }: { result: BacktestResult }) {
                     <td className="num small">
                       {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
                     </td>
-                    <td className={`num ${signClass(t.pnl)}`}>
-                      {formatUsd(t.pnl, { signed: true })}
+                    <td className="num">{formatUsd(centsToDecimal(t.costCents))}</td>
+                    <td className={`num ${signClass(t.pnlCents)}`}>
+                      {formatUsd(centsToDecimal(t.pnlCents), { signed: true })}
                       <br />
-                      <small>{formatPct(t.pnlPct, { signed: true })}</small>
+                      <small>
+                        {formatPct(t.costCents === 0 ? null : (t.pnlCents / t.costCents) * 100, {
+                          signed: true,
+                        })}
+                      </small>
                     </td>
                     <td className="small">{t.exitReason}</td>
                   </tr>
@@ -227,26 +251,4 @@ function BacktestReport({ result }: { result: BacktestResult }) {
       </div>
     </section>
   );
-}
-
-function Metrics({ metrics }: { metrics: BacktestResult['metrics'] }) {
-  const entries = Object.entries(metrics).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
-  return (
-    <dl className="card metrics" data-testid="backtest-metrics">
-      {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{humanize(key)}</dt>
-          <dd>
-            {typeof value === 'number' ? Number(value.toFixed(4)).toLocaleString('en-US') : String(value)}
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-/** `winRate` → "Win rate". */
-function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,0 +1,52 @@
+import type { Metrics } from '@tradehits/core/metrics';
+import { formatPct, formatShare, formatUsd } from './format';
+import { centsToDecimal } from './pnl';
+
+/** One labelled figure of a backtest summary, with a sign class for colouring where it has one. */
+export interface MetricRow {
+  label: string;
+  value: string;
+  tone?: 'up' | 'down' | 'flat';
+}
+
+const usdCents = (cents: number | null, signed = false): string =>
+  cents === null ? '—' : formatUsd(centsToDecimal(Math.round(cents)), { signed });
+const tone = (n: number | null): MetricRow['tone'] =>
+  n === null || n === 0 ? 'flat' : n > 0 ? 'up' : 'down';
+const ratio = (n: number | null): string => (n === null ? '—' : n.toFixed(2));
+
+/** A backtest's metrics as the rows the report shows, money from integer cents, shares as percentages. */
+export function metricRows(m: Metrics): MetricRow[] {
+  return [
+    { label: 'Return', value: formatPct(m.returnPct * 100, { signed: true }), tone: tone(m.returnPct) },
+    { label: 'Total P&L', value: usdCents(m.totalPnlCents, true), tone: tone(m.totalPnlCents) },
+    { label: 'Start → end equity', value: `${usdCents(m.startCents)} → ${usdCents(m.endCents)}` },
+    { label: 'Trades', value: `${m.trades} (${m.wins} won, ${m.losses} lost)` },
+    { label: 'Win rate', value: formatShare(m.winRate) },
+    {
+      label: 'Average P&L per trade',
+      value: usdCents(m.averagePnlCents, true),
+      tone: tone(m.averagePnlCents),
+    },
+    { label: 'Best trade', value: usdCents(m.bestTradeCents, true), tone: tone(m.bestTradeCents) },
+    { label: 'Worst trade', value: usdCents(m.worstTradeCents, true), tone: tone(m.worstTradeCents) },
+    {
+      label: 'Profit factor',
+      // Null with trades means no losing trade: the ratio has no finite value.
+      value:
+        m.profitFactor === null
+          ? m.trades > 0 && m.losses === 0
+            ? 'no losses'
+            : '—'
+          : ratio(m.profitFactor),
+    },
+    {
+      label: 'Max drawdown',
+      value: `${usdCents(m.maxDrawdownCents)} (${formatPct(m.maxDrawdownPct * 100)})`,
+      tone: m.maxDrawdownCents > 0 ? 'down' : 'flat',
+    },
+    { label: 'Sharpe', value: ratio(m.sharpe) },
+    { label: 'Sortino', value: ratio(m.sortino) },
+    { label: 'Time in market', value: formatShare(m.exposure) },
+  ];
+}
