@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { FormError } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
+import { ProfileCard } from '../components/profile-form';
 import { ErrorState, QueryView } from '../components/states';
 import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
 import { formatUsd } from '../lib/format';
@@ -116,6 +117,7 @@ export function SettingsPage() {
           </div>
         )}
       </QueryView>
+      <ProfileCard />
     </div>
   );
 }
