@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { withIndicators } from '@tradehits/core/indicators';
 import type { Bar, BarWithIndicators } from '@tradehits/core/types';
 import { describe, expect, it } from 'vitest';
-import { candleChartOption, INITIAL_VISIBLE_BARS } from './candles';
+import { candleChartOption, INITIAL_VISIBLE_BARS, tooltipValue } from './candles';
 
 const DATA = fileURLToPath(
   new URL('../../../../../shared/data/market/binance-2018-01/ETH_BTC-5m.json', import.meta.url),
@@ -113,5 +113,15 @@ describe('candleChartOption edge cases', () => {
     const [bar] = loadEthBtc(1);
     const option = candleChartOption([{ ...bar!, sma9: Number.NaN }], { timeframe: '5m' });
     expect(byName(option, 'SMA 9').data).toEqual(['-']);
+  });
+});
+
+describe('tooltipValue', () => {
+  it('rounds float noise away and shows gaps as a dash', () => {
+    expect(tooltipValue(1042.0013000000001)).toBe('1,042.00');
+    expect(tooltipValue(1.0013000000001)).toBe('1.0013');
+    expect(tooltipValue(0.0123456789)).toBe('0.012346');
+    expect(tooltipValue('-')).toBe('—');
+    expect(tooltipValue(Number.NaN)).toBe('—');
   });
 });

@@ -9,6 +9,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
+import { formatPrice } from '../lib/format';
 import { baseTextStyle, palette } from './theme';
 import { formatBarTime } from './time';
 
@@ -45,6 +46,11 @@ const PRICE_OVERLAYS = [
 
 /** Legend entries shown at first; the rest start hidden so a narrow chart stays readable. */
 const SHOWN_BY_DEFAULT = new Set(['BB upper', 'BB lower', 'SMA 9', 'SMA 21']);
+
+/** A tooltip number at a precision that fits its size; warm-up gaps read as a dash. */
+export function tooltipValue(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? formatPrice(value) : '—';
+}
 
 /** Bars the zoom window shows at first: enough to read the candles, the rest a scroll away. */
 export const INITIAL_VISIBLE_BARS = 120;
@@ -111,6 +117,7 @@ export function candleChartOption(
       borderColor: palette.axis,
       textStyle: { color: palette.text, fontSize: 11 },
       confine: true,
+      valueFormatter: tooltipValue,
     },
     grid: [
       { left: 60, right: 12, top: 28, height: '50%' },

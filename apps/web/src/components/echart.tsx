@@ -28,19 +28,34 @@ use([
 /** The one component that touches the DOM for charts: renders an ECharts option and keeps it sized. */
 export function EChart({
   option,
+  zoomKey,
   className,
   ...rest
-}: { option: EChartsCoreOption } & Omit<HTMLAttributes<HTMLDivElement>, 'children'> & {
+}: {
+  option: EChartsCoreOption;
+  /** While this stays the same, a new option (a live refetch) keeps the user's zoom; a change resets it. */
+  zoomKey?: string;
+} & Omit<HTMLAttributes<HTMLDivElement>, 'children'> & {
     [dataAttr: `data-${string}`]: string | number | undefined;
   }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
+  // The user's zoom window and the zoomKey it was made under.
+  const zoom = useRef<{ key: string | undefined; start: number; end: number } | null>(null);
+  const currentKey = useRef(zoomKey);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     const instance = init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
+    instance.on('datazoom', () => {
+      const [first] =
+        (instance.getOption() as { dataZoom?: { start?: number; end?: number }[] }).dataZoom ?? [];
+      if (first?.start !== undefined && first.end !== undefined) {
+        zoom.current = { key: currentKey.current, start: first.start, end: first.end };
+      }
+    });
     const resize = new ResizeObserver(() => instance.resize());
     resize.observe(el);
     return () => {
@@ -51,9 +66,16 @@ export function EChart({
   }, []);
 
   useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
     // notMerge: a new option replaces the old one whole, so no stale series outlive a symbol switch.
-    chart.current?.setOption(option, { notMerge: true, lazyUpdate: true });
-  }, [option]);
+    instance.setOption(option, { notMerge: true });
+    currentKey.current = zoomKey;
+    const kept = zoom.current;
+    if (kept && kept.key === zoomKey)
+      instance.dispatchAction({ type: 'dataZoom', start: kept.start, end: kept.end });
+    else zoom.current = null;
+  }, [option, zoomKey]);
 
   return <div ref={host} className={className ? `echart ${className}` : 'echart'} {...rest} />;
 }

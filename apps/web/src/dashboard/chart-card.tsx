@@ -50,6 +50,7 @@ export function ChartCard({
           className="chart-candles"
           role="img"
           aria-label={`${TITLES[timeframe]} candlestick chart of ${symbol}, ${bars.data.length} bars`}
+          zoomKey={`${symbol}|${range}`}
           data-testid={`chart-${timeframe}`}
           data-bars={bars.data.length}
         />
