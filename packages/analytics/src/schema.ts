@@ -21,6 +21,18 @@ export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP' |
 export type CellValue = string | number | boolean | null | string[];
 export type Row = Record<string, CellValue>;
 
+/** Rows to write, read cell by cell in the table's column order; bars are read straight from their objects. */
+export interface RowSet {
+  readonly length: number;
+  cell(row: number, column: number): CellValue;
+}
+
+/** A RowSet over row objects keyed by column name. */
+export function rowSet(def: TableDef, rows: readonly Row[]): RowSet {
+  const names = def.columns.map((c) => c.name);
+  return { length: rows.length, cell: (r, c) => rows[r]![names[c]!]! };
+}
+
 export interface Column {
   name: string;
   type: ColumnType;
@@ -198,32 +210,6 @@ const nullableFinite = finite.nullable();
 const instant = z.number().int('must be an integer UTC ms instant').nonnegative();
 const text = z.string().min(1);
 
-const barSchema = z.object({
-  symbol: text,
-  timeframe: z.enum(TIMEFRAMES),
-  openTime: instant,
-  open: finite,
-  high: finite,
-  low: finite,
-  close: finite,
-  volume: finite.nonnegative(),
-  tradeCount: z.number().int().nonnegative().nullable(),
-  rsi14: nullableFinite,
-  macd: nullableFinite,
-  macdSignal: nullableFinite,
-  macdHist: nullableFinite,
-  bbUpper: nullableFinite,
-  bbMiddle: nullableFinite,
-  bbLower: nullableFinite,
-  sma9: nullableFinite,
-  sma21: nullableFinite,
-  sma50: nullableFinite,
-  sma200: nullableFinite,
-  ema9: nullableFinite,
-  ema21: nullableFinite,
-  vwap: nullableFinite,
-});
-
 const sentimentItemSchema = z.object({
   source: text,
   itemId: text,
@@ -313,48 +299,117 @@ function validateAll<T>(what: string, schema: z.ZodType<T>, rows: readonly unkno
   return out;
 }
 
+const BAR_PRICES = ['open', 'high', 'low', 'close', 'volume'] as const;
+const BAR_INDICATORS = [
+  'rsi14',
+  'macd',
+  'macdSignal',
+  'macdHist',
+  'bbUpper',
+  'bbMiddle',
+  'bbLower',
+  'sma9',
+  'sma21',
+  'sma50',
+  'sma200',
+  'ema9',
+  'ema21',
+  'vwap',
+] as const;
+
+const describeValue = (v: unknown) =>
+  typeof v === 'number' ? String(v) : v === undefined ? 'nothing' : typeof v;
+
+/** The first problem with a bar, or null. Hand-written: bars are the bulk path (zod took most of a backfill). */
+function barProblem(b: BarWithIndicators): string | null {
+  if (typeof b !== 'object' || b === null) return 'expected a bar object';
+  if (typeof b.symbol !== 'string' || b.symbol.length === 0) return 'symbol: expected a non-empty string';
+  if (!TIMEFRAMES.includes(b.timeframe))
+    return `timeframe: expected one of ${TIMEFRAMES.join(', ')}, received ${String(b.timeframe)}`;
+  if (!Number.isSafeInteger(b.openTime) || b.openTime < 0) {
+    return `openTime: expected an integer UTC ms instant, received ${describeValue(b.openTime)}`;
+  }
+  for (const k of BAR_PRICES) {
+    if (!Number.isFinite(b[k])) return `${k}: expected a finite number, received ${describeValue(b[k])}`;
+  }
+  if (b.volume < 0) return `volume: expected a non-negative number, received ${b.volume}`;
+  if (b.tradeCount !== null && !(Number.isSafeInteger(b.tradeCount) && b.tradeCount >= 0)) {
+    return `tradeCount: expected a non-negative integer or null, received ${describeValue(b.tradeCount)}`;
+  }
+  for (const k of BAR_INDICATORS) {
+    const v = b[k];
+    if (v !== null && !Number.isFinite(v))
+      return `${k}: expected a finite number or null, received ${describeValue(v)}`;
+  }
+  return null;
+}
+
+function validateBars(bars: readonly BarWithIndicators[]): readonly BarWithIndicators[] {
+  if (!Array.isArray(bars)) throw new InvalidRowError('bar: expected an array of rows');
+  for (let i = 0; i < bars.length; i++) {
+    const problem = barProblem(bars[i]!);
+    if (problem) throw new InvalidRowError(`bar row ${i} is invalid (${problem}); nothing was written`);
+  }
+  return bars;
+}
+
 // ── Row codecs: domain objects ↔ table rows. ─────────────────────────────────────────────────────────
 
+/** Cells of a bar in the bar tables' column order. */
+const BAR_CELLS: ((b: BarWithIndicators) => CellValue)[] = [
+  (b) => b.symbol,
+  (b) => b.openTime,
+  (b) => b.open,
+  (b) => b.high,
+  (b) => b.low,
+  (b) => b.close,
+  (b) => b.volume,
+  (b) => b.tradeCount,
+  ...BAR_INDICATORS.map((k) => (b: BarWithIndicators) => b[k]),
+];
+
 /**
- * Validated bar rows for one asset type and timeframe's table, deduplicated on the natural key (the last
- * of duplicates wins, as a later write would). Throws InvalidRowError, or on mixed timeframes.
+ * Validated bars grouped by timeframe, each group a RowSet for its table, deduplicated on the natural key
+ * (the last of duplicates wins, as a later write would). Throws InvalidRowError before anything is written.
  */
-export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]): Map<Timeframe, Row[]> {
+export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]): Map<Timeframe, RowSet> {
   if (!ASSET_TYPES.includes(assetType)) throw new InvalidRowError(`Unknown asset type "${assetType}"`);
-  const valid = validateAll('bar', barSchema, bars);
-  const byTimeframe = new Map<Timeframe, Map<string, Row>>();
-  for (const b of valid) {
-    let rows = byTimeframe.get(b.timeframe);
-    if (!rows) {
-      rows = new Map();
-      byTimeframe.set(b.timeframe, rows);
+  validateBars(bars);
+  const byTimeframe = new Map<Timeframe, number[]>();
+  for (let i = 0; i < bars.length; i++) {
+    const tf = bars[i]!.timeframe;
+    let indexes = byTimeframe.get(tf);
+    if (!indexes) {
+      indexes = [];
+      byTimeframe.set(tf, indexes);
     }
-    rows.set(`${b.symbol}\u0000${b.openTime}`, {
-      symbol: b.symbol,
-      open_time: b.openTime,
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume,
-      trade_count: b.tradeCount,
-      rsi14: b.rsi14,
-      macd: b.macd,
-      macd_signal: b.macdSignal,
-      macd_hist: b.macdHist,
-      bb_upper: b.bbUpper,
-      bb_middle: b.bbMiddle,
-      bb_lower: b.bbLower,
-      sma9: b.sma9,
-      sma21: b.sma21,
-      sma50: b.sma50,
-      sma200: b.sma200,
-      ema9: b.ema9,
-      ema21: b.ema21,
-      vwap: b.vwap,
-    });
+    indexes.push(i);
   }
-  return new Map([...byTimeframe].map(([tf, rows]) => [tf, [...rows.values()]]));
+  const out = new Map<Timeframe, RowSet>();
+  for (const [tf, indexes] of byTimeframe) {
+    const unique = uniqueBarIndexes(bars, indexes);
+    out.set(tf, { length: unique.length, cell: (r, c) => BAR_CELLS[c]!(bars[unique[r]!]!) });
+  }
+  return out;
+}
+
+/** Indexes with duplicates of (symbol, openTime) dropped, last kept; no work beyond a scan when times increase. */
+function uniqueBarIndexes(bars: readonly BarWithIndicators[], indexes: number[]): number[] {
+  const lastTime = new Map<string, number>();
+  let increasing = true;
+  for (const i of indexes) {
+    const b = bars[i]!;
+    const last = lastTime.get(b.symbol);
+    if (last !== undefined && b.openTime <= last) {
+      increasing = false;
+      break;
+    }
+    lastTime.set(b.symbol, b.openTime);
+  }
+  if (increasing) return indexes;
+  const byKey = new Map<string, number>();
+  for (const i of indexes) byKey.set(`${bars[i]!.symbol}\u0000${bars[i]!.openTime}`, i);
+  return [...byKey.values()].sort((a, b) => a - b);
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));

@@ -14,6 +14,8 @@ import {
   politicalPostFromRow,
   politicalPostRows,
   type Row,
+  type RowSet,
+  rowSet,
   sentimentItemFromRow,
   sentimentItemRows,
   type TableDef,
@@ -43,7 +45,7 @@ export interface SqlEngine {
   close(): Promise<void>;
   query(sql: string, params: Params): Promise<Record<string, unknown>[]>;
   /** Upserts every batch, each on its table's natural key; all or nothing where the engine allows. */
-  merge(batches: { def: TableDef; rows: Row[] }[]): Promise<void>;
+  merge(batches: { def: TableDef; rows: RowSet }[]): Promise<void>;
 }
 
 /** Latest instant TIMESTAMP_MILLIS accepts on BigQuery (9999-12-31T23:59:59.999Z). */
@@ -64,8 +66,10 @@ export function createSqlStore(engine: SqlEngine): AnalyticsStore {
   const d = engine.dialect;
   const barTable = (assetType: AssetType, timeframe: Timeframe) => table(barTableName(assetType, timeframe));
 
-  async function write(batches: { def: TableDef; rows: Row[] }[]): Promise<number> {
-    const nonEmpty = batches.filter((b) => b.rows.length > 0);
+  async function write(batches: { def: TableDef; rows: RowSet | Row[] }[]): Promise<number> {
+    const nonEmpty = batches
+      .filter((b) => b.rows.length > 0)
+      .map(({ def, rows }) => ({ def, rows: Array.isArray(rows) ? rowSet(def, rows) : rows }));
     if (nonEmpty.length > 0) await engine.merge(nonEmpty);
     return nonEmpty.reduce((n, b) => n + b.rows.length, 0);
   }

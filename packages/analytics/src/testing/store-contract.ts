@@ -156,7 +156,9 @@ export function analyticsStoreContract(name: string, open: () => Promise<Analyti
         /bar row 10 is invalid \(close: .*received NaN\); nothing was written/,
       );
       const badTimeframe = [fresh[0]!, { ...fresh[1]!, timeframe: '15m' as never }];
-      await expect(store.upsertBars('crypto', badTimeframe)).rejects.toThrow(/row 1 is invalid \(timeframe/);
+      await expect(store.upsertBars('crypto', badTimeframe)).rejects.toThrow(
+        /row 1 is invalid \(timeframe: expected one of 1d, 1h, 5m, received 15m/,
+      );
       await expect(store.upsertBars('forex' as never, fresh)).rejects.toThrow(/Unknown asset type "forex"/);
       await expect(store.bars({ symbol: 'LTC/BTC', timeframe: '4h' as never })).rejects.toThrow(
         /Unknown timeframe "4h"/,

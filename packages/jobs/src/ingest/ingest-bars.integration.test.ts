@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import type { AnalyticsStore } from '@tradehits/analytics/store';
+import type { MarketDataSource } from '@tradehits/core/ports';
+import type { BarWithIndicators } from '@tradehits/core/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileMarketData } from './file-source';
+import { type IngestProgress, ingestBars } from './ingest-bars';
+
+const SHARED = path.resolve(import.meta.dirname, '../../../../../shared/data/market/binance-2018-01');
+const dir = mkdtempSync(path.join(tmpdir(), 'tradehits-ingest-'));
+const source = createFileMarketData(SHARED);
+const MID = Date.UTC(2018, 0, 20, 13, 7);
+
+function expectSameBars(a: BarWithIndicators[], b: BarWithIndicators[]) {
+  expect(a.map((x) => x.openTime)).toEqual(b.map((x) => x.openTime));
+  let worst = { error: 0, where: '' };
+  for (let i = 0; i < a.length; i++) {
+    for (const [key, value] of Object.entries(a[i]!)) {
+      const other = b[i]![key as keyof BarWithIndicators];
+      const error =
+        typeof value === 'number' && typeof other === 'number'
+          ? Math.abs(value - other) / Math.max(Math.abs(value), 1e-12)
+          : value === other
+            ? 0
+            : Number.POSITIVE_INFINITY;
+      if (!(error <= worst.error)) worst = { error, where: `${key} at ${i}: ${value} vs ${other}` };
+    }
+  }
+  expect(worst.error, worst.where).toBeLessThan(1e-9);
+}
+
+describe('ingestBars', () => {
+  let full: AnalyticsStore;
+  let resumed: AnalyticsStore;
+  beforeAll(async () => {
+    full = await createDuckDbStore(path.join(dir, 'full.duckdb'));
+    resumed = await createDuckDbStore(path.join(dir, 'resumed.duckdb'));
+    await full.migrate();
+    await resumed.migrate();
+  });
+  afterAll(async () => {
+    await full.close();
+    await resumed.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const symbols = ['ETH/BTC', 'ADA/BTC'];
+  const timeframes = ['5m', '1h', '1d'] as const;
+
+  it('backfills every symbol and timeframe with indicators, reporting progress', async () => {
+    const progress: IngestProgress[] = [];
+    const summary = await ingestBars({
+      source,
+      store: full,
+      assetType: 'crypto',
+      symbols,
+      timeframes: [...timeframes],
+      onProgress: (p) => progress.push(p),
+    });
+    expect(summary.map((s) => [s.symbol, s.timeframe, s.rows, s.error])).toEqual([
+      ['ETH/BTC', '5m', 5760, undefined],
+      ['ETH/BTC', '1h', 480, undefined],
+      ['ETH/BTC', '1d', 20, undefined],
+      ['ADA/BTC', '5m', 5720, undefined],
+      ['ADA/BTC', '1h', 478, undefined], // two whole hours missing from the recording
+      ['ADA/BTC', '1d', 20, undefined],
+    ]);
+    expect(progress.map((p) => `${p.completed}/${p.total}`)).toEqual([
+      '1/6',
+      '2/6',
+      '3/6',
+      '4/6',
+      '5/6',
+      '6/6',
+    ]);
+    const stored = await full.bars({ symbol: 'ETH/BTC', timeframe: '5m' });
+    expect(stored).toHaveLength(5760);
+    expect(stored[199]!.sma200).not.toBeNull();
+    expect(stored[198]!.sma200).toBeNull();
+  });
+
+  it('a second run finds nothing new and writes nothing', async () => {
+    const before = await full.countBars();
+    const summary = await ingestBars({
+      source,
+      store: full,
+      assetType: 'crypto',
+      symbols,
+      timeframes: [...timeframes],
+    });
+    expect(summary.every((s) => s.rows === 0 && !s.error)).toBe(true);
+    expect(await full.countBars()).toBe(before);
+  });
+
+  it('resumes from the stored end with warm-up history: same values as one full run', async () => {
+    const first = await ingestBars({
+      source,
+      store: resumed,
+      assetType: 'crypto',
+      symbols,
+      timeframes: [...timeframes],
+      to: MID,
+    });
+    expect(first.find((s) => s.symbol === 'ETH/BTC' && s.timeframe === '5m')!.rows).toBeLessThan(5760);
+    await ingestBars({ source, store: resumed, assetType: 'crypto', symbols, timeframes: [...timeframes] });
+    for (const symbol of symbols) {
+      for (const timeframe of timeframes) {
+        expectSameBars(await resumed.bars({ symbol, timeframe }), await full.bars({ symbol, timeframe }));
+      }
+    }
+  });
+
+  it('one failing symbol is reported and the others still ingest', async () => {
+    const flaky: MarketDataSource = {
+      id: 'flaky',
+      symbols: source.symbols,
+      fetchBars: async (req) => {
+        if (req.symbol === 'LTC/BTC') throw new Error('venue unavailable (503)');
+        return source.fetchBars(req);
+      },
+    };
+    const summary = await ingestBars({
+      source: flaky,
+      store: full,
+      assetType: 'crypto',
+      symbols: ['LTC/BTC', 'NOPE/BTC', 'XMR/BTC'],
+      timeframes: ['1h'],
+    });
+    expect(summary.map((s) => [s.symbol, s.rows, s.error])).toEqual([
+      ['LTC/BTC', 0, 'venue unavailable (503)'],
+      ['NOPE/BTC', 0, expect.stringMatching(/No recorded candles for NOPE\/BTC/)],
+      ['XMR/BTC', 480, undefined],
+    ]);
+    expect(await full.countBars({ symbol: 'LTC/BTC' })).toBe(0);
+  });
+
+  it('pages through a source that serves a few bars per call', async () => {
+    const store = await createDuckDbStore(path.join(dir, 'paged.duckdb'));
+    await store.migrate();
+    const [summary] = await ingestBars({
+      source,
+      store,
+      assetType: 'crypto',
+      symbols: ['XLM/BTC'],
+      timeframes: ['1h'],
+      pageSize: 7,
+      from: Date.UTC(2018, 0, 12),
+      to: Date.UTC(2018, 0, 13) - 1,
+    });
+    expect(summary).toMatchObject({ rows: 24 });
+    await store.close();
+  });
+});

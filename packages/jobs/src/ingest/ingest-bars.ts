@@ -1,0 +1,144 @@
+import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { INDICATOR_WARMUP_BARS, withIndicators } from '@tradehits/core/indicators';
+import type { MarketDataSource } from '@tradehits/core/ports';
+import type { AssetType, Bar, BarWithIndicators, Timeframe } from '@tradehits/core/types';
+import { TIMEFRAME_MS } from '@tradehits/core/types';
+
+/** What one symbol and timeframe's ingestion did. */
+export interface IngestSummary {
+  symbol: string;
+  timeframe: Timeframe;
+  /** New bars written. */
+  rows: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** Reported after each symbol and timeframe finishes. */
+export interface IngestProgress {
+  completed: number;
+  total: number;
+  last: IngestSummary;
+}
+
+export interface IngestBarsOptions {
+  source: MarketDataSource;
+  store: AnalyticsStore;
+  assetType: AssetType;
+  symbols: string[];
+  timeframes: Timeframe[];
+  /** Inclusive UTC ms bounds on openTime; `from` applies only when nothing is stored yet. */
+  from?: number;
+  to?: number;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Bars per source request (Kraken serves at most 720). */
+  pageSize?: number;
+  /** Computed bars written per store call; series wait until a batch fills (default 20,000). */
+  batchRows?: number;
+}
+
+/**
+ * Fetches bars newer than the newest stored one (or from `from`), computes their indicators over the
+ * stored warm-up history plus the new bars, and upserts them. Resumable: a rerun continues where the
+ * store ends, and a repeated write is an idempotent upsert. Series are written in batches of about
+ * `batchRows` bars (a store round trip costs more than the rows in it). One failing symbol is reported in
+ * its summary and never stops the others; a failed write is reported on every series of its batch.
+ */
+export async function ingestBars(options: IngestBarsOptions): Promise<IngestSummary[]> {
+  const { symbols, timeframes, onProgress, store, assetType } = options;
+  const batchRows = options.batchRows ?? 20_000;
+  const total = symbols.length * timeframes.length;
+  const summaries: IngestSummary[] = [];
+  let completed = 0;
+  const finish = (summary: IngestSummary) => {
+    summaries.push(summary);
+    onProgress?.({ completed: ++completed, total, last: summary });
+  };
+
+  // Computed series wait here and are written together: one transaction per batch, not per series.
+  let pending: { symbol: string; timeframe: Timeframe; started: number; bars: BarWithIndicators[] }[] = [];
+  let pendingRows = 0;
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    pendingRows = 0;
+    let error: string | undefined;
+    try {
+      await store.upsertBars(
+        assetType,
+        batch.flatMap((p) => p.bars),
+      );
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const now = performance.now();
+    for (const p of batch) {
+      const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: now - p.started };
+      finish(error === undefined ? { ...base, rows: p.bars.length } : { ...base, rows: 0, error });
+    }
+  };
+
+  for (const symbol of symbols) {
+    for (const timeframe of timeframes) {
+      const started = performance.now();
+      try {
+        const bars = await computeNewBars(options, symbol, timeframe);
+        pending.push({ symbol, timeframe, started, bars });
+        pendingRows += bars.length;
+        if (pendingRows >= batchRows) await flush();
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        finish({ symbol, timeframe, rows: 0, durationMs: performance.now() - started, error });
+      }
+    }
+  }
+  if (pending.length > 0) await flush();
+  // Batching finishes series out of order; report them in the order they were asked for.
+  const order = (s: IngestSummary) =>
+    symbols.indexOf(s.symbol) * timeframes.length + timeframes.indexOf(s.timeframe);
+  return summaries.sort((a, b) => order(a) - order(b));
+}
+
+/** The bars after the stored end, with indicators computed over stored warm-up history plus them. */
+async function computeNewBars(
+  options: IngestBarsOptions,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<BarWithIndicators[]> {
+  const { source, store } = options;
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  const last = await store.lastBarTime(symbol, timeframe);
+  const since = last === null ? (options.from ?? 0) : last + TIMEFRAME_MS[timeframe];
+  const fresh = await fetchRange(source, symbol, timeframe, since, to, options.pageSize ?? 720);
+  if (fresh.length === 0) return [];
+  const history =
+    last === null ? [] : await store.bars({ symbol, timeframe, to: since - 1, limit: INDICATOR_WARMUP_BARS });
+  return withIndicators([...history, ...fresh]).slice(history.length);
+}
+
+/** All closed bars in [since, to], paging until the source has nothing newer. */
+async function fetchRange(
+  source: MarketDataSource,
+  symbol: string,
+  timeframe: Timeframe,
+  since: number,
+  to: number,
+  pageSize: number,
+): Promise<Bar[]> {
+  const out: Bar[] = [];
+  let cursor = since;
+  while (cursor <= to) {
+    const page = await source.fetchBars({ symbol, timeframe, since: cursor, limit: pageSize });
+    const fresh = page.filter((b) => b.openTime >= cursor && b.openTime <= to);
+    for (const bar of fresh) {
+      if (bar.symbol !== symbol || bar.timeframe !== timeframe) {
+        throw new Error(`${source.id} answered ${bar.symbol} ${bar.timeframe} for ${symbol} ${timeframe}`);
+      }
+      out.push(bar);
+    }
+    // A short page, or one with nothing new, is the end of what the source has.
+    if (fresh.length === 0 || page.length < pageSize) break;
+    cursor = fresh.at(-1)!.openTime + 1;
+  }
+  return out;
+}
