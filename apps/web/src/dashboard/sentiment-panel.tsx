@@ -1,5 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import type { SentimentAggregate, SentimentSourceKind, SentimentTrend } from '@tradehits/core/types';
+import { useMemo } from 'react';
+import { sentimentChartOption } from '../charts/sentiment';
+import { EChart } from '../components/echart';
 import { QueryView } from '../components/states';
 import { formatShare, formatUtc, signClass } from '../lib/format';
 import { useTRPC } from '../trpc';
@@ -57,6 +60,9 @@ export function SentimentPanel({ symbol }: { symbol: string }) {
   const trpc = useTRPC();
   const aggregated = useQuery(trpc.sentiment.aggregated.queryOptions({ symbol }));
   const posts = useQuery(trpc.sentiment.politicalPosts.queryOptions({ hours: 24 }));
+  // The server's default window: the last 7 days, hour by hour.
+  const timeline = useQuery(trpc.sentiment.timeline.queryOptions({ symbol }));
+  const timelineOption = useMemo(() => sentimentChartOption(timeline.data ?? []), [timeline.data]);
 
   return (
     <section className="card" aria-labelledby="sentiment-title" data-testid="sentiment-panel">
@@ -72,6 +78,19 @@ export function SentimentPanel({ symbol }: { symbol: string }) {
             <AggregateColumn title="Last hour" agg={a.h1} />
             <AggregateColumn title="Last 24 h" agg={a.h24} />
           </div>
+        )}
+      </QueryView>
+      <h3 className="subhead">Last 7 days, hourly</h3>
+      <QueryView query={timeline}>
+        {(points) => (
+          <EChart
+            option={timelineOption}
+            className="chart-sentiment"
+            role="img"
+            aria-label={`Hourly sentiment of ${symbol} over 7 days, ${points.length} hours`}
+            data-testid="chart-sentiment"
+            data-points={points.length}
+          />
         )}
       </QueryView>
       <h3 className="subhead">Political posts, last 24 h</h3>
