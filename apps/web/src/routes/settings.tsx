@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { FormError } from '../components/field';
+import { LinkVenueCard } from '../components/link-venue';
 import { ParamsFields } from '../components/params-fields';
 import { ProfileCard } from '../components/profile-form';
 import { ErrorState, QueryView } from '../components/states';
@@ -118,6 +119,7 @@ export function SettingsPage() {
         )}
       </QueryView>
       <ProfileCard />
+      <LinkVenueCard />
     </div>
   );
 }
