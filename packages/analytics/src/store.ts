@@ -44,17 +44,38 @@ export interface AnalyticsStore {
 
   /** Natural key: (source, itemId). */
   upsertSentimentItems(assetType: AssetType, items: SentimentItem[]): Promise<number>;
-  sentimentItems(q: { symbol?: string; from: number; to: number; kind?: SentimentItem['kind'] }): Promise<SentimentItem[]>;
+  sentimentItems(q: {
+    symbol?: string;
+    from: number;
+    to: number;
+    kind?: SentimentItem['kind'];
+  }): Promise<SentimentItem[]>;
   /** Natural key: (source, itemId). */
   upsertPoliticalPosts(posts: PoliticalPost[]): Promise<number>;
   politicalPosts(q: { from: number; to: number; symbol?: string }): Promise<PoliticalPost[]>;
   /** Natural key: (symbol, window, asOf). */
   upsertSentimentAggregates(rows: SentimentAggregate[]): Promise<number>;
   /** The newest aggregate at or before `asOf` (default: now). */
-  latestSentimentAggregate(symbol: string, window: SentimentWindow, asOf?: number): Promise<SentimentAggregate | null>;
-  sentimentTimeline(q: { symbol: string; window: SentimentWindow; from: number; to: number }): Promise<SentimentAggregate[]>;
+  latestSentimentAggregate(
+    symbol: string,
+    window: SentimentWindow,
+    asOf?: number,
+  ): Promise<SentimentAggregate | null>;
+  sentimentTimeline(q: {
+    symbol: string;
+    window: SentimentWindow;
+    from: number;
+    to: number;
+  }): Promise<SentimentAggregate[]>;
 
   /** Natural key: (symbol, timeframe, barTime). */
   upsertDetections(rows: Detection[]): Promise<number>;
-  detections(q: { assetType?: AssetType; symbol?: string; from?: number; to?: number; lowestOnly?: boolean; limit?: number }): Promise<Detection[]>;
+  detections(q: {
+    assetType?: AssetType;
+    symbol?: string;
+    from?: number;
+    to?: number;
+    lowestOnly?: boolean;
+    limit?: number;
+  }): Promise<Detection[]>;
 }

@@ -1,0 +1,143 @@
+import { BigQuery } from '@google-cloud/bigquery';
+import { type ColumnType, type RowSet, TABLES, type TableDef } from './schema';
+import { createTableSql, type Dialect, mergeSql } from './sql';
+import { createSqlStore, type Params, type SqlEngine } from './sql-store';
+import type { AnalyticsStore } from './store';
+
+const BIGQUERY_TYPES: Record<ColumnType, string> = {
+  STRING: 'STRING',
+  INT64: 'INT64',
+  FLOAT64: 'FLOAT64',
+  BOOL: 'BOOL',
+  TIMESTAMP: 'TIMESTAMP',
+  DATE: 'DATE',
+  STRING_ARRAY: 'ARRAY<STRING>',
+};
+
+/** How rows travel as a query parameter: times as INT64 ms and dates as text, like the DuckDB staging. */
+const PARAM_TYPES: Record<ColumnType, string | string[]> = {
+  STRING: 'STRING',
+  INT64: 'INT64',
+  FLOAT64: 'FLOAT64',
+  BOOL: 'BOOL',
+  TIMESTAMP: 'INT64',
+  DATE: 'STRING',
+  STRING_ARRAY: ['STRING'],
+};
+
+/** Rows per MERGE statement: keeps each request well under BigQuery's 10 MB query-parameter limit. */
+const MERGE_ROWS = 2_000;
+
+/** BigQuery spelling of the shared query text for one dataset. */
+export function bigQueryDialect(project: string, dataset: string): Dialect {
+  const identifier = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+  if (!identifier.test(dataset) || !/^[a-z][a-z0-9.:-]*$/.test(project)) {
+    throw new Error(`Invalid BigQuery project "${project}" or dataset "${dataset}"`);
+  }
+  return {
+    quote: (name) => `\`${name}\``,
+    table: (name) => `\`${project}.${dataset}.${name}\``,
+    columnType: (type) => BIGQUERY_TYPES[type],
+    arrayContains: (arrayExpr, valueExpr) => `${valueExpr} IN UNNEST(${arrayExpr})`,
+    tableOptions: (def) => {
+      const column = def.columns.find((c) => c.name === def.partitionBy)!;
+      const partition = column.type === 'DATE' ? `\`${column.name}\`` : `DATE(\`${column.name}\`)`;
+      const cluster =
+        def.clusterBy.length > 0 ? `\nCLUSTER BY ${def.clusterBy.map((c) => `\`${c}\``).join(', ')}` : '';
+      const options = def.expirationDays
+        ? `\nOPTIONS (partition_expiration_days = ${def.expirationDays})`
+        : '';
+      return `\nPARTITION BY ${partition}${cluster}${options}`;
+    },
+  };
+}
+
+/** The BigQuery DDL of every analytics table (what infra/bigquery/*.sql holds, and what migrate() runs). */
+export function bigQueryDdl(project: string, dataset: string): { table: string; sql: string }[] {
+  const dialect = bigQueryDialect(project, dataset);
+  return TABLES.map((def) => ({ table: def.name, sql: `${createTableSql(dialect, def)};\n` }));
+}
+
+export interface BigQueryStoreOptions {
+  project: string;
+  dataset: string;
+  /** Another endpoint than Google's (an emulator or a test server). */
+  apiEndpoint?: string;
+  /** A ready client, e.g. one with test credentials; built from the options above when absent. */
+  client?: BigQuery;
+  /** Dataset location (default US). */
+  location?: string;
+}
+
+/**
+ * Writes are MERGE statements with the rows as one ARRAY<STRUCT> query parameter: an exact upsert on
+ * the natural key, visible to the next read. Streaming inserts with insertId only deduplicate
+ * best-effort for about a minute and block DML on the streamed rows for up to half an hour, so a retried
+ * job could still double a row and the replace-on-key path would fail.
+ */
+class BigQueryEngine implements SqlEngine {
+  readonly kind = 'bigquery' as const;
+  readonly dialect: Dialect;
+
+  constructor(
+    private readonly client: BigQuery,
+    private readonly options: BigQueryStoreOptions,
+  ) {
+    this.dialect = bigQueryDialect(options.project, options.dataset);
+  }
+
+  async migrate(): Promise<void> {
+    const location = this.options.location ?? 'US';
+    await this.run(
+      `CREATE SCHEMA IF NOT EXISTS \`${this.options.project}.${this.options.dataset}\` OPTIONS (location = '${location.replace(/[^A-Za-z0-9-]/g, '')}')`,
+      {},
+    );
+    for (const { sql } of bigQueryDdl(this.options.project, this.options.dataset)) await this.run(sql, {});
+  }
+
+  async close(): Promise<void> {}
+
+  async query(sql: string, params: Params): Promise<Record<string, unknown>[]> {
+    return this.run(sql, params);
+  }
+
+  async merge(batches: { def: TableDef; rows: RowSet }[]): Promise<void> {
+    for (const { def, rows } of batches) {
+      const sql = mergeSql(this.dialect, def, 'UNNEST(@rows)');
+      const rowType = Object.fromEntries(def.columns.map((c) => [c.name, PARAM_TYPES[c.type]]));
+      for (let start = 0; start < rows.length; start += MERGE_ROWS) {
+        const chunk: Record<string, unknown>[] = [];
+        for (let r = start; r < Math.min(rows.length, start + MERGE_ROWS); r++) {
+          chunk.push(Object.fromEntries(def.columns.map((c, i) => [c.name, rows.cell(r, i)])));
+        }
+        await this.run(sql, { rows: chunk }, { rows: [rowType] });
+      }
+    }
+  }
+
+  private async run(
+    sql: string,
+    params: Record<string, unknown>,
+    types?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>[]> {
+    const [rows] = await this.client.query({
+      query: sql,
+      params,
+      ...(types ? { types: types as never } : {}),
+      useLegacySql: false,
+      ...(this.options.location ? { location: this.options.location } : {}),
+    });
+    return rows as Record<string, unknown>[];
+  }
+}
+
+/** The analytics store on BigQuery. Call migrate() once to create the dataset and tables. */
+export function createBigQueryStore(options: BigQueryStoreOptions): AnalyticsStore {
+  const client =
+    options.client ??
+    new BigQuery({
+      projectId: options.project,
+      ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+    });
+  return createSqlStore(new BigQueryEngine(client, options));
+}
