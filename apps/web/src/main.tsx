@@ -6,7 +6,12 @@ import { createAppRouter } from './router';
 import { createClient, createOptions, createQueryClient, TRPCProvider } from './trpc';
 import './styles.css';
 
-const queryClient = createQueryClient();
+// A session that ends mid-use (expired, or revoked by an admin) sends the user back to the login page.
+const queryClient = createQueryClient(() => {
+  if (router.state.location.pathname === '/login') return;
+  queryClient.clear();
+  void router.navigate({ to: '/login', search: { redirect: router.state.location.href } });
+});
 const trpcClient = createClient();
 const router = createAppRouter({ queryClient, trpc: createOptions(trpcClient, queryClient) });
 

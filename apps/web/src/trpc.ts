@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryCache, QueryClient } from '@tanstack/react-query';
 import type { AppRouter } from '@tradehits/api';
 import {
   createTRPCClient,
@@ -24,9 +24,17 @@ export type TrpcOptions = ReturnType<typeof createTRPCOptionsProxy<AppRouter>>;
 
 const API_PATH = '/trpc';
 
-/** A query cache tuned for a live dashboard: live events invalidate, so refetch-on-focus is not needed. */
-export function createQueryClient(): QueryClient {
+/**
+ * A query cache tuned for a live dashboard: live events invalidate, so refetch-on-focus is not needed.
+ * A query refused as UNAUTHORIZED (the session expired or was revoked) calls `onSignedOut` once.
+ */
+export function createQueryClient(onSignedOut: () => void = () => undefined): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error) => {
+        if (errorCode(error) === 'UNAUTHORIZED') onSignedOut();
+      },
+    }),
     defaultOptions: {
       queries: {
         staleTime: 15_000,
@@ -56,6 +64,10 @@ export function createClient(): TRPCClient<AppRouter> {
 /** Options proxy for loaders, bound to the same client and cache the provider uses. */
 export function createOptions(client: TRPCClient<AppRouter>, queryClient: QueryClient): TrpcOptions {
   return createTRPCOptionsProxy<AppRouter>({ client, queryClient });
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { data?: { code?: string } } | null)?.data?.code;
 }
 
 // A 4xx is an answer, not an outage: retrying UNAUTHORIZED or a zod error only delays the message.
