@@ -56,13 +56,14 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
   };
 
   // Computed series wait here and are written together: one transaction per batch, not per series.
-  let pending: { symbol: string; timeframe: Timeframe; started: number; bars: BarWithIndicators[] }[] = [];
+  let pending: { symbol: string; timeframe: Timeframe; computeMs: number; bars: BarWithIndicators[] }[] = [];
   let pendingRows = 0;
   const flush = async () => {
     const batch = pending;
     pending = [];
     pendingRows = 0;
     let error: string | undefined;
+    const writeStarted = performance.now();
     try {
       await store.upsertBars(
         assetType,
@@ -71,9 +72,13 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    const now = performance.now();
+    // Each series is charged its own fetch and compute time plus its share of the batch write, so the
+    // durations add up to the run's time.
+    const writeMs = performance.now() - writeStarted;
+    const batchRowCount = batch.reduce((n, p) => n + p.bars.length, 0);
     for (const p of batch) {
-      const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: now - p.started };
+      const share = batchRowCount > 0 ? (writeMs * p.bars.length) / batchRowCount : writeMs / batch.length;
+      const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: p.computeMs + share };
       finish(error === undefined ? { ...base, rows: p.bars.length } : { ...base, rows: 0, error });
     }
   };
@@ -83,7 +88,7 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
       const started = performance.now();
       try {
         const bars = await computeNewBars(options, symbol, timeframe);
-        pending.push({ symbol, timeframe, started, bars });
+        pending.push({ symbol, timeframe, computeMs: performance.now() - started, bars });
         pendingRows += bars.length;
         if (pendingRows >= batchRows) await flush();
       } catch (e) {

@@ -1,0 +1,194 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAnalyticsStore } from '@tradehits/analytics';
+import { type Config, loadConfig } from '@tradehits/config';
+import type { MarketDataSource } from '@tradehits/core/ports';
+import { assetTypeOf } from '@tradehits/core/symbols';
+import { type AssetType, TIMEFRAMES, type Timeframe } from '@tradehits/core/types';
+import { createKrakenMarketData } from '@tradehits/exchange/kraken';
+import cliProgress from 'cli-progress';
+import { createFileMarketData } from '../ingest/file-source';
+import { type IngestSummary, ingestBars } from '../ingest/ingest-bars';
+
+const USAGE = `Usage: npm run backfill -- [--source files --dir <folder> | --source kraken]
+  [--symbols BTC/USD,AAPL] [--timeframes 5m,1h,1d] [--from 2025-01-01T00:00:00Z] [--to ISO]
+
+Fetches bars with indicators into the analytics store (DuckDB in DATA_DIR, or BigQuery when
+BIGQUERY_PROJECT is set). Resumable: a rerun continues after the newest stored bar.
+Default symbols: every symbol the source has (files) or CRYPTO_SYMBOLS and STOCK_SYMBOLS (kraken).`;
+
+/** A command-line mistake: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface BackfillArgs {
+  source: 'files' | 'kraken';
+  dir?: string;
+  symbols?: string[];
+  timeframes: Timeframe[];
+  from?: number;
+  to?: number;
+}
+
+function instant(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
+    throw new UsageError(`--${flag} "${value}" is not an ISO date or instant`);
+  }
+  return t;
+}
+
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Parses and checks the command line. */
+export function parseBackfillArgs(argv: string[]): BackfillArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        source: { type: 'string' },
+        dir: { type: 'string' },
+        symbols: { type: 'string' },
+        timeframes: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const dir = values.dir as string | undefined;
+  const source = (values.source as string | undefined) ?? (dir ? 'files' : 'kraken');
+  if (source !== 'files' && source !== 'kraken')
+    throw new UsageError(`--source must be files or kraken, not "${source}"`);
+  if (source === 'files' && !dir) throw new UsageError('--source files needs --dir <folder>');
+  const timeframes = list(values.timeframes as string | undefined) ?? ['5m', '1h', '1d'];
+  for (const tf of timeframes) {
+    if (!TIMEFRAMES.includes(tf as Timeframe)) {
+      throw new UsageError(`unknown timeframe "${tf}" (expected ${TIMEFRAMES.join(', ')})`);
+    }
+  }
+  const symbols = list(values.symbols as string | undefined);
+  for (const s of symbols ?? []) {
+    try {
+      assetTypeOf(s);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const from = instant('from', values.from as string | undefined);
+  const to = instant('to', values.to as string | undefined);
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
+  return {
+    source,
+    ...(dir ? { dir } : {}),
+    ...(symbols ? { symbols } : {}),
+    timeframes: timeframes as Timeframe[],
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+  };
+}
+
+/** Summary rows as an aligned text table. */
+export function formatSummary(rows: IngestSummary[]): string {
+  const cells = [
+    ['symbol', 'timeframe', 'rows', 'seconds', 'error'],
+    ...rows.map((r) => [
+      r.symbol,
+      r.timeframe,
+      String(r.rows),
+      (r.durationMs / 1000).toFixed(2),
+      r.error ?? '',
+    ]),
+  ];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Runs a backfill with the given arguments and config; returns the summaries. */
+export async function runBackfill(
+  args: BackfillArgs,
+  config: Config,
+  io: { write: (text: string) => void; progress: boolean } = {
+    write: (t) => process.stdout.write(t),
+    progress: true,
+  },
+): Promise<IngestSummary[]> {
+  const source: MarketDataSource =
+    args.source === 'files' ? createFileMarketData(args.dir!) : createKrakenMarketData(config);
+  // Each asset type has its own tables: group the symbols by it.
+  const byAssetType = new Map<AssetType, string[]>();
+  const symbols = args.symbols ?? [...(await source.symbols('crypto')), ...(await source.symbols('stock'))];
+  for (const s of symbols) byAssetType.set(assetTypeOf(s), [...(byAssetType.get(assetTypeOf(s)) ?? []), s]);
+
+  const store = await createAnalyticsStore(config);
+  await store.migrate();
+  const bar = io.progress
+    ? new cliProgress.SingleBar(
+        { format: 'backfill [{bar}] {value}/{total} {symbol} {timeframe}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(symbols.length * args.timeframes.length, 0, { symbol: '', timeframe: '' });
+  const summaries: IngestSummary[] = [];
+  try {
+    for (const [assetType, group] of byAssetType) {
+      const done = summaries.length;
+      const result = await ingestBars({
+        source,
+        store,
+        assetType,
+        symbols: group,
+        timeframes: args.timeframes,
+        ...(args.from !== undefined ? { from: args.from } : {}),
+        ...(args.to !== undefined ? { to: args.to } : {}),
+        onProgress: (p) =>
+          bar?.update(done + p.completed, { symbol: p.last.symbol, timeframe: p.last.timeframe }),
+      });
+      summaries.push(...result);
+    }
+  } finally {
+    bar?.stop();
+    await store.close();
+  }
+  const total = summaries.reduce((n, s) => n + s.rows, 0);
+  const failed = summaries.filter((s) => s.error).length;
+  io.write(`${formatSummary(summaries)}\n\n${total} bars written to ${store.kind}; ${failed} failed.\n`);
+  return summaries;
+}
+
+async function main(): Promise<void> {
+  let args: BackfillArgs;
+  try {
+    args = parseBackfillArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const summaries = await runBackfill(args, loadConfig());
+  if (summaries.some((s) => s.error)) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
