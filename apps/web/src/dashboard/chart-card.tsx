@@ -5,7 +5,7 @@ import { candleChartOption } from '../charts/candles';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
-import { barsWindow, type Range } from '../lib/search';
+import { barsLimit, type Range } from '../lib/search';
 import { useTRPC } from '../trpc';
 
 const TITLES: Record<Timeframe, string> = { '1d': 'Daily', '1h': 'Hourly', '5m': '5 minutes' };
@@ -15,16 +15,15 @@ export function ChartCard({
   symbol,
   timeframe,
   range,
-  now,
 }: {
   symbol: string;
   timeframe: Timeframe;
   range: Range;
-  now: number;
 }) {
   const trpc = useTRPC();
-  const window = barsWindow(range, timeframe, now);
-  const bars = useQuery(trpc.markets.bars.queryOptions({ symbol, timeframe, ...window }));
+  const bars = useQuery(
+    trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
+  );
   const option = useMemo(() => candleChartOption(bars.data ?? [], { timeframe }), [bars.data, timeframe]);
   const last = bars.data?.at(-1);
 

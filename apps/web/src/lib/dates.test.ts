@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fromDateInput, toDateInput } from './dates';
+import { fromDateInput } from './dates';
 
 describe('date inputs in UTC', () => {
-  it('round-trips a day', () => {
-    const ms = Date.UTC(2018, 0, 10);
-    expect(toDateInput(ms + 5 * 3_600_000)).toBe('2018-01-10');
-    expect(fromDateInput('2018-01-10')).toBe(ms);
+  it('reads a day as its first UTC millisecond', () => {
+    expect(fromDateInput('2018-01-10')).toBe(Date.UTC(2018, 0, 10));
   });
 
   it('gives the last millisecond of the day for an end date', () => {

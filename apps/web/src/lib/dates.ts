@@ -1,11 +1,4 @@
 const DAY = 24 * 60 * 60_000;
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** A UTC instant as the value of an `<input type="date">` (YYYY-MM-DD, UTC). */
-export function toDateInput(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
 
 /**
  * A date input's value as the UTC instant it starts (or, with `endOfDay`, the last ms of that day);

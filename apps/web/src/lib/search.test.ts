@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsWindow, MAX_BARS, parseDashboardSearch } from './search';
+import { barsLimit, MAX_BARS, parseDashboardSearch } from './search';
 
 describe('parseDashboardSearch', () => {
   it('defaults to the crypto tab, one month, no symbol', () => {
@@ -26,26 +26,17 @@ describe('parseDashboardSearch', () => {
   });
 });
 
-describe('barsWindow', () => {
-  const now = Date.UTC(2024, 5, 14, 15, 37, 12);
-  const HOUR = 3_600_000;
-
-  it('reaches back the whole range when that is under the cap', () => {
-    const { from, limit } = barsWindow('1m', '1d', now);
-    expect(from).toBe(Date.UTC(2024, 4, 15, 15, 0));
-    expect(limit).toBe(MAX_BARS['1d'] + 1);
+describe('barsLimit', () => {
+  it("is the range's length in bars", () => {
+    expect(barsLimit('1w', '1d')).toBe(7);
+    expect(barsLimit('1m', '1d')).toBe(30);
+    expect(barsLimit('1w', '1h')).toBe(168);
+    expect(barsLimit('1y', '1d')).toBe(365);
   });
 
-  it('caps the reach at the newest MAX_BARS bars', () => {
-    const { from, limit } = barsWindow('1y', '5m', now);
-    const capped = now - MAX_BARS['5m'] * 5 * 60_000;
-    expect(from).toBe(Math.floor(capped / HOUR) * HOUR);
-    // Room for the up-to-an-hour of bars that flooring adds, so the newest are never cut.
-    expect(limit).toBeGreaterThanOrEqual((now - from) / (5 * 60_000));
-  });
-
-  it('stays the same within the hour, so the query key does not churn', () => {
-    expect(barsWindow('1w', '1h', now)).toEqual(barsWindow('1w', '1h', now + 20 * 60_000));
-    expect(barsWindow('1w', '1h', now).from % HOUR).toBe(0);
+  it('caps each timeframe at its most bars', () => {
+    expect(barsLimit('1m', '5m')).toBe(MAX_BARS['5m']);
+    expect(barsLimit('1y', '1h')).toBe(MAX_BARS['1h']);
+    expect(barsLimit('1w', '5m')).toBe(MAX_BARS['5m']);
   });
 });

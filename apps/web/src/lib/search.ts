@@ -46,17 +46,11 @@ export function parseDashboardSearch(raw: Record<string, unknown>): DashboardSea
 /** The most bars each chart asks for: a year of days, about three months of hours, a week of 5m bars. */
 export const MAX_BARS: Record<Timeframe, number> = { '1d': 400, '1h': 2000, '5m': 2000 };
 
-const HOUR = 60 * 60_000;
-
 /**
- * The `from` and `limit` one chart asks for: the range back from `now`, shortened so the chart gets at
- * most `MAX_BARS` of the newest bars. `from` is floored to the hour so the query key (and the cache)
- * stays the same for an hour instead of changing on every render.
+ * How many of the newest bars one chart asks for: the range's length in bars, at most `MAX_BARS`.
+ * The range counts back from the newest stored bar rather than the browser's clock, so a replayed
+ * or lagging market still fills the charts, and the query key never changes with the time of day.
  */
-export function barsWindow(range: Range, timeframe: Timeframe, now: number): { from: number; limit: number } {
-  const rangeFrom = now - RANGE_MS[range];
-  const capFrom = now - MAX_BARS[timeframe] * TIMEFRAME_MS[timeframe];
-  const from = Math.floor(Math.max(rangeFrom, capFrom) / HOUR) * HOUR;
-  // Flooring adds up to an hour of bars before the cap; the limit makes room for them.
-  return { from, limit: MAX_BARS[timeframe] + Math.ceil(HOUR / TIMEFRAME_MS[timeframe]) };
+export function barsLimit(range: Range, timeframe: Timeframe): number {
+  return Math.min(MAX_BARS[timeframe], Math.ceil(RANGE_MS[range] / TIMEFRAME_MS[timeframe]));
 }

@@ -7,7 +7,7 @@ import { FormError, SelectField, TextField } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
 import { QueryView } from '../components/states';
 import { metricRows } from '../lib/backtest';
-import { fromDateInput, toDateInput } from '../lib/dates';
+import { fromDateInput } from '../lib/dates';
 import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
 import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
@@ -15,15 +15,15 @@ import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
 type BacktestResult = RouterOutputs['backtest']['run'];
-const DAY = 24 * 60 * 60_000;
 
 /** Replay chosen symbols over a period with a set of parameters and see what would have happened. */
 export function BacktestPage() {
   const trpc = useTRPC();
   const [assetType, setAssetType] = useState<AssetType>('crypto');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [from, setFrom] = useState(() => toDateInput(Date.now() - 30 * DAY));
-  const [to, setTo] = useState(() => toDateInput(Date.now()));
+  // Blank dates mean all stored history: the server knows what it holds, the browser does not.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [timeframe, setTimeframe] = useState<'5m' | '1h'>('5m');
   const [values, setValues] = useState<ParamsFormValues>(() => paramsToForm());
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -34,20 +34,20 @@ export function BacktestPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problems: FieldErrors = {};
-    const fromMs = fromDateInput(from);
-    const toMs = fromDateInput(to, { endOfDay: true });
+    const fromMs = from === '' ? undefined : fromDateInput(from);
+    const toMs = to === '' ? undefined : fromDateInput(to, { endOfDay: true });
     if (chosen.length === 0) problems.symbols = 'Choose at least one symbol.';
-    if (fromMs === null) problems.from = 'Enter a start date.';
-    if (toMs === null) problems.to = 'Enter an end date.';
-    if (fromMs !== null && toMs !== null && fromMs >= toMs) problems.to = 'The end must be after the start.';
+    if (fromMs === null) problems.from = 'Enter a real date, or leave it blank.';
+    if (toMs === null) problems.to = 'Enter a real date, or leave it blank.';
+    if (fromMs != null && toMs != null && fromMs >= toMs) problems.to = 'The end must be after the start.';
     const params = validateParamsForm({ ...values, assetType, symbol: 'ALL', autoTradingEnabled: true });
     if (!params.ok) Object.assign(problems, params.errors);
     setClientErrors(problems);
     if (Object.keys(problems).length > 0 || !params.ok || fromMs === null || toMs === null) return;
     run.mutate({
       symbols: chosen,
-      from: fromMs,
-      to: toMs,
+      ...(fromMs != null ? { from: fromMs } : {}),
+      ...(toMs != null ? { to: toMs } : {}),
       params: { params: params.input, timeframe, sentiment: 'ignore' },
     });
   };
@@ -77,6 +77,7 @@ export function BacktestPage() {
             name="from"
             value={from}
             onChange={(e) => setFrom(e.target.value)}
+            hint="Blank: from the first stored bar"
             error={errors.from}
           />
           <TextField
@@ -85,6 +86,7 @@ export function BacktestPage() {
             name="to"
             value={to}
             onChange={(e) => setTo(e.target.value)}
+            hint="Blank: to the newest stored bar"
             error={errors.to}
           />
           <SelectField

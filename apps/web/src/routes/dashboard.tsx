@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { TIMEFRAMES } from '@tradehits/core/types';
-import { useState } from 'react';
 import { SelectField } from '../components/field';
 import { ErrorState, Loading } from '../components/states';
 import { AccountsStrip, PaperBanner } from '../dashboard/accounts-strip';
@@ -32,8 +31,6 @@ export function DashboardPage() {
   const symbols = useQuery(trpc.markets.symbols.queryOptions({ assetType: search.tab }));
   const summary = useQuery(trpc.accounts.summary.queryOptions());
   const active = useQuery(trpc.trades.active.queryOptions());
-  // One clock reading per mount: the chart windows (and their cache keys) stay put while the page is open.
-  const [now] = useState(() => Date.now());
 
   const symbol = search.symbol ?? symbols.data?.[0];
   const onPaper = summary.data?.paperOnly === true || (active.data ?? []).some((t) => t.isPaper);
@@ -100,7 +97,7 @@ export function DashboardPage() {
         <div className="dash-grid">
           <div className="charts" data-testid="charts">
             {TIMEFRAMES.map((tf) => (
-              <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} now={now} />
+              <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} />
             ))}
           </div>
           <aside className="sidebar" aria-label="Trading">
