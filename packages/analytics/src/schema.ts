@@ -355,18 +355,60 @@ function validateBars(bars: readonly BarWithIndicators[]): readonly BarWithIndic
 
 // ── Row codecs: domain objects ↔ table rows. ─────────────────────────────────────────────────────────
 
-/** Cells of a bar in the bar tables' column order. */
-const BAR_CELLS: ((b: BarWithIndicators) => CellValue)[] = [
-  (b) => b.symbol,
-  (b) => b.openTime,
-  (b) => b.open,
-  (b) => b.high,
-  (b) => b.low,
-  (b) => b.close,
-  (b) => b.volume,
-  (b) => b.tradeCount,
-  ...BAR_INDICATORS.map((k) => (b: BarWithIndicators) => b[k]),
-];
+/**
+ * Cell `c` of a bar in the bar tables' column order. One switch rather than a table of getters: a single
+ * call site with many targets is megamorphic, and this runs for every cell of a backfill.
+ */
+function barCell(b: BarWithIndicators, c: number): CellValue {
+  switch (c) {
+    case 0:
+      return b.symbol;
+    case 1:
+      return b.openTime;
+    case 2:
+      return b.open;
+    case 3:
+      return b.high;
+    case 4:
+      return b.low;
+    case 5:
+      return b.close;
+    case 6:
+      return b.volume;
+    case 7:
+      return b.tradeCount;
+    case 8:
+      return b.rsi14;
+    case 9:
+      return b.macd;
+    case 10:
+      return b.macdSignal;
+    case 11:
+      return b.macdHist;
+    case 12:
+      return b.bbUpper;
+    case 13:
+      return b.bbMiddle;
+    case 14:
+      return b.bbLower;
+    case 15:
+      return b.sma9;
+    case 16:
+      return b.sma21;
+    case 17:
+      return b.sma50;
+    case 18:
+      return b.sma200;
+    case 19:
+      return b.ema9;
+    case 20:
+      return b.ema21;
+    case 21:
+      return b.vwap;
+    default:
+      throw new Error(`bar tables have no column ${c}`);
+  }
+}
 
 /**
  * Validated bars grouped by timeframe, each group a RowSet for its table, deduplicated on the natural key
@@ -388,7 +430,7 @@ export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]
   const out = new Map<Timeframe, RowSet>();
   for (const [tf, indexes] of byTimeframe) {
     const unique = uniqueBarIndexes(bars, indexes);
-    out.set(tf, { length: unique.length, cell: (r, c) => BAR_CELLS[c]!(bars[unique[r]!]!) });
+    out.set(tf, { length: unique.length, cell: (r, c) => barCell(bars[unique[r]!]!, c) });
   }
   return out;
 }

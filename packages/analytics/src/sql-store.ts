@@ -28,6 +28,7 @@ import {
   type Dialect,
   detectionsSql,
   lastBarTimeSql,
+  lastBarTimesSql,
   latestBarsSql,
   politicalPostsSql,
   sentimentItemsSql,
@@ -108,6 +109,12 @@ export function createSqlStore(engine: SqlEngine): AnalyticsStore {
       });
       const last = row?.last_time;
       return last === null || last === undefined ? null : Number(last);
+    },
+
+    async lastBarTimes(assetType, timeframe) {
+      checkTimeframe(timeframe);
+      const rows = await engine.query(lastBarTimesSql(d, barTable(assetType, timeframe)), {});
+      return new Map(rows.map((r) => [String(r.symbol), Number(r.last_time)]));
     },
 
     async countBars(filter = {}) {

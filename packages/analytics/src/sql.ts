@@ -125,6 +125,11 @@ export function lastBarTimeSql(d: Dialect, def: TableDef): string {
   return `SELECT UNIX_MILLIS(MAX(${d.quote('open_time')})) AS last_time FROM ${d.table(def.name)} WHERE ${d.quote('symbol')} = @symbol`;
 }
 
+/** UTC ms of each symbol's newest bar. */
+export function lastBarTimesSql(d: Dialect, def: TableDef): string {
+  return `SELECT ${d.quote('symbol')}, UNIX_MILLIS(MAX(${d.quote('open_time')})) AS last_time FROM ${d.table(def.name)} GROUP BY ${d.quote('symbol')}`;
+}
+
 /** Row count of a table, of one symbol when `bySymbol`. */
 export function countSql(d: Dialect, def: TableDef, bySymbol: boolean): string {
   return `SELECT COUNT(*) AS n FROM ${d.table(def.name)}${bySymbol ? ` WHERE ${d.quote('symbol')} = @symbol` : ''}`;

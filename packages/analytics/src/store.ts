@@ -39,6 +39,8 @@ export interface AnalyticsStore {
   /** openTime of the newest stored bar, for resumable ingestion; null when none. */
   lastBarTime(symbol: string, timeframe: Timeframe): Promise<number | null>;
   countBars(filter?: { symbol?: string; timeframe?: Timeframe }): Promise<number>;
+  /** openTime of the newest stored bar of every symbol of an asset type at a timeframe, in one query. */
+  lastBarTimes(assetType: AssetType, timeframe: Timeframe): Promise<Map<string, number>>;
 
   upsertMarketCalendar(days: MarketDay[]): Promise<number>;
 

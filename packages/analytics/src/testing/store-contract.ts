@@ -144,6 +144,13 @@ export function analyticsStoreContract(name: string, open: () => Promise<Analyti
       expect(await store.lastBarTime('ADA/BTC', '5m')).toBe(ada.at(-1)!.openTime);
       expect(await store.lastBarTime('ADA/BTC', '1d')).toBeNull();
       expect(await store.lastBarTime('AAPL', '5m')).toBeNull();
+      expect(await store.lastBarTimes('crypto', '5m')).toEqual(
+        new Map([
+          ['ADA/BTC', ada.at(-1)!.openTime],
+          ['ETH/BTC', eth.at(-1)!.openTime],
+        ]),
+      );
+      expect(await store.lastBarTimes('stock', '5m')).toEqual(new Map());
       expect(await store.latestBars('stock', '1h')).toEqual([]);
       expect(await store.countBars()).toBe(eth.length + hourly.length + ada.length);
     });

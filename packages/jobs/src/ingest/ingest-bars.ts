@@ -33,7 +33,7 @@ export interface IngestBarsOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Bars per source request (Kraken serves at most 720). */
   pageSize?: number;
-  /** Computed bars written per store call; series wait until a batch fills (default 20,000). */
+  /** Computed bars written per store call; series wait until a batch fills (default 50,000). */
   batchRows?: number;
 }
 
@@ -46,7 +46,7 @@ export interface IngestBarsOptions {
  */
 export async function ingestBars(options: IngestBarsOptions): Promise<IngestSummary[]> {
   const { symbols, timeframes, onProgress, store, assetType } = options;
-  const batchRows = options.batchRows ?? 20_000;
+  const batchRows = options.batchRows ?? 50_000;
   const total = symbols.length * timeframes.length;
   const summaries: IngestSummary[] = [];
   let completed = 0;
@@ -83,11 +83,17 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     }
   };
 
+  // Where each series ends in the store: one query per timeframe rather than one per series.
+  const lastTimes = new Map<Timeframe, Map<string, number>>();
+  for (const timeframe of timeframes)
+    lastTimes.set(timeframe, await store.lastBarTimes(assetType, timeframe));
+
   for (const symbol of symbols) {
     for (const timeframe of timeframes) {
       const started = performance.now();
       try {
-        const bars = await computeNewBars(options, symbol, timeframe);
+        const last = lastTimes.get(timeframe)!.get(symbol) ?? null;
+        const bars = await computeNewBars(options, symbol, timeframe, last);
         pending.push({ symbol, timeframe, computeMs: performance.now() - started, bars });
         pendingRows += bars.length;
         if (pendingRows >= batchRows) await flush();
@@ -109,10 +115,10 @@ async function computeNewBars(
   options: IngestBarsOptions,
   symbol: string,
   timeframe: Timeframe,
+  last: number | null,
 ): Promise<BarWithIndicators[]> {
   const { source, store } = options;
   const to = options.to ?? Number.POSITIVE_INFINITY;
-  const last = await store.lastBarTime(symbol, timeframe);
   const since = last === null ? (options.from ?? 0) : last + TIMEFRAME_MS[timeframe];
   const fresh = await fetchRange(source, symbol, timeframe, since, to, options.pageSize ?? 720);
   if (fresh.length === 0) return [];
