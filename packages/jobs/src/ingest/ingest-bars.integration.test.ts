@@ -137,6 +137,34 @@ describe('ingestBars', () => {
     expect(await full.countBars({ symbol: 'LTC/BTC' })).toBe(0);
   });
 
+  it('a failed write is reported on every series of its batch, and the next batch still lands', async () => {
+    const store = await createDuckDbStore(path.join(dir, 'failing.duckdb'));
+    await store.migrate();
+    let writes = 0;
+    const failingOnce: AnalyticsStore = {
+      ...store,
+      upsertBars: async (assetType, bars) => {
+        if (++writes === 1) throw new Error('disk full');
+        return store.upsertBars(assetType, bars);
+      },
+    };
+    const summary = await ingestBars({
+      source,
+      store: failingOnce,
+      assetType: 'crypto',
+      symbols: ['ETH/BTC', 'LTC/BTC', 'XLM/BTC'],
+      timeframes: ['1h'],
+      batchRows: 900, // two series per batch
+    });
+    expect(summary.map((s) => [s.symbol, s.rows, s.error])).toEqual([
+      ['ETH/BTC', 0, 'disk full'],
+      ['LTC/BTC', 0, 'disk full'],
+      ['XLM/BTC', 480, undefined],
+    ]);
+    expect(await store.countBars()).toBe(480);
+    await store.close();
+  });
+
   it('pages through a source that serves a few bars per call', async () => {
     const store = await createDuckDbStore(path.join(dir, 'paged.duckdb'));
     await store.migrate();
