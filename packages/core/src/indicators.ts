@@ -37,8 +37,23 @@ const DAY_MS = 86_400_000;
  */
 export const INDICATOR_WARMUP_BARS = 500;
 
-/** Indicators for each bar, aligned with the input. Throws unless openTime strictly increases. */
-export function computeIndicators(bars: readonly Bar[]): Indicators[] {
+/** Every indicator series over the bars, before warm-up nulling. */
+interface IndicatorColumns {
+  sma9: number[];
+  sma21: number[];
+  sma50: number[];
+  sma200: number[];
+  ema9: number[];
+  ema21: number[];
+  macdLine: number[];
+  signalLine: number[];
+  bbMiddle: number[];
+  bbDeviation: Float64Array;
+  rsi: Float64Array;
+  vwap: Float64Array;
+}
+
+function indicatorColumns(bars: readonly Bar[]): IndicatorColumns {
   const n = bars.length;
   const close = new Float64Array(n);
   let previousTime = Number.NEGATIVE_INFINITY;
@@ -54,53 +69,70 @@ export function computeIndicators(bars: readonly Bar[]): Indicators[] {
   }
   // indicatorts only reads by index and length, which a Float64Array serves faster than number[].
   const closes = close as unknown as number[];
-  const sma9 = sma(closes, { period: 9 });
-  const sma21 = sma(closes, { period: 21 });
-  const sma50 = sma(closes, { period: 50 });
-  const sma200 = sma(closes, { period: 200 });
-  const ema9 = ema(closes, { period: 9 });
-  const ema21 = ema(closes, { period: 21 });
   const { macdLine, signalLine } = macd(closes, { fast: MACD_FAST, slow: MACD_SLOW, signal: MACD_SIGNAL });
   const bbMiddle = sma(closes, { period: BB_PERIOD });
-  const bbDeviation = movingPopulationDeviation(close, bbMiddle, BB_PERIOD);
-  const rsi = wilderRsi(close, RSI_PERIOD);
-  const vwap = utcDayVwap(bars);
+  return {
+    sma9: sma(closes, { period: 9 }),
+    sma21: sma(closes, { period: 21 }),
+    sma50: sma(closes, { period: 50 }),
+    sma200: sma(closes, { period: 200 }),
+    ema9: ema(closes, { period: 9 }),
+    ema21: ema(closes, { period: 21 }),
+    macdLine,
+    signalLine,
+    bbMiddle,
+    bbDeviation: movingPopulationDeviation(close, bbMiddle, BB_PERIOD),
+    rsi: wilderRsi(close, RSI_PERIOD),
+    vwap: utcDayVwap(bars),
+  };
+}
 
-  const macdFirst = MACD_SLOW - 1;
-  const signalFirst = MACD_SLOW + MACD_SIGNAL - 2;
-  const out = new Array<Indicators>(n);
-  for (let i = 0; i < n; i++) {
-    const hasBb = i >= BB_PERIOD - 1;
-    const middle = bbMiddle[i]!;
-    const band = BB_K * bbDeviation[i]!;
-    const hasSignal = i >= signalFirst;
-    out[i] = {
-      rsi14: i >= RSI_PERIOD ? finiteOrNull(rsi[i]!) : null,
-      macd: i >= macdFirst ? macdLine[i]! : null,
-      macdSignal: hasSignal ? signalLine[i]! : null,
-      macdHist: hasSignal ? macdLine[i]! - signalLine[i]! : null,
-      bbUpper: hasBb ? middle + band : null,
-      bbMiddle: hasBb ? middle : null,
-      bbLower: hasBb ? middle - band : null,
-      sma9: i >= 8 ? sma9[i]! : null,
-      sma21: i >= 20 ? sma21[i]! : null,
-      sma50: i >= 49 ? sma50[i]! : null,
-      sma200: i >= 199 ? sma200[i]! : null,
-      ema9: i >= 8 ? ema9[i]! : null,
-      ema21: i >= 20 ? ema21[i]! : null,
-      vwap: finiteOrNull(vwap[i]!),
-    };
-  }
+const MACD_FIRST = MACD_SLOW - 1;
+const SIGNAL_FIRST = MACD_SLOW + MACD_SIGNAL - 2;
+
+/** The indicators at bar `i`, warm-up values as null. */
+function indicatorsAt(x: IndicatorColumns, i: number): Indicators {
+  const hasBb = i >= BB_PERIOD - 1;
+  const middle = x.bbMiddle[i]!;
+  const band = BB_K * x.bbDeviation[i]!;
+  const hasSignal = i >= SIGNAL_FIRST;
+  return {
+    rsi14: i >= RSI_PERIOD ? finiteOrNull(x.rsi[i]!) : null,
+    macd: i >= MACD_FIRST ? x.macdLine[i]! : null,
+    macdSignal: hasSignal ? x.signalLine[i]! : null,
+    macdHist: hasSignal ? x.macdLine[i]! - x.signalLine[i]! : null,
+    bbUpper: hasBb ? middle + band : null,
+    bbMiddle: hasBb ? middle : null,
+    bbLower: hasBb ? middle - band : null,
+    sma9: i >= 8 ? x.sma9[i]! : null,
+    sma21: i >= 20 ? x.sma21[i]! : null,
+    sma50: i >= 49 ? x.sma50[i]! : null,
+    sma200: i >= 199 ? x.sma200[i]! : null,
+    ema9: i >= 8 ? x.ema9[i]! : null,
+    ema21: i >= 20 ? x.ema21[i]! : null,
+    vwap: finiteOrNull(x.vwap[i]!),
+  };
+}
+
+/** Indicators for each bar, aligned with the input. Throws unless openTime strictly increases. */
+export function computeIndicators(bars: readonly Bar[]): Indicators[] {
+  const columns = indicatorColumns(bars);
+  const out = new Array<Indicators>(bars.length);
+  for (let i = 0; i < bars.length; i++) out[i] = indicatorsAt(columns, i);
   return out;
 }
 
 /** The bars with their indicators merged in, aligned with the input. */
 export function withIndicators(bars: readonly Bar[]): BarWithIndicators[] {
-  const indicators = computeIndicators(bars);
+  const x = indicatorColumns(bars);
   const out = new Array<BarWithIndicators>(bars.length);
   for (let i = 0; i < bars.length; i++) {
     const b = bars[i]!;
-    const x = indicators[i]!;
+    const hasBb = i >= BB_PERIOD - 1;
+    const middle = x.bbMiddle[i]!;
+    const band = BB_K * x.bbDeviation[i]!;
+    const hasSignal = i >= SIGNAL_FIRST;
+    // Written out rather than spread from indicatorsAt: one object per bar, not two.
     out[i] = {
       symbol: b.symbol,
       timeframe: b.timeframe,
@@ -111,20 +143,20 @@ export function withIndicators(bars: readonly Bar[]): BarWithIndicators[] {
       close: b.close,
       volume: b.volume,
       tradeCount: b.tradeCount,
-      rsi14: x.rsi14,
-      macd: x.macd,
-      macdSignal: x.macdSignal,
-      macdHist: x.macdHist,
-      bbUpper: x.bbUpper,
-      bbMiddle: x.bbMiddle,
-      bbLower: x.bbLower,
-      sma9: x.sma9,
-      sma21: x.sma21,
-      sma50: x.sma50,
-      sma200: x.sma200,
-      ema9: x.ema9,
-      ema21: x.ema21,
-      vwap: x.vwap,
+      rsi14: i >= RSI_PERIOD ? finiteOrNull(x.rsi[i]!) : null,
+      macd: i >= MACD_FIRST ? x.macdLine[i]! : null,
+      macdSignal: hasSignal ? x.signalLine[i]! : null,
+      macdHist: hasSignal ? x.macdLine[i]! - x.signalLine[i]! : null,
+      bbUpper: hasBb ? middle + band : null,
+      bbMiddle: hasBb ? middle : null,
+      bbLower: hasBb ? middle - band : null,
+      sma9: i >= 8 ? x.sma9[i]! : null,
+      sma21: i >= 20 ? x.sma21[i]! : null,
+      sma50: i >= 49 ? x.sma50[i]! : null,
+      sma200: i >= 199 ? x.sma200[i]! : null,
+      ema9: i >= 8 ? x.ema9[i]! : null,
+      ema21: i >= 20 ? x.ema21[i]! : null,
+      vwap: finiteOrNull(x.vwap[i]!),
     };
   }
   return out;
