@@ -86,19 +86,28 @@ function appendRows(appender: DuckDBAppender, def: TableDef, rows: RowSet, stage
     const chunk = DuckDBDataChunk.create(types, count);
     def.columns.forEach((col, c) => {
       const vector = chunk.getColumnVector(c);
+      const convert = cellConverter(col.type, staged);
       for (let r = 0; r < count; r++) {
         const value = rows.cell(start + r, c);
-        if (value === null) vector.setItem(r, null);
-        else if (col.type === 'INT64') vector.setItem(r, BigInt(value as number));
-        else if (col.type === 'STRING_ARRAY') vector.setItem(r, listValue(value as string[]));
-        else if (col.type === 'TIMESTAMP' && !staged)
-          vector.setItem(r, timestampValue(BigInt(value as number) * 1000n));
-        else vector.setItem(r, value as number);
+        vector.setItem(r, value === null ? null : (convert(value) as never));
       }
       vector.flush();
     });
     appender.appendDataChunk(chunk);
   }
+}
+
+const asIs = (v: unknown) => v;
+const toBigInt = (v: unknown) => BigInt(v as number);
+const toList = (v: unknown) => listValue(v as string[]);
+const toTimestamp = (v: unknown) => timestampValue(BigInt(v as number) * 1000n);
+
+/** How a non-null cell becomes a vector item: chosen once per column, not per cell. */
+function cellConverter(type: ColumnType, staged: boolean): (v: unknown) => unknown {
+  if (type === 'INT64') return toBigInt;
+  if (type === 'STRING_ARRAY') return toList;
+  if (type === 'TIMESTAMP' && !staged) return toTimestamp;
+  return asIs;
 }
 
 /** Bar tables are keyed (symbol, open_time): a batch of bars all newer than each symbol's last is a plain append. */
