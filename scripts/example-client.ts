@@ -5,9 +5,7 @@
  *   npm run example:client -- --url http://127.0.0.1:3000 --username alice --password '…'
  */
 import { parseArgs } from 'node:util';
-import type { AppRouter } from '@tradehits/api';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import superjson from 'superjson';
+import { createNodeClient } from '@tradehits/api/client';
 
 const { values } = parseArgs({
   options: {
@@ -21,31 +19,25 @@ if (!values.username || !values.password) {
   process.exit(2);
 }
 
-// The session lives in a cookie; a script keeps it by hand.
-let cookie = '';
-const client = createTRPCClient<AppRouter>({
-  links: [
-    httpBatchLink({
-      url: `${values.url}/trpc`,
-      transformer: superjson,
-      headers: () => (cookie ? { cookie } : {}),
-      fetch: async (input, init) => {
-        const res = await fetch(input, init);
-        const set = res.headers.getSetCookie?.() ?? [];
-        if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
-        return res;
-      },
-    }),
-  ],
-});
-
-const health = await client.health.check.query();
-console.log('health', health);
+const client = createNodeClient(values.url);
+console.log('health', await client.health.check.query());
 const me = await client.auth.login.mutate({ username: values.username, password: values.password });
 console.log(`signed in as ${me.username} (${me.role})`);
+
 const params = await client.me.parameters.list.query();
 console.log(
-  `${params.length} parameter set(s)`,
-  params.map((p) => `${p.assetType}:${p.symbol}`),
+  `${params.length} parameter set(s):`,
+  params.map((p) => `${p.assetType}:${p.symbol}`).join(', ') || 'none',
 );
+
+const [symbol] = await client.markets.symbols.query({ assetType: 'crypto' });
+if (symbol) {
+  const bars = await client.markets.bars.query({ symbol, timeframe: '1h', limit: 3 });
+  console.log(
+    `${symbol} last hourly closes:`,
+    bars.map((b) => b.close),
+  );
+}
+const [scored] = await client.sentiment.analyze.mutate({ texts: ['Bitcoin rallies as ETF inflows surge'] });
+console.log('sentiment of a headline:', scored);
 await client.auth.logout.mutate();

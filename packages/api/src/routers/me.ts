@@ -9,7 +9,9 @@ import {
   type TradeParametersValues,
   updateParameters,
   updateUser,
+  upsertLiveAccount,
 } from '@tradehits/db';
+import { createLiveBroker, sealSecret } from '@tradehits/exchange';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { authedProcedure, router } from '../trpc';
@@ -84,7 +86,61 @@ const parametersRouter = router({
   }),
 });
 
+/** Links the user's own venue keys for live trading: checked against the venue, then sealed at rest. */
+const linkVenue = authedProcedure
+  .input(
+    z.object({
+      assetType: z.enum(['crypto', 'stock']),
+      venue: z.enum(['kraken', 'alpaca']),
+      apiKey: z.string().trim().min(8, 'Paste the API key').max(200),
+      secret: z.string().trim().min(8, 'Paste the API secret').max(400),
+    }),
+  )
+  .mutation(async ({ ctx, input }) => {
+    if (ctx.user.role === 'user') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'Live trading opens to beta users first.' });
+    }
+    if (!ctx.config.SECRETS_KEY) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: 'Live trading is not enabled on this server (no SECRETS_KEY).',
+      });
+    }
+    if (input.assetType === 'crypto' && input.venue !== 'kraken') {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Crypto trades through Kraken.' });
+    }
+    const credentials = { apiKey: input.apiKey, secret: input.secret };
+    let usd: number;
+    try {
+      const balances = await createLiveBroker(input.venue, credentials, ctx.config).balances();
+      usd = balances.USD ?? balances.ZUSD ?? 0;
+    } catch (err) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `The venue refused these keys: ${(err as Error).message}`,
+      });
+    }
+    const account = await upsertLiveAccount(ctx.db, {
+      userId: ctx.user.id,
+      assetType: input.assetType,
+      venue: input.venue,
+      credentials: sealSecret(ctx.config.SECRETS_KEY, JSON.stringify(credentials)),
+      startBalance: usd.toFixed(2),
+    });
+    await audit(ctx.db, {
+      actorId: ctx.user.id,
+      action: 'account.link',
+      targetType: 'account',
+      targetId: account.id,
+      details: { venue: input.venue },
+    });
+    const { credentials: _sealed, ...visible } = account;
+    return visible;
+  });
+
 export const meRouter = router({
+  linkVenue,
+
   profile: authedProcedure.query(async ({ ctx }) => (await getUser(ctx.db, ctx.user.id))!),
 
   updateProfile: authedProcedure
