@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import { withIndicators } from '@tradehits/core/indicators';
+import type { MarketDataSource } from '@tradehits/core/ports';
 import type { Timeframe } from '@tradehits/core/types';
 import { createFileMarketData } from '@tradehits/jobs/ingest/file-source';
 import { ingestBars } from '@tradehits/jobs/ingest/ingest-bars';
@@ -14,8 +15,8 @@ const TIMEFRAMES: Timeframe[] = ['5m', '1h', '1d'];
 /**
  * Backfills the seven shared pairs (5m, resampled to 1h and 1d) with indicators into a fresh DuckDB
  * file and reports bars/s end to end. The baseline, measured in the same run over the same series, is
- * computing the indicators alone; the ratio is end-to-end throughput over that baseline. Both are timed
- * after one untimed warm-up pass.
+ * computing the indicators alone; the ratio is end-to-end throughput over that baseline. Both are medians
+ * of several passes after an untimed warm-up.
  */
 export async function benchBackfill(): Promise<
   { name: string; value: number; unit: string; ratio: number }[]
@@ -31,28 +32,23 @@ export async function benchBackfill(): Promise<
     }
     const bars = series.reduce((n, s) => n + s.length, 0);
 
-    // One untimed pass of both, so the timed passes measure compiled code rather than the JIT warming up.
+    // One untimed pass of both, so the timed passes measure compiled code rather than the JIT warming up;
+    // then the median of several timed passes, each backfill into a fresh file.
     for (const s of series) withIndicators(s);
-    const warmup = await createDuckDbStore(path.join(dir, 'warmup.duckdb'));
-    await warmup.migrate();
-    await ingestBars({ source, store: warmup, assetType: 'crypto', symbols, timeframes: TIMEFRAMES });
-    await warmup.close();
+    await backfillOnce(source, symbols, path.join(dir, 'warmup.duckdb'), bars);
 
-    let started = performance.now();
-    for (const s of series) withIndicators(s);
-    const indicatorsMs = performance.now() - started;
-
-    const store = await createDuckDbStore(path.join(dir, 'bench.duckdb'));
-    await store.migrate();
-    started = performance.now();
-    const summary = await ingestBars({ source, store, assetType: 'crypto', symbols, timeframes: TIMEFRAMES });
-    const endToEndMs = performance.now() - started;
-    const written = summary.reduce((n, s) => n + s.rows, 0);
-    const failed = summary.filter((s) => s.error);
-    if (failed.length > 0 || written !== bars) {
-      throw new Error(`backfill wrote ${written} of ${bars} bars; failures: ${JSON.stringify(failed)}`);
+    const indicatorsMs = median(
+      Array.from({ length: 5 }, () => {
+        const started = performance.now();
+        for (const s of series) withIndicators(s);
+        return performance.now() - started;
+      }),
+    );
+    const runs: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      runs.push(await backfillOnce(source, symbols, path.join(dir, `bench-${run}.duckdb`), bars));
     }
-    await store.close();
+    const endToEndMs = median(runs);
 
     const indicatorsRate = bars / (indicatorsMs / 1000);
     const endToEndRate = bars / (endToEndMs / 1000);
@@ -68,6 +64,32 @@ export async function benchBackfill(): Promise<
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Milliseconds to backfill every series into a fresh DuckDB file (closing it is not timed). */
+async function backfillOnce(
+  source: MarketDataSource,
+  symbols: string[],
+  file: string,
+  expectedBars: number,
+): Promise<number> {
+  const store = await createDuckDbStore(file);
+  await store.migrate();
+  const started = performance.now();
+  const summary = await ingestBars({ source, store, assetType: 'crypto', symbols, timeframes: TIMEFRAMES });
+  const elapsed = performance.now() - started;
+  await store.close();
+  const written = summary.reduce((n, s) => n + s.rows, 0);
+  const failed = summary.filter((s) => s.error);
+  if (failed.length > 0 || written !== expectedBars) {
+    throw new Error(`backfill wrote ${written} of ${expectedBars} bars; failures: ${JSON.stringify(failed)}`);
+  }
+  return elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
