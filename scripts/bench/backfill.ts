@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import { withIndicators } from '@tradehits/core/indicators';
 import type { MarketDataSource } from '@tradehits/core/ports';
-import type { Timeframe } from '@tradehits/core/types';
+import type { Bar, Timeframe } from '@tradehits/core/types';
 import { createFileMarketData } from '@tradehits/jobs/ingest/file-source';
 import { ingestBars } from '@tradehits/jobs/ingest/ingest-bars';
 
@@ -26,7 +26,7 @@ export async function benchBackfill(): Promise<
     const source = createFileMarketData(DATA_DIR);
     const symbols = await source.symbols('crypto');
     // Read and resample the files before timing: the bench measures ingestion, not JSON.parse.
-    const series = [];
+    const series: Bar[][] = [];
     for (const symbol of symbols) {
       for (const timeframe of TIMEFRAMES) series.push(await source.fetchBars({ symbol, timeframe }));
     }
