@@ -58,6 +58,7 @@ export function bigQueryDdl(project: string, dataset: string): { table: string; 
   return TABLES.map((def) => ({ table: def.name, sql: `${createTableSql(dialect, def)};\n` }));
 }
 
+/** Where the BigQuery store lives. */
 export interface BigQueryStoreOptions {
   project: string;
   dataset: string;

@@ -17,8 +17,11 @@ import { z } from 'zod';
  * the wire as UTC milliseconds (TIMESTAMP_MILLIS / UNIX_MILLIS on either side).
  */
 
+/** Column types both dialects spell (STRING_ARRAY is BigQuery ARRAY<STRING>, DuckDB VARCHAR[]). */
 export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'STRING_ARRAY';
+/** One cell of a row to write: times as UTC ms, dates as YYYY-MM-DD. */
 export type CellValue = string | number | boolean | null | string[];
+/** A row to write, keyed by column name. */
 export type Row = Record<string, CellValue>;
 
 /** Rows to write, read cell by cell in the table's column order; bars are read straight from their objects. */
@@ -33,12 +36,14 @@ export function rowSet(def: TableDef, rows: readonly Row[]): RowSet {
   return { length: rows.length, cell: (r, c) => rows[r]![names[c]!]! };
 }
 
+/** One column of an analytics table. */
 export interface Column {
   name: string;
   type: ColumnType;
   nullable: boolean;
 }
 
+/** An analytics table: columns, natural key, and BigQuery partitioning. */
 export interface TableDef {
   name: string;
   columns: Column[];

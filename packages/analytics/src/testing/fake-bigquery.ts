@@ -45,6 +45,7 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
 }
 
+/** A running fake: its base URL (the client's apiEndpoint) and what it received. */
 export interface FakeBigQuery {
   url: string;
   requests: RecordedRequest[];

@@ -22,6 +22,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The parsed command line. */
 export interface BackfillArgs {
   source: 'files' | 'kraken';
   dir?: string;

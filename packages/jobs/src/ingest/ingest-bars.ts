@@ -21,6 +21,7 @@ export interface IngestProgress {
   last: IngestSummary;
 }
 
+/** What to ingest, from where, into which store. */
 export interface IngestBarsOptions {
   source: MarketDataSource;
   store: AnalyticsStore;
