@@ -81,18 +81,22 @@ const TABLE_TYPES: Record<ColumnType, DuckDBType> = { ...STAGING_TYPES, TIMESTAM
  */
 function appendRows(appender: DuckDBAppender, def: TableDef, rows: RowSet, staged: boolean): void {
   const types = def.columns.map((c) => (staged ? STAGING_TYPES : TABLE_TYPES)[c.type]);
+  const converters = def.columns.map((col) => cellConverter(col.type, staged));
+  // One chunk refilled for every full batch of rows: its column vectors are mapped into JS once, not per
+  // chunk (the appender copies what it is given).
+  const chunk = DuckDBDataChunk.create(types, Math.min(CHUNK_ROWS, rows.length));
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows.length - start);
-    const chunk = DuckDBDataChunk.create(types, count);
-    def.columns.forEach((col, c) => {
+    if (count !== chunk.rowCount) chunk.rowCount = count;
+    for (let c = 0; c < types.length; c++) {
       const vector = chunk.getColumnVector(c);
-      const convert = cellConverter(col.type, staged);
+      const convert = converters[c]!;
       for (let r = 0; r < count; r++) {
         const value = rows.cell(start + r, c);
         vector.setItem(r, value === null ? null : (convert(value) as never));
       }
       vector.flush();
-    });
+    }
     appender.appendDataChunk(chunk);
   }
 }
