@@ -38,8 +38,8 @@ export const duckDbDialect: Dialect = {
   table: (name) => `"${name}"`,
   columnType: (type) => DUCKDB_TYPES[type],
   arrayContains: (arrayExpr, valueExpr) => `list_contains(${arrayExpr}, ${valueExpr})`,
-  // No primary keys: the delete-then-insert upsert keeps natural keys unique, and an ART index made bulk
-  // upserts ~15× slower.
+  // No primary keys: upserts keep natural keys unique (a plain append when every row is newer than its
+  // symbol's last, else delete-then-insert), and an ART index made bulk upserts ~15× slower.
   tableOptions: () => '',
 };
 
@@ -71,7 +71,6 @@ function toDuckDb(sql: string, params: Params): [string, Record<string, DuckDBVa
   return [sql.replace(/@(\w+)/g, '$$$1'), values];
 }
 
-/** Fills data chunks column by column: far fewer native calls than appending cell by cell. */
 /** Column types of the table itself, for appending straight into it. */
 const TABLE_TYPES: Record<ColumnType, DuckDBType> = { ...STAGING_TYPES, TIMESTAMP, DATE };
 
@@ -193,10 +192,11 @@ class DuckDbEngine implements SqlEngine {
   /** Whether every row of a (symbol, open_time)-keyed batch is after its symbol's newest stored row. */
   private async allNewer(def: TableDef, rows: RowSet): Promise<boolean> {
     if (!isSymbolTimeKeyed(def)) return false;
+    const symbolColumn = def.columns.findIndex((col) => col.name === 'symbol');
     const timeColumn = def.columns.findIndex((col) => col.name === 'open_time');
     const earliest = new Map<string, number>();
     for (let r = 0; r < rows.length; r++) {
-      const symbol = rows.cell(r, 0) as string;
+      const symbol = rows.cell(r, symbolColumn) as string;
       const time = rows.cell(r, timeColumn) as number;
       const seen = earliest.get(symbol);
       if (seen === undefined || time < seen) earliest.set(symbol, time);
