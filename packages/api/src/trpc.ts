@@ -59,8 +59,11 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     // A zod failure reaches the client as field errors it can show beside each input.
-    const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
-    return { ...shape, data: { ...shape.data, zodError } };
+    if (!(error.cause instanceof z.ZodError)) return { ...shape, data: { ...shape.data, zodError: null } };
+    const message = error.cause.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    return { ...shape, message, data: { ...shape.data, zodError: z.flattenError(error.cause) } };
   },
 });
 

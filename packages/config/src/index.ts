@@ -169,5 +169,7 @@ export function loadTestServices(env: Record<string, string | undefined> = proce
   return {
     postgresUrl: env.DATABASE_URL_TEST || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.REDIS_URL_TEST || 'redis://127.0.0.1:6379',
+    /** Debian's Chromium; CI runners may point elsewhere. */
+    chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
   };
 }

@@ -1,6 +1,6 @@
 import { type QueryFilters, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { type Invalidation, invalidationsFor, RECONNECT_INVALIDATIONS, unwrapTracked } from '../lib/live';
 import { useTRPC } from '../trpc';
 
@@ -31,26 +31,40 @@ export function useLiveEvents(): LiveStatus {
           'admin.safety': trpc.admin.safety.get.pathFilter(),
         }[inv.target] as QueryFilters;
         const symbol = inv.symbol;
-        void queryClient.invalidateQueries(
-          symbol
-            ? {
-                ...filter,
-                predicate: (query) =>
-                  (query.queryKey[1] as { input?: { symbol?: string } } | undefined)?.input?.symbol ===
-                  symbol,
-              }
-            : filter,
-        );
+        const filters: QueryFilters = symbol
+          ? {
+              ...filter,
+              predicate: (query) =>
+                (query.queryKey[1] as { input?: { symbol?: string } } | undefined)?.input?.symbol === symbol,
+            }
+          : filter;
+        // A fetch already in flight may have read the database before the event: a first load would
+        // be deduplicated into it and keep the stale answer. Cancel it, then refetch from scratch.
+        void queryClient.cancelQueries(filters).then(() => queryClient.invalidateQueries(filters));
       }
     },
     [trpc, queryClient],
   );
 
+  // Live once the server says its subscription is in place ('connected', sent on every connect and
+  // reconnect). That message also refetches the live views, so an event published before it is not lost.
+  const [heard, setHeard] = useState(false);
   const { status, reset } = useSubscription(
     trpc.live.events.subscriptionOptions(undefined, {
-      onData: (message) => invalidate(invalidationsFor(unwrapTracked(message))),
+      onData: (message) => {
+        const event = unwrapTracked(message);
+        if (event.type === 'connected') {
+          setHeard(true);
+          invalidate(RECONNECT_INVALIDATIONS);
+          return;
+        }
+        invalidate(invalidationsFor(event));
+      },
     }),
   );
+  useEffect(() => {
+    if (status !== 'pending') setHeard(false);
+  }, [status]);
 
   // A fatal error ends the subscription: start it again after a pause.
   useEffect(() => {
@@ -59,20 +73,7 @@ export function useLiveEvents(): LiveStatus {
     return () => clearTimeout(timer);
   }, [status, reset]);
 
-  // Back from a drop: events sent meanwhile may be lost, so refetch the live views once.
-  const everLive = useRef(false);
-  const dropped = useRef(false);
-  useEffect(() => {
-    if (status === 'pending') {
-      if (dropped.current) invalidate(RECONNECT_INVALIDATIONS);
-      everLive.current = true;
-      dropped.current = false;
-    } else if (everLive.current) {
-      dropped.current = true;
-    }
-  }, [status, invalidate]);
-
-  if (status === 'pending') return 'live';
+  if (status === 'pending' && heard) return 'live';
   if (status === 'error') return 'offline';
   return 'connecting';
 }

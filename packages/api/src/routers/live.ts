@@ -4,6 +4,9 @@ import { authedProcedure, router } from '../trpc';
 
 const HEARTBEAT_MS = 15_000;
 
+/** What the stream sends: bus events, plus its own connected and heartbeat messages. */
+export type LiveMessage = LiveEvent | { type: 'connected' | 'heartbeat'; at: number };
+
 /** Which events a user may see: their own trades and approvals, and everything market-wide. */
 function visibleTo(event: LiveEvent, userId: string, isAdmin: boolean): boolean {
   if (event.type === 'trade.opened' || event.type === 'trade.closed') return event.userId === userId;
@@ -27,7 +30,9 @@ export const liveRouter = router({
     });
     let seq = 0;
     try {
-      yield tracked(`${Date.now()}-${seq++}`, { type: 'heartbeat' as const, at: Date.now() });
+      // Sent once the bus subscription is in place: a client refetches what it shows on this message,
+      // so nothing published before it (or during a reconnect) is missed, and nothing after it is.
+      yield tracked<LiveMessage>(`${Date.now()}-${seq++}`, { type: 'connected', at: Date.now() });
       while (!signal?.aborted) {
         if (queue.length === 0) {
           let timer: NodeJS.Timeout | undefined;
@@ -41,7 +46,7 @@ export const liveRouter = router({
         }
         if (signal?.aborted) break;
         const event = queue.shift();
-        yield tracked(`${Date.now()}-${seq++}`, event ?? { type: 'heartbeat' as const, at: Date.now() });
+        yield tracked<LiveMessage>(`${Date.now()}-${seq++}`, event ?? { type: 'heartbeat', at: Date.now() });
       }
     } finally {
       unsubscribe();
