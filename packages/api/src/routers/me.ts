@@ -148,6 +148,8 @@ export const meRouter = router({
       z.object({
         fullName: z.string().trim().min(1, 'Enter your full name').max(100).optional(),
         email: z.email('Enter a valid email address').max(254).optional(),
+        /** Where this user's stock orders go; null returns to the platform default. */
+        stockVenue: z.enum(['kraken', 'alpaca']).nullable().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

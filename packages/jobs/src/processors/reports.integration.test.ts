@@ -1,0 +1,132 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '@tradehits/config';
+import {
+  closePosition,
+  createUser,
+  type DbHandle,
+  ensurePaperAccounts,
+  listReports,
+  openPosition,
+  updateUser,
+} from '@tradehits/db';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryBus } from '../events';
+import { createLogger } from '../log';
+import type { Services } from '../runner';
+import { runDailyReports } from './reports';
+
+const DAY = 86_400_000;
+
+describe('daily reports', () => {
+  let db: DbHandle;
+  let smtp: SMTPServer;
+  const mails: { to: string[]; body: string }[] = [];
+  let smtpUrl = '';
+
+  beforeAll(async () => {
+    db = await createPostgresTestDb();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        let body = '';
+        stream.on('data', (d) => (body += d));
+        stream.on('end', () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
+          callback();
+        });
+      },
+    });
+    smtp.listen(0, '127.0.0.1');
+    await once(smtp.server, 'listening');
+    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    smtp.close();
+    await db.close();
+  });
+
+  it("reports yesterday's paper trading and each beta user, stores both, and mails them once", async () => {
+    const now = new Date('2026-11-25T00:05:00Z');
+    const yesterday = new Date(now.getTime() - DAY / 2);
+    const services: Services = {
+      config: loadConfig({ NODE_ENV: 'test', SMTP_URL: smtpUrl, REPORT_EMAIL_TO: 'ops@example.test' }),
+      db: db.db,
+      analytics: undefined as never, // reports read only the relational store
+      bus: createMemoryBus(),
+      log: createLogger('silent'),
+      market: undefined as never,
+      now: () => now,
+    };
+    const beta = (await createUser(db.db, {
+      username: 'betty',
+      email: 'b@x.test',
+      passwordHash: 'x',
+      fullName: 'B',
+      balance: '1000.00',
+    }))!;
+    await updateUser(db.db, beta.id, { role: 'beta_user' });
+    await ensurePaperAccounts(db.db, beta.id, '1000.00');
+    for (const [i, proceeds] of ['110.00', '95.00'].entries()) {
+      const opened = await openPosition(db.db, {
+        userId: beta.id,
+        assetType: 'crypto',
+        mode: 'paper',
+        symbol: 'ETH/BTC',
+        clientOrderId: `r-${i}`,
+        status: 'open',
+        maxConcurrentTrades: 5,
+        amount: '100.00',
+        entryFee: '0.26',
+        quantity: '1',
+        entryPrice: '100',
+        entryTime: yesterday,
+        takeProfitPrice: '110',
+        stopLossPrice: '95',
+        executionReason: 'lowest-point',
+      });
+      if (!opened.ok) throw new Error(opened.reason);
+      await closePosition(db.db, {
+        tradeId: opened.trade.id,
+        exitPrice: proceeds,
+        exitTime: yesterday,
+        exitFee: '0.30',
+        proceeds,
+        exitReason: 'x',
+      });
+    }
+
+    const result = await runDailyReports(services, now);
+    expect(result).toMatchObject({ day: '2026-11-24', paperTrades: 2, betaUsers: 1, emailed: 2 });
+    const reports = await listReports(db.db);
+    const paper = reports.find((r) => r.kind === 'paper-daily')!.body as Record<string, unknown>;
+    // +9.44 and −5.56 net of fees
+    expect(paper).toMatchObject({
+      trades: 2,
+      wins: 1,
+      losses: 1,
+      winRate: 0.5,
+      totalPnl: '3.88',
+      averagePnl: '1.94',
+    });
+    expect(paper.best).toMatchObject({ pnl: '9.44' });
+    expect(paper.worst).toMatchObject({ pnl: '-5.56' });
+    const betaReport = reports.find((r) => r.kind === 'beta-daily')!.body as {
+      users: Record<string, unknown>[];
+    };
+    expect(betaReport.users).toEqual([
+      expect.objectContaining({ username: 'betty', trades: 2, totalPnl: '3.88' }),
+    ]);
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.to).toEqual(['ops@example.test']);
+    expect(mails.map((m) => m.body).join()).toMatch(/TradeHits paper-daily report for 2026-11-24/);
+
+    // A re-run replaces the stored reports and does not mail them again.
+    await runDailyReports(services, now);
+    expect((await listReports(db.db)).filter((r) => r.day === '2026-11-24')).toHaveLength(2);
+    expect(mails).toHaveLength(2);
+  });
+});
