@@ -1,20 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { ensureAdmin } from '@tradehits/api';
-import { ConfigError, loadConfig } from '@tradehits/config';
+import { loadConfigOrExit } from '@tradehits/config';
 import { createRunner, createServices } from '@tradehits/jobs';
 import { createHttpServer } from './http';
 
 // The HTTP process. Embedded mode (no REDIS_URL) also runs every scheduled job in this process.
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const services = await createServices(config);
 const runner = createRunner(services, { consume: config.jobs.kind === 'in-process' && config.JOBS_ENABLED });

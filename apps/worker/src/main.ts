@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from '@tradehits/config';
+import { loadConfigOrExit } from '@tradehits/config';
 import { createRunner, createServices } from '@tradehits/jobs';
 
 // The BullMQ worker: registers the job schedulers (idempotent by id) and consumes every queue.
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 if (config.jobs.kind !== 'bullmq') {
   console.error(
     'REDIS_URL: the worker consumes BullMQ queues; set it (without it, `npm start` runs the jobs in process).',

@@ -164,6 +164,17 @@ export function loadConfig(
   };
 }
 
+/** For process entry points: the config, or the invalid variables printed and exit status 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
 /** Where integration tests find the real services (this machine and CI run them on 127.0.0.1). */
 export function loadTestServices(env: Record<string, string | undefined> = process.env) {
   return {

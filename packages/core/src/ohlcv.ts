@@ -1,9 +1,15 @@
 import type { Bar, Timeframe } from './types';
 
-/** Parses ccxt-shaped OHLCV rows (`[[openTimeMs, o, h, l, c, v], ...]`) into bars, checking each row. */
+/**
+ * Parses ccxt-shaped OHLCV rows (`[[openTimeMs, o, h, l, c, v], ...]`, oldest first) into bars, refusing
+ * any row that is not six finite numbers or does not come strictly after the one before it.
+ */
 export function barsFromOhlcv(symbol: string, timeframe: Timeframe, rows: unknown): Bar[] {
   if (!Array.isArray(rows)) throw new Error(`${symbol}: expected a JSON array of [time, o, h, l, c, v] rows`);
-  return rows.map((row: unknown, i) => {
+  const bars = new Array<Bar>(rows.length);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i];
     if (
       !Array.isArray(row) ||
       row.length < 6 ||
@@ -12,7 +18,10 @@ export function barsFromOhlcv(symbol: string, timeframe: Timeframe, rows: unknow
       throw new Error(`${symbol}: row ${i} is not [openTimeMs, open, high, low, close, volume] numbers`);
     }
     const [openTime, open, high, low, close, volume] = row as number[];
-    return {
+    if (!(openTime! > previous))
+      throw new Error(`${symbol}: row ${i} is out of order (openTime ${openTime})`);
+    previous = openTime!;
+    bars[i] = {
       symbol,
       timeframe,
       openTime: openTime!,
@@ -23,7 +32,8 @@ export function barsFromOhlcv(symbol: string, timeframe: Timeframe, rows: unknow
       volume: volume!,
       tradeCount: null,
     };
-  });
+  }
+  return bars;
 }
 
 /** The symbol of a `<BASE>_<QUOTE>-<timeframe>.json` file name (`ETH_BTC-5m.json` → `ETH/BTC`), or null. */

@@ -117,10 +117,10 @@ describe('createReplaySource', () => {
       `replay: no recording for BTC/USD in ${scratch}`,
     );
     await expect(replay.fetchBars({ symbol: 'BAD/USD', timeframe: '5m' })).rejects.toThrow(
-      'replay: BAD_USD-5m.json row 1 is out of order (openTime 0)',
+      'replay: BAD_USD-5m.json: BAD/USD: row 1 is out of order (openTime 0)',
     );
     await expect(replay.fetchBars({ symbol: 'ODD/USD', timeframe: '5m' })).rejects.toThrow(
-      'replay: ODD_USD-5m.json row 0 is not [openTimeMs, open, high, low, close, volume]',
+      'replay: ODD_USD-5m.json: ODD/USD: row 0 is not [openTimeMs, open, high, low, close, volume] numbers',
     );
     await expect(
       createReplaySource({ dir: path.join(scratch, 'missing'), clock: () => 0 }).symbols('crypto'),

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { barsFromOhlcv } from '@tradehits/core/ohlcv';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import { resampleBars } from '@tradehits/core/resample';
 import { type Bar, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
@@ -75,33 +76,11 @@ export function parseRecordedBars(symbol: string, text: string, file: string): B
   } catch {
     throw new VenueError('replay', `${file} is not valid JSON`);
   }
-  if (!Array.isArray(rows)) throw new VenueError('replay', `${file} must hold an array of candles`);
-  let previous = Number.NEGATIVE_INFINITY;
-  return rows.map((row: unknown, i): Bar => {
-    if (
-      !Array.isArray(row) ||
-      row.length < 6 ||
-      row.slice(0, 6).some((x) => typeof x !== 'number' || !Number.isFinite(x))
-    ) {
-      throw new VenueError('replay', `${file} row ${i} is not [openTimeMs, open, high, low, close, volume]`);
-    }
-    const [openTime, open, high, low, close, volume] = row as number[];
-    if (!(openTime! > previous)) {
-      throw new VenueError('replay', `${file} row ${i} is out of order (openTime ${openTime})`);
-    }
-    previous = openTime!;
-    return {
-      symbol,
-      timeframe: '5m',
-      openTime: openTime!,
-      open: open!,
-      high: high!,
-      low: low!,
-      close: close!,
-      volume: volume!,
-      tradeCount: null,
-    };
-  });
+  try {
+    return barsFromOhlcv(symbol, '5m', rows);
+  } catch (err) {
+    throw new VenueError('replay', `${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Runs `load` on first use and shares the result; a failure is forgotten so the next use retries. */

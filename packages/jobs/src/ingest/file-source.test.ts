@@ -74,10 +74,10 @@ describe('file market data', () => {
     const files = createFileMarketData(scratch);
     expect(await files.symbols('crypto')).toEqual(['BACK/USD', 'BAD/USD']);
     await expect(files.fetchBars({ symbol: 'BAD/USD', timeframe: '1h' })).rejects.toThrow(
-      /candle 1 is not \[openTimeMs/,
+      /row 1 is not \[openTimeMs/,
     );
     await expect(files.fetchBars({ symbol: 'BACK/USD', timeframe: '5m' })).rejects.toThrow(
-      /candle 1 is not after/,
+      /row 1 is out of order/,
     );
   });
 });

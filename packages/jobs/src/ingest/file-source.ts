@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { barsFromOhlcv } from '@tradehits/core/ohlcv';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import { resampleBars } from '@tradehits/core/resample';
 import { assetTypeOf } from '@tradehits/core/symbols';
@@ -65,31 +66,11 @@ export function createFileMarketData(dir: string): MarketDataSource {
   };
 }
 
-/** Parses one recording, refusing rows that are not six finite numbers in increasing time. */
+/** Parses one recording (six finite numbers a row, in increasing time). */
 function parseCandles(symbol: string, file: string): Bar[] {
-  const rows: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!Array.isArray(rows)) throw new Error(`${file}: expected a JSON array of candles`);
-  const bars = new Array<Bar>(rows.length);
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row) || row.length < 6 || !row.slice(0, 6).every((x) => Number.isFinite(x))) {
-      throw new Error(`${file}: candle ${i} is not [openTimeMs, open, high, low, close, volume]`);
-    }
-    const [openTime, open, high, low, close, volume] = row as number[];
-    if (!(openTime! > previous)) throw new Error(`${file}: candle ${i} is not after the one before it`);
-    previous = openTime!;
-    bars[i] = {
-      symbol,
-      timeframe: '5m',
-      openTime: openTime!,
-      open: open!,
-      high: high!,
-      low: low!,
-      close: close!,
-      volume: volume!,
-      tradeCount: null,
-    };
+  try {
+    return barsFromOhlcv(symbol, '5m', JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
   }
-  return bars;
 }
