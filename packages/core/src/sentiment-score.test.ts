@@ -59,6 +59,48 @@ describe('scoreSentiment', () => {
     expect(score('crash crash plunge bankrupt fraud '.repeat(10))).toBeGreaterThanOrEqual(-100);
   });
 
+  it('reads a move sized in percent as strong evidence', () => {
+    expect(score('Widget Corp up 7%')).toBeGreaterThan(score('Widget Corp up'));
+    expect(score('Shares in Acme fall 12 percent')).toBeLessThan(score('Shares in Acme fall'));
+    expect(score('Acme stock rose by nearly 4.5 per cent')).toBeGreaterThan(50);
+    expect(score('Widget Corp slides 3 pct')).toBeLessThan(-50);
+    // A number that is not a percentage adds nothing.
+    expect(score('Widget Corp up 7 places in the ranking')).toBe(
+      score('Widget Corp up places in the ranking'),
+    );
+  });
+
+  it('keeps decimals and thousands whole instead of breaking the clause there', () => {
+    const hits = scoreSentiment('Acme to cut 1,200 jobs').hits;
+    expect(hits).toEqual([{ term: 'jobs cut', valence: expect.any(Number) }]);
+    expect(hits[0]!.valence).toBeLessThan(0);
+    expect(scoreSentiment('Profit of 2.5bn falls').hits).toEqual([{ term: 'profit falls', valence: -1.6 }]);
+  });
+
+  it('reads guidance, ratings and estimates moving either way', () => {
+    expect(score('Acme raises full-year outlook')).toBeGreaterThan(20);
+    expect(score('Acme trims its forecast')).toBeLessThan(-20);
+    expect(score('Broker lifts target on Acme')).toBeGreaterThan(20);
+    expect(score('Acme tops estimates')).toBeGreaterThan(20);
+    expect(score('Acme falls short of forecasts')).toBeLessThan(-20);
+    expect(score('Acme upgraded to buy at a Boston bank')).toBeGreaterThan(20);
+  });
+
+  it('reads corporate events', () => {
+    expect(score('Acme announces share buy-back')).toBeGreaterThan(20);
+    expect(score('Acme declares special dividend')).toBeGreaterThan(20);
+    expect(score('Acme to axe 300 jobs')).toBeLessThan(-20);
+    expect(score('Acme sheds jobs at two plants')).toBeLessThan(-20);
+    expect(score('Acme adds 500 jobs in Ohio')).toBeGreaterThan(20);
+    expect(score('Regulator opens inquiry into Acme accounts')).toBeLessThan(-20);
+    expect(score('Acme faces delisting')).toBeLessThan(-20);
+    expect(score('Acme writes down value of mining unit')).toBeLessThan(-20);
+    expect(score('Acme slips into the red')).toBeLessThan(-20);
+    expect(score('Acme returns to profit')).toBeGreaterThan(20);
+    expect(score('Acme staff strike over pay')).toBeLessThan(0);
+    expect(score('Acme strikes deal with Widget Corp')).toBeGreaterThan(0);
+  });
+
   it('lets a larger alpha damp a single word', () => {
     const text = 'shares rally';
     expect(scoreSentiment(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));

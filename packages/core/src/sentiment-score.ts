@@ -71,10 +71,30 @@ interface Token {
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
 const CASHTAG = /\$[A-Za-z][A-Za-z0-9.]{0,9}\b/g;
 const MENTION = /@\w+/g;
-const TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?|[.,;:!?]/g;
+// Numbers stay whole ("5.2%", "1,200", "1.5bn") so their dots and commas do not end a clause.
+const TOKEN = /\d+(?:[.,]\d+)*(?:%|[A-Za-z]+)?|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[.,;:!?]/g;
 const CAPS_EMPHASIS = 0.733;
 const EXCLAMATION_EMPHASIS = 0.292;
 const MAX_PHRASE_WORDS = 5;
+/** Least valence of a move quantified in percent ("falls 6 %"): in news a sized move is strong evidence. */
+const PERCENT_MOVE = 2.5;
+const PERCENT_WORDS = new Set(['percent', 'pct', 'percentage', 'points']);
+/** Words that may sit between a move and its size: "rose by almost 5 %". */
+const SIZE_FILLERS = new Set([
+  'by',
+  'about',
+  'around',
+  'nearly',
+  'almost',
+  'over',
+  'more',
+  'than',
+  'some',
+  'as',
+  'much',
+  'up',
+  'to',
+]);
 const PHRASES = new Map(
   Object.entries(FINANCE_PHRASES).map(([p, v]) => [
     tokenize(p)
@@ -188,6 +208,13 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
     }
   }
 
+  // 2b. A move with a size in percent is strong evidence: "up 4 %", "shares fall 12 percent".
+  for (let i = 0; i < tokens.length; i++) {
+    const v = valences[i]!;
+    if (v === 0 || lookup(DIRECTIONS, tokens[i]!.word) === undefined) continue;
+    if (sizedInPercent(tokens, i + 1)) valences[i] = Math.sign(v) * Math.max(Math.abs(v), PERCENT_MOVE);
+  }
+
   // 3. Modifiers: boosters, caps and negation look back up to three words within the clause.
   for (let i = 0; i < tokens.length; i++) {
     let v = valences[i]!;
@@ -240,6 +267,23 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
   const compound = sum / Math.sqrt(sum * sum + options.alpha);
   const score = Math.round(compound * 100);
   return { score, category: categorize(score), hits };
+}
+
+/** Whether a percentage follows from `from` on, past at most three filler words ("by nearly 5 %"). */
+function sizedInPercent(tokens: Token[], from: number): boolean {
+  for (let i = from; i < Math.min(tokens.length, from + 4); i++) {
+    const { word, isBreak } = tokens[i]!;
+    if (isBreak) return false;
+    if (/^\d[\d.,]*%$/.test(word)) return true;
+    if (/^\d[\d.,]*$/.test(word)) {
+      const next = tokens[i + 1]?.word;
+      return (
+        next !== undefined && (PERCENT_WORDS.has(next) || (next === 'per' && tokens[i + 2]?.word === 'cent'))
+      );
+    }
+    if (!SIZE_FILLERS.has(word)) return false;
+  }
+  return false;
 }
 
 /** Indexes within `radius` words of `at`, nearest first, not crossing a clause break. */
