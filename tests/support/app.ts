@@ -51,6 +51,38 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Starts the BullMQ worker app and waits until it says it is consuming. */
+export async function startWorker(env: Record<string, string>): Promise<RunningApp> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...baseEnv(), LOG_LEVEL: 'info', ...env },
+  });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const deadline = Date.now() + 60_000;
+  while (!log.includes('worker consuming')) {
+    if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start in time:\n${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url: '',
+    dataDir: env.DATA_DIR ?? '',
+    process: child,
+    log: () => log,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
 /** Starts the server process (as `npm start` runs it) and waits until /trpc/health.check answers. */
 export async function startApp(env: Record<string, string> = {}, dataDir?: string): Promise<RunningApp> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tradehits-e2e-')));
@@ -81,12 +113,7 @@ export async function startApp(env: Record<string, string> = {}, dataDir?: strin
     process: child,
     log: () => log,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopChild(child);
       if (!dataDir) await rm(dir, { recursive: true, force: true });
     },
   };

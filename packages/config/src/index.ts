@@ -62,6 +62,11 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  /** Key prefix of the BullMQ queues, so several deployments (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ and -')
+    .default('tradehits'),
   BIGQUERY_PROJECT: z.string().optional(),
   BIGQUERY_DATASET: z.string().default('tradehits'),
   BIGQUERY_API_ENDPOINT: optionalUrl,

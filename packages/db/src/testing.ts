@@ -7,7 +7,7 @@ import { createDb, type DbHandle } from './client';
 export const TEST_POSTGRES_URL = loadTestServices().postgresUrl;
 
 /** A fresh, migrated Postgres database for one test file; `close()` drops it. */
-export async function createPostgresTestDb(): Promise<DbHandle> {
+export async function createPostgresTestDb(): Promise<DbHandle & { url: string }> {
   const name = `th_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
@@ -20,6 +20,7 @@ export async function createPostgresTestDb(): Promise<DbHandle> {
   await handle.migrate();
   return {
     ...handle,
+    url: url.toString(),
     close: async () => {
       await handle.close();
       const drop = new pg.Client({ connectionString: TEST_POSTGRES_URL });

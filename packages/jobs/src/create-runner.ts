@@ -10,7 +10,11 @@ import type { JobRunner, Services } from './runner';
 export function createRunner(services: Services, options: { consume: boolean }): JobRunner {
   const { jobs } = services.config;
   if (jobs.kind === 'bullmq') {
-    return createBullmqRunner(services, processors, { redisUrl: jobs.redisUrl, consume: options.consume });
+    return createBullmqRunner(services, processors, {
+      redisUrl: jobs.redisUrl,
+      consume: options.consume,
+      prefix: services.config.QUEUE_PREFIX,
+    });
   }
   return createInProcessRunner(services, processors, options.consume ? {} : { schedules: [] });
 }

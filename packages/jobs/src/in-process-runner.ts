@@ -97,11 +97,13 @@ export function createInProcessRunner(
     async start() {
       for (const s of schedules) arm(s);
     },
+    /** Starts the job and returns, as adding to a queue does; a job id already running is not started twice. */
     async enqueue(name, data, jobId) {
       const id = jobId ?? `${name}:${Date.now()}:${seq++}`;
       if (running.has(id)) return;
+      jobPayloads[name].parse(data);
       running.add(id);
-      await execute(name, data, id).finally(() => running.delete(id));
+      void execute(name, data, id).finally(() => running.delete(id));
     },
     async health(): Promise<QueueHealth[]> {
       return QUEUES.map((name) => {

@@ -14,7 +14,7 @@ import {
   putSetting,
   updateUser,
 } from '@tradehits/db';
-import { decideLiveOrder, KILL_SWITCH_KEY, QUEUES } from '@tradehits/jobs';
+import { decideLiveOrder, jobPayloads, KILL_SWITCH_KEY, QUEUES } from '@tradehits/jobs';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { idInput } from '../inputs';
@@ -134,6 +134,32 @@ const safetyRouter = router({
 });
 
 const jobsRouter = router({
+  /** Runs a job now (e.g. an ingest after an outage), with the same payload checks as its schedule. */
+  run: adminProcedure
+    .input(
+      z.discriminatedUnion('name', [
+        z.object({ name: z.literal('system.heartbeat') }),
+        z.object({ name: z.literal('market.ingest'), data: jobPayloads['market.ingest'] }),
+        z.object({ name: z.literal('sentiment.collect') }),
+        z.object({ name: z.literal('sentiment.aggregate') }),
+        z.object({ name: z.literal('engine.tick'), data: jobPayloads['engine.tick'] }),
+        z.object({ name: z.literal('reports.daily') }),
+        z.object({ name: z.literal('calendar.crosscheck') }),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const data = 'data' in input ? input.data : {};
+      await ctx.runner.enqueue(input.name, data as never);
+      await audit(ctx.db, {
+        actorId: ctx.user.id,
+        action: 'job.run',
+        targetType: 'job',
+        targetId: input.name,
+        details: data,
+      });
+      return { queued: input.name };
+    }),
+
   runs: adminProcedure
     .input(
       z

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createNodeClient } from '@tradehits/api/client';
+import { loadTestServices } from '@tradehits/config';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, runScript, startApp, startWorker } from '../support/app';
+
+const ADMIN = { username: 'ops', password: 'an operator password' };
+
+/**
+ * Production shape on this machine: the server on PostgreSQL with REDIS_URL set (so it only enqueues),
+ * and the worker app consuming BullMQ from another process into the same database.
+ */
+describe('server and worker on PostgreSQL and Redis', () => {
+  const { redisUrl } = loadTestServices();
+  const prefix = `th-e2e-${randomBytes(4).toString('hex')}`;
+  let db: Awaited<ReturnType<typeof createPostgresTestDb>>;
+  let server: RunningApp;
+  let worker: RunningApp;
+  let workerDir: string;
+
+  beforeAll(async () => {
+    db = await createPostgresTestDb();
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+    };
+    server = await startApp(env);
+    // DuckDB opens in one process only: this worker keeps its own file (production shares BigQuery).
+    workerDir = await mkdtemp(path.join(tmpdir(), 'tradehits-worker-'));
+    worker = await startWorker({ ...env, DATA_DIR: workerDir });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await db?.close();
+    if (workerDir) await rm(workerDir, { recursive: true, force: true });
+  });
+
+  it('uses the configured services and runs jobs in the worker process', async () => {
+    const client = createNodeClient(server.url);
+    expect(await client.health.check.query()).toMatchObject({ ok: true, db: 'ok', jobs: 'bullmq' });
+    await client.auth.login.mutate(ADMIN);
+    const queues = await client.admin.jobs.queues.query();
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['system', 'market', 'engine']));
+
+    await client.admin.jobs.run.mutate({ name: 'system.heartbeat' });
+    await expect
+      .poll(async () => (await client.admin.jobs.runs.query({ limit: 20, job: 'system.heartbeat' })).length, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    // The worker registered every schedule in Redis, idempotently by id.
+    const redis = new Redis(redisUrl);
+    expect((await redis.keys(`${prefix}:*:repeat*`)).length).toBeGreaterThan(0);
+    redis.disconnect();
+  });
+
+  it('refuses to start the worker without REDIS_URL, naming the variable', async () => {
+    await expect(runScript('apps/worker/src/main.ts', [], {})).rejects.toThrow(/REDIS_URL/);
+  });
+
+  it('stops start-up on a bad variable with a message naming it', async () => {
+    await expect(runScript('apps/server/src/main.ts', [], { PORT: 'eighty' })).rejects.toThrow(/PORT/);
+  });
+});
