@@ -91,7 +91,7 @@ export function DashboardPage() {
         <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
       ) : !symbol ? (
         <p className="state state-empty">
-          No {TAB_LABEL[search.tab].toLowerCase()} symbols are being tracked yet.
+          No {search.tab} symbols are being tracked yet.
         </p>
       ) : (
         <div className="dash-grid">
