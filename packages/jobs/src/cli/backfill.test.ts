@@ -35,11 +35,19 @@ describe('backfill command line', () => {
       timeframes: ['5m', '1h', '1d'],
     });
     expect(parseBackfillArgs([]).source).toBe('kraken');
+    expect(parseBackfillArgs(['--source', 'alpaca', '--symbols', 'AAPL,MSFT'])).toEqual({
+      source: 'alpaca',
+      symbols: ['AAPL', 'MSFT'],
+      timeframes: ['5m', '1h', '1d'],
+    });
   });
 
   it('names each mistake', () => {
     expect(() => parseBackfillArgs(['--source', 'files'])).toThrow(/needs --dir/);
-    expect(() => parseBackfillArgs(['--source', 'binance'])).toThrow(/files or kraken/);
+    expect(() => parseBackfillArgs(['--source', 'binance'])).toThrow(/files, kraken or alpaca/);
+    expect(() => parseBackfillArgs(['--source', 'alpaca', '--symbols', 'AAPL,BTC/USD'])).toThrow(
+      /--source alpaca serves US stocks only, not "BTC\/USD"/,
+    );
     expect(() => parseBackfillArgs(['--timeframes', '5m,4h'])).toThrow(/unknown timeframe "4h"/);
     expect(() => parseBackfillArgs(['--symbols', 'btc-usd'])).toThrow(/Unknown symbol "btc-usd"/);
     expect(() => parseBackfillArgs(['--from', 'yesterday'])).toThrow(/--from "yesterday" is not an ISO/);

@@ -5,17 +5,23 @@ import { type Config, loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import { assetTypeOf } from '@tradehits/core/symbols';
 import { type AssetType, TIMEFRAMES, type Timeframe } from '@tradehits/core/types';
+import { createAlpacaMarketData } from '@tradehits/exchange/alpaca';
 import { createKrakenMarketData } from '@tradehits/exchange/kraken';
 import cliProgress from 'cli-progress';
 import { createFileMarketData } from '../ingest/file-source';
 import { type IngestSummary, ingestBars } from '../ingest/ingest-bars';
 
-const USAGE = `Usage: npm run backfill -- [--source files --dir <folder> | --source kraken]
+const USAGE = `Usage: npm run backfill -- [--source files --dir <folder> | --source kraken | --source alpaca]
   [--symbols BTC/USD,AAPL] [--timeframes 5m,1h,1d] [--from 2025-01-01T00:00:00Z] [--to ISO]
 
 Fetches bars with indicators into the analytics store (DuckDB in DATA_DIR, or BigQuery when
 BIGQUERY_PROJECT is set). Resumable: a rerun continues after the newest stored bar.
-Default symbols: every symbol the source has (files) or CRYPTO_SYMBOLS and STOCK_SYMBOLS (kraken).`;
+Default symbols: every symbol the source has (files), CRYPTO_SYMBOLS and STOCK_SYMBOLS (kraken),
+or STOCK_SYMBOLS (alpaca, US stocks only; needs ALPACA_KEY_ID and ALPACA_SECRET_KEY, and
+ALPACA_DATA_URL to use another host than Alpaca's).`;
+
+/** Bars per Alpaca request: the SDK follows Alpaca's page tokens within one request up to this many. */
+const ALPACA_PAGE_BARS = 10_000;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -24,7 +30,7 @@ export class UsageError extends Error {
 
 /** The parsed command line. */
 export interface BackfillArgs {
-  source: 'files' | 'kraken';
+  source: 'files' | 'kraken' | 'alpaca';
   dir?: string;
   symbols?: string[];
   timeframes: Timeframe[];
@@ -68,8 +74,8 @@ export function parseBackfillArgs(argv: string[]): BackfillArgs {
   }
   const dir = values.dir as string | undefined;
   const source = (values.source as string | undefined) ?? (dir ? 'files' : 'kraken');
-  if (source !== 'files' && source !== 'kraken')
-    throw new UsageError(`--source must be files or kraken, not "${source}"`);
+  if (source !== 'files' && source !== 'kraken' && source !== 'alpaca')
+    throw new UsageError(`--source must be files, kraken or alpaca, not "${source}"`);
   if (source === 'files' && !dir) throw new UsageError('--source files needs --dir <folder>');
   const timeframes = list(values.timeframes as string | undefined) ?? ['5m', '1h', '1d'];
   for (const tf of timeframes) {
@@ -83,6 +89,9 @@ export function parseBackfillArgs(argv: string[]): BackfillArgs {
       assetTypeOf(s);
     } catch (error) {
       throw new UsageError((error as Error).message);
+    }
+    if (source === 'alpaca' && assetTypeOf(s) !== 'stock') {
+      throw new UsageError(`--source alpaca serves US stocks only, not "${s}"`);
     }
   }
   const from = instant('from', values.from as string | undefined);
@@ -121,6 +130,17 @@ export function formatSummary(rows: IngestSummary[]): string {
     .join('\n');
 }
 
+/** The bar source the arguments name; Alpaca's keys are checked here, before anything is written. */
+function marketDataFor(args: BackfillArgs, config: Config): MarketDataSource {
+  if (args.source === 'files') return createFileMarketData(args.dir!);
+  if (args.source === 'kraken') return createKrakenMarketData(config);
+  const missing = (['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    throw new Error(`--source alpaca needs ${missing.join(' and ')} set in the environment`);
+  }
+  return createAlpacaMarketData(config);
+}
+
 /** Runs a backfill with the given arguments and config; returns the summaries. */
 export async function runBackfill(
   args: BackfillArgs,
@@ -130,8 +150,7 @@ export async function runBackfill(
     progress: true,
   },
 ): Promise<IngestSummary[]> {
-  const source: MarketDataSource =
-    args.source === 'files' ? createFileMarketData(args.dir!) : createKrakenMarketData(config);
+  const source = marketDataFor(args, config);
   // Each asset type has its own tables: group the symbols by it.
   const byAssetType = new Map<AssetType, string[]>();
   const symbols = args.symbols ?? [...(await source.symbols('crypto')), ...(await source.symbols('stock'))];
@@ -158,6 +177,7 @@ export async function runBackfill(
         timeframes: args.timeframes,
         ...(args.from !== undefined ? { from: args.from } : {}),
         ...(args.to !== undefined ? { to: args.to } : {}),
+        ...(args.source === 'alpaca' ? { pageSize: ALPACA_PAGE_BARS } : {}),
         onProgress: (p) =>
           bar?.update(done + p.completed, { symbol: p.last.symbol, timeframe: p.last.timeframe }),
       });
