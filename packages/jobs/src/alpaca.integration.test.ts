@@ -1,0 +1,429 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { createCaller } from '@tradehits/api/root';
+import { createContextInner } from '@tradehits/api/trpc';
+import { type Config, loadConfig } from '@tradehits/config';
+import type { SentimentAggregate } from '@tradehits/core';
+import { detectSeries } from '@tradehits/core/detector';
+import { withIndicators } from '@tradehits/core/indicators';
+import { resampleBars } from '@tradehits/core/resample';
+import type { Bar, Timeframe } from '@tradehits/core/types';
+import {
+  createParameters,
+  createUser,
+  type DbHandle,
+  ensurePaperAccounts,
+  getUser,
+  listOpenTrades,
+  updateUser,
+} from '@tradehits/db';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createAlpacaMarketData, createMarketDataSources } from '@tradehits/exchange';
+import {
+  type AlpacaWireBar,
+  FAKE_ALPACA_CREDENTIALS,
+  type FakeAlpaca,
+  startFakeAlpaca,
+} from '@tradehits/exchange/testing/fake-alpaca';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryBus } from './events';
+import { createInProcessRunner } from './in-process-runner';
+import { ingestBars } from './ingest/ingest-bars';
+import { createLogger } from './log';
+import { processors } from './processors';
+import { runEngineTick } from './processors/engine-tick';
+import type { Services } from './runner';
+
+/**
+ * US equities through Alpaca, end to end against a local fake of Alpaca's REST API driven by the real
+ * SDK: the backfill command fills the analytics store, the API reads the bars back, and the engine
+ * trades a stock signal inside a NYSE session and none outside it.
+ *
+ * Alpaca is not reachable from tests, so its bars are the shared real ETH/BTC 5m candles relabelled as
+ * AAPL and moved in time (prices and volumes unchanged; the recording has no trade counts, sent as 0).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const CANDLES = path.resolve(ROOT, '../shared/data/market/binance-2018-01/ETH_BTC-5m.json');
+const CLI = 'packages/jobs/src/cli/backfill.ts';
+const SYMBOL = 'AAPL';
+const BAR = 5 * 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Alpaca's names for our timeframes, as the SDK sends them. */
+const ALPACA_TIMEFRAME: Record<Timeframe, string> = { '5m': '5Min', '1h': '1Hour', '1d': '1Day' };
+
+/** The shared candles as AAPL 5m bars, `shift` ms later than recorded. */
+function candlesAsAapl(shift: number): Bar[] {
+  const rows = JSON.parse(readFileSync(CANDLES, 'utf8')) as number[][];
+  return rows.map(([openTime, open, high, low, close, volume]) => ({
+    symbol: SYMBOL,
+    timeframe: '5m',
+    openTime: openTime! + shift,
+    open: open!,
+    high: high!,
+    low: low!,
+    close: close!,
+    volume: volume!,
+    tradeCount: null,
+  }));
+}
+
+const toWire = (b: Bar): AlpacaWireBar => ({
+  t: new Date(b.openTime).toISOString(),
+  o: b.open,
+  h: b.high,
+  l: b.low,
+  c: b.close,
+  v: b.volume,
+  n: 0,
+  vw: (b.high + b.low + b.close) / 3,
+});
+
+function alpacaConfig(fake: FakeAlpaca, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    STOCK_VENUE: 'alpaca',
+    STOCK_SYMBOLS: SYMBOL,
+    ALPACA_KEY_ID: FAKE_ALPACA_CREDENTIALS.keyId,
+    ALPACA_SECRET_KEY: FAKE_ALPACA_CREDENTIALS.secretKey,
+    ALPACA_DATA_URL: fake.url,
+    ALPACA_TRADING_URL: fake.url,
+    ...env,
+  });
+}
+
+let db: DbHandle;
+beforeAll(async () => {
+  db = await createPostgresTestDb();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+async function newUser(username: string) {
+  const user = (await createUser(db.db, {
+    username,
+    email: `${username}@x.test`,
+    passwordHash: 'x',
+    fullName: username,
+    balance: '100000.00',
+  }))!;
+  await ensurePaperAccounts(db.db, user.id, '100000.00');
+  return user;
+}
+
+describe('backfill --source alpaca', () => {
+  let fake: FakeAlpaca;
+  let dir: string;
+  // The recording moved to March 2025, and its 1h and 1d bars as Alpaca would serve them.
+  const shift = Date.UTC(2025, 2, 3) - Date.UTC(2018, 0, 10);
+  const served: Record<Timeframe, Bar[]> = { '5m': [], '1h': [], '1d': [] };
+
+  /** Runs the backfill command as `npm run backfill` does; resolves with its exit code and output. */
+  function backfill(args: string[], env: Record<string, string>) {
+    const base = { ...process.env } as Record<string, string>;
+    for (const k of Object.keys(base)) {
+      if (/^(ALPACA_|DATABASE_URL|REDIS_URL|BIGQUERY_|STOCK_|DATA_DIR)/.test(k)) delete base[k];
+    }
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        cwd: ROOT,
+        env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dir, ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  const keys = () => ({
+    ALPACA_KEY_ID: FAKE_ALPACA_CREDENTIALS.keyId,
+    ALPACA_SECRET_KEY: FAKE_ALPACA_CREDENTIALS.secretKey,
+    ALPACA_DATA_URL: fake.url,
+  });
+  const dbFile = () => path.join(dir, 'analytics.duckdb');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-backfill-'));
+    served['5m'] = candlesAsAapl(shift);
+    served['1h'] = resampleBars(served['5m'], '1h');
+    served['1d'] = resampleBars(served['5m'], '1d');
+    fake = await startFakeAlpaca({
+      bars: {
+        [SYMBOL]: Object.fromEntries(
+          (['5m', '1h', '1d'] as const).map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toWire)]),
+        ),
+      },
+      // Smaller pages than Alpaca's 10,000, so the 5m and 1h series take several pages each.
+      pageSize: 200,
+    });
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names a missing key and writes nothing', async () => {
+    const run = await backfill(['--source', 'alpaca', '--symbols', SYMBOL], {
+      ALPACA_KEY_ID: FAKE_ALPACA_CREDENTIALS.keyId,
+      ALPACA_DATA_URL: fake.url,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--source alpaca needs ALPACA_SECRET_KEY set in the environment/);
+    expect(existsSync(dbFile())).toBe(false);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('a stock backfill for AAPL at three timeframes lands in the analytics store and shows through markets.bars', async () => {
+    const range = ['--from', '2025-03-01', '--to', '2025-03-15T23:59:59Z'];
+    const first = await backfill(
+      ['--source', 'alpaca', '--symbols', SYMBOL, '--timeframes', '5m,1h,1d', ...range],
+      keys(),
+    );
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/bars written to duckdb; 0 failed/);
+    const until = Date.UTC(2025, 2, 15, 23, 59, 59);
+    const inRange = (tf: Timeframe) => served[tf].filter((b) => b.openTime <= until).length;
+    for (const tf of ['5m', '1h', '1d'] as const) {
+      expect(first.stdout).toMatch(new RegExp(`AAPL\\s+${tf}\\s+${inRange(tf)}\\s`));
+    }
+
+    // Every request went through the SDK with the keys and our timeframes, and followed page tokens.
+    const barRequests = fake.requests.filter((r) => r.path === '/v2/stocks/bars');
+    expect(barRequests.every((r) => r.query.symbols === SYMBOL)).toBe(true);
+    expect(new Set(barRequests.map((r) => r.query.timeframe))).toEqual(new Set(['5Min', '1Hour', '1Day']));
+    expect(
+      barRequests.filter((r) => r.query.timeframe === '5Min' && r.query.page_token).length,
+    ).toBeGreaterThan(10);
+    expect(barRequests.some((r) => r.query.timeframe === '1Hour' && r.query.page_token)).toBe(true);
+
+    // The rest of the history, then the whole range again: resumed, never duplicated.
+    const rest = await backfill(
+      ['--source', 'alpaca', '--symbols', SYMBOL, '--timeframes', '5m,1h,1d'],
+      keys(),
+    );
+    expect(rest.code).toBe(0);
+    expect(rest.stdout).toMatch(new RegExp(`AAPL\\s+5m\\s+${served['5m'].length - inRange('5m')}\\s`));
+    const again = await backfill(
+      ['--source', 'alpaca', '--symbols', SYMBOL, '--timeframes', '5m,1h,1d', '--from', '2025-03-01'],
+      keys(),
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/\n0 bars written to duckdb; 0 failed/);
+
+    const store = await createDuckDbStore(dbFile());
+    try {
+      for (const tf of ['5m', '1h', '1d'] as const) {
+        expect(await store.countBars({ symbol: SYMBOL, timeframe: tf })).toBe(served[tf].length);
+        const stored = await store.bars({ symbol: SYMBOL, timeframe: tf, limit: 10_000 });
+        expect(stored.map((b) => b.openTime)).toEqual(served[tf].map((b) => b.openTime));
+        // Warm-up bars have no RSI; after it every bar has one, equal to a single pass over the whole
+        // series (the second run resumed from stored history, not from the first bar).
+        const expected = withIndicators(served[tf]);
+        expect(stored[0]!.rsi14).toBeNull();
+        for (const i of [14, 20, stored.length - 1]) {
+          expect(stored[i]!.rsi14).not.toBeNull();
+          expect(stored[i]!.rsi14!).toBeCloseTo(expected[i]!.rsi14!, 9);
+          expect(stored[i]!.sma9!).toBeCloseTo(expected[i]!.sma9!, 12);
+          expect(stored[i]!.bbLower!).toBeCloseTo(expected[i]!.bbLower!, 12);
+        }
+      }
+      // The API over the same store, as a signed-in trader sees it.
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        STOCK_VENUE: 'alpaca',
+        STOCK_SYMBOLS: SYMBOL,
+        ...keys(),
+      });
+      const services: Services = {
+        config,
+        db: db.db,
+        analytics: store,
+        bus: createMemoryBus(),
+        log: createLogger('silent'),
+        market: createMarketDataSources(config),
+        now: () => new Date(Date.UTC(2025, 3, 1)),
+      };
+      const runner = createInProcessRunner(services, processors, { schedules: [] });
+      const user = await newUser('reader');
+      const api = createCaller(
+        createContextInner({
+          services,
+          runner,
+          user,
+          session: { id: 'reader-session', expiresAt: new Date(Date.now() + DAY) },
+        }),
+      );
+      expect(await api.markets.symbols({ assetType: 'stock' })).toEqual([SYMBOL]);
+      for (const tf of ['1h', '1d'] as const) {
+        const bars = await api.markets.bars({ symbol: SYMBOL, timeframe: tf, limit: 5000 });
+        expect(bars).toEqual(await store.bars({ symbol: SYMBOL, timeframe: tf, limit: 5000 }));
+        expect(bars).toHaveLength(served[tf].length);
+      }
+      const newest = await api.markets.bars({ symbol: SYMBOL, timeframe: '5m', limit: 5000 });
+      expect(newest).toHaveLength(5000);
+      expect(newest.at(-1)!.openTime).toBe(served['5m'].at(-1)!.openTime);
+      expect(newest.at(-1)!.rsi14).not.toBeNull();
+      await runner.close();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a paper user whose stock venue is Alpaca', () => {
+  const raw = candlesAsAapl(0);
+  const reading = { score: 50, politicalMin: null, politicalScore: null };
+  // The bar where the detector finds its first lowest point with a week of history before it (as in
+  // engine.integration.test.ts), found on the recording before it is moved.
+  const signal = detectSeries(
+    withIndicators(raw),
+    { symbol: SYMBOL, assetType: 'stock', timeframe: '5m', sentiment: 'judge' },
+    reading,
+  ).findIndex((d, i) => d.isLowestPoint && i > 2100);
+  const opened: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of opened) await close();
+  });
+
+  /**
+   * A fake Alpaca serving the recording moved so that the signal bar closes at `close`, ingested
+   * through the Alpaca source as of that instant into a fresh DuckDB, with bullish recorded sentiment;
+   * and the services an engine tick gets, with Alpaca as the stock source.
+   */
+  async function desk(close: number) {
+    const bars = candlesAsAapl(close - BAR - raw[signal]!.openTime);
+    const fake = await startFakeAlpaca({ bars: { [SYMBOL]: { '5Min': bars.map(toWire) } }, pageSize: 1000 });
+    const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-engine-'));
+    const analytics: AnalyticsStore = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
+    opened.push(async () => {
+      await analytics.close();
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    await analytics.migrate();
+    const config = alpacaConfig(fake);
+    const [summary] = await ingestBars({
+      source: createAlpacaMarketData(config, { now: () => close }),
+      store: analytics,
+      assetType: 'stock',
+      symbols: [SYMBOL],
+      timeframes: ['5m'],
+    });
+    expect(summary).toMatchObject({ symbol: SYMBOL, rows: signal + 1 });
+    expect(summary!.error).toBeUndefined();
+    const entryBar = close - BAR;
+    const aggregates: SentimentAggregate[] = [];
+    for (let t = entryBar - 24 * HOUR; t < entryBar + 48 * HOUR; t += HOUR / 2) {
+      aggregates.push({
+        symbol: SYMBOL,
+        assetType: 'stock',
+        window: '24h',
+        asOf: t,
+        average: 50,
+        trend: 'flat',
+        bullish: 8,
+        bearish: 1,
+        total: 10,
+        bySource: { news: 50, social: null, political: null, coinmarketcap: null },
+        signal: 'buy',
+        confidence: 0.7,
+      });
+    }
+    await analytics.upsertSentimentAggregates(aggregates);
+    const services: Services = {
+      config,
+      db: db.db,
+      analytics,
+      bus: createMemoryBus(),
+      log: createLogger('silent'),
+      market: createMarketDataSources(config),
+      now: () => new Date(close),
+    };
+    expect(services.market.stock.id).toBe('alpaca');
+    expect(await services.market.stock.symbols('stock')).toEqual([SYMBOL]);
+    return { services, analytics, fake };
+  }
+
+  /** A paper trader on Alpaca with stock parameters and auto-trading on, around the clock. */
+  async function alpacaTrader(username: string) {
+    const user = await newUser(username);
+    await updateUser(db.db, user.id, { stockVenue: 'alpaca' });
+    await createParameters(db.db, user.id, {
+      assetType: 'stock',
+      symbol: 'ALL',
+      tradeAmount: '1000.00',
+      takeProfitPct: '1.5',
+      stopLossPct: '1.5',
+      maxConcurrentTrades: 3,
+      buyAtLowestOnly: true,
+      minSentimentScore: 10,
+      requirePoliticalPositive: false,
+      autoTradingEnabled: true,
+      tradingHoursStart: '00:00',
+      tradingHoursEnd: '23:59',
+    });
+    expect((await getUser(db.db, user.id))!.stockVenue).toBe('alpaca');
+    return user;
+  }
+
+  it('gets an engine trade in a session', async () => {
+    expect(signal).toBeGreaterThan(2100);
+    // Tuesday 10 November 2026, 15:00 UTC = 10:00 in New York: half an hour into the session.
+    const at = Date.UTC(2026, 10, 10, 15);
+    const { services, fake } = await desk(at);
+    const trader = await alpacaTrader('stock-in-session');
+
+    const tick = await runEngineTick(services, 'stock', new Date(at));
+    expect(tick).toMatchObject({ lowest: [SYMBOL], opened: 1 });
+    const trades = await listOpenTrades(db.db, { userId: trader.id });
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({
+      symbol: SYMBOL,
+      assetType: 'stock',
+      status: 'open',
+      isPaper: true,
+      executionReason: 'lowest-point',
+      wasLowestPoint: true,
+    });
+    expect(trades[0]!.entryTime!.getTime()).toBe(at);
+    // A paper fill: no order reached Alpaca's trading API.
+    expect(fake.orderCount()).toBe(0);
+  });
+
+  // Saturday 14 November 2026, 10:00 in New York; and the Tuesday at 16:30, after the close.
+  it.each([
+    ['on a Saturday', Date.UTC(2026, 10, 14, 15), 'market closed (weekend)'],
+    ['after the close', Date.UTC(2026, 10, 10, 21, 30), 'market closed (after close)'],
+  ])('gets none %s, where the same signal falls outside a session', async (_when, at, skipped) => {
+    const { services, analytics } = await desk(at);
+    const trader = await alpacaTrader(`stock-closed-${at}`);
+    const before = (await listOpenTrades(db.db, { assetType: 'stock' })).length;
+
+    // The detector does see the lowest point at this bar: only the closed market stops the trade.
+    const bars = await analytics.bars({ symbol: SYMBOL, timeframe: '5m', to: at - BAR, limit: 7 * 288 + 48 });
+    const seen = detectSeries(
+      bars,
+      { symbol: SYMBOL, assetType: 'stock', timeframe: '5m', sentiment: 'judge' },
+      reading,
+    );
+    expect(seen.at(-1)!.isLowestPoint).toBe(true);
+
+    const tick = await runEngineTick(services, 'stock', new Date(at));
+    expect(tick).toEqual({ skipped, expired: 0 });
+    expect(await listOpenTrades(db.db, { userId: trader.id })).toHaveLength(0);
+    expect(await listOpenTrades(db.db, { assetType: 'stock' })).toHaveLength(before);
+  });
+});
