@@ -101,7 +101,11 @@ export function CalendarPanel() {
   const rows = useQuery(trpc.admin.calendar.disagreements.queryOptions());
   return (
     <AdminSection id="calendar" title="Calendar disagreements" testId="admin-calendar">
-      <QueryView query={rows} isEmpty={(d) => d.length === 0} empty="No disagreements recorded (the daily cross-check runs when Alpaca keys are configured).">
+      <QueryView
+        query={rows}
+        isEmpty={(d) => d.length === 0}
+        empty="No disagreements recorded (the daily cross-check runs when Alpaca keys are configured)."
+      >
         {(list) => (
           <div className="table-wrap">
             <table className="table">

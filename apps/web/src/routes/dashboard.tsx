@@ -90,9 +90,7 @@ export function DashboardPage() {
       ) : symbols.error ? (
         <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
       ) : !symbol ? (
-        <p className="state state-empty">
-          No {search.tab} symbols are being tracked yet.
-        </p>
+        <p className="state state-empty">No {search.tab} symbols are being tracked yet.</p>
       ) : (
         <div className="dash-grid">
           <div className="charts" data-testid="charts">
