@@ -136,3 +136,41 @@ export function CalendarPanel() {
     </AdminSection>
   );
 }
+
+/** Sentiment sources: on, or off and why (missing credentials), with what the last collect run brought. */
+export function SentimentSourcesPanel() {
+  const trpc = useTRPC();
+  const rows = useQuery(trpc.admin.sentimentSources.queryOptions());
+  return (
+    <AdminSection id="sentiment-sources" title="Sentiment sources" testId="admin-sentiment-sources">
+      <QueryView query={rows} isEmpty={(d) => d.length === 0} empty="No sentiment sources are defined.">
+        {(list) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">Items</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((s) => (
+                  <tr key={s.id}>
+                    <th scope="row">{s.id}</th>
+                    <td>{s.kind}</td>
+                    <td className={s.status === 'ok' ? 'pos' : 'muted'}>{s.lastError ?? s.status}</td>
+                    <td>{s.lastRunAt ? formatUtc(s.lastRunAt) : '—'}</td>
+                    <td className="num">{s.lastCount ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
+    </AdminSection>
+  );
+}

@@ -1,7 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApprovalQueue } from '../admin/approvals';
 import { JobsPanel } from '../admin/jobs';
-import { AuditPanel, CalendarPanel, FeedbackPanel, ReportsPanel } from '../admin/records';
+import {
+  AuditPanel,
+  CalendarPanel,
+  FeedbackPanel,
+  ReportsPanel,
+  SentimentSourcesPanel,
+} from '../admin/records';
 import { SafetyPanel } from '../admin/safety';
 import { UsersPanel } from '../admin/users';
 import { Loading } from '../components/states';
@@ -16,6 +22,7 @@ const SECTIONS = [
   ['feedback', 'Feedback'],
   ['audit', 'Audit log'],
   ['calendar', 'Calendar'],
+  ['sentiment-sources', 'Sentiment'],
 ] as const;
 
 /** The admin console; anyone else sees "not authorised" (and the server refuses them regardless). */
@@ -52,6 +59,7 @@ export function AdminPage() {
         <FeedbackPanel />
         <AuditPanel />
         <CalendarPanel />
+        <SentimentSourcesPanel />
       </div>
     </div>
   );

@@ -15,6 +15,7 @@ import {
   updateUser,
 } from '@tradehits/db';
 import { decideLiveOrder, jobPayloads, KILL_SWITCH_KEY, QUEUES } from '@tradehits/jobs';
+import { createSources } from '@tradehits/sentiment';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { idInput } from '../inputs';
@@ -186,7 +187,27 @@ const jobsRouter = router({
     }),
 });
 
+/** Each sentiment source: configured or off (and why), with what its last collect run brought. */
+const sentimentSourcesProcedure = adminProcedure.query(async ({ ctx }) => {
+  const [lastRun] = await listJobRuns(ctx.db, 1, 'sentiment.collect');
+  const reports =
+    (lastRun?.detail as { perSource?: { id: string; count: number; error?: string }[] } | null)?.perSource ??
+    [];
+  return createSources(ctx.config).map((source) => {
+    const last = reports.find((r) => r.id === source.id);
+    return {
+      id: source.id,
+      kind: source.kind,
+      status: source.status(),
+      lastRunAt: lastRun?.startedAt ?? null,
+      lastCount: last?.count ?? null,
+      lastError: last?.error ?? null,
+    };
+  });
+});
+
 export const adminRouter = router({
+  sentimentSources: sentimentSourcesProcedure,
   users: usersRouter,
   approvals: approvalsRouter,
   safety: safetyRouter,
