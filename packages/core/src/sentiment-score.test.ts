@@ -101,6 +101,42 @@ describe('scoreSentiment', () => {
     expect(score('Acme strikes deal with Widget Corp')).toBeGreaterThan(0);
   });
 
+  it('takes a thing that something acts on as the topic, not as news', () => {
+    expect(score('Quarterly profit hit by storms')).toBeLessThan(-20);
+    expect(scoreSentiment('Poor profit at Acme').hits).toEqual([{ term: 'poor', valence: -1.8 }]);
+    expect(score('Currency swings eat into profit')).toBeLessThan(-20);
+  });
+
+  it('moves the head of a compound noun', () => {
+    expect(score('Acme to lower production costs')).toBeGreaterThan(0);
+    expect(score('Acme cuts pension obligations')).toBeGreaterThan(0);
+  });
+
+  it('does not move a thing across a linking word', () => {
+    expect(score('Index lifts from losses')).toBeGreaterThan(0);
+    expect(score('Acme rebounds after losses')).toBeGreaterThan(0);
+  });
+
+  it('reads legal trouble going away as good news', () => {
+    expect(score('Judge dismisses lawsuit against Acme')).toBeGreaterThan(0);
+    expect(score('Regulator drops probe into Acme')).toBeGreaterThan(0);
+    expect(score('Acme faces lawsuit')).toBeLessThan(0);
+  });
+
+  it('lets "little" deny what follows, but not "a little"', () => {
+    expect(score('Results offer little cheer')).toBeLessThan(0);
+    expect(score('Results were a little better')).toBeGreaterThan(0);
+  });
+
+  it('reads phrasal verbs as one term', () => {
+    expect(scoreSentiment('Acme lines up new lenders').hits).toEqual([{ term: 'lines up', valence: 0.3 }]);
+    expect(score('Takeover falls through')).toBeLessThan(-20);
+    expect(score('Acme bounces back')).toBeGreaterThan(20);
+    expect(score('Acme swings to a loss')).toBeLessThan(-20);
+    expect(score('Acme lays off staff')).toBeLessThan(-20);
+    expect(score('Acme comes under fire over fees')).toBeLessThan(-20);
+  });
+
   it('lets a larger alpha damp a single word', () => {
     const text = 'shares rally';
     expect(scoreSentiment(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));

@@ -8,7 +8,9 @@ import {
   FINANCE_LEXICON,
   FINANCE_PHRASES,
   GOOD_THINGS,
+  LINKERS,
   NEGATIONS,
+  SCANT,
 } from './sentiment-lexicon';
 import type { SentimentCategory } from './types';
 
@@ -189,9 +191,11 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
     if (consumed[i] || token.isBreak) continue;
     const direction = lookup(DIRECTIONS, token.word);
     if (direction !== undefined) {
-      const near = clauseNeighbours(tokens, i, 3).find(
+      let near = clauseNeighbours(tokens, i, 3, true).find(
         (j) => !consumed[j] && thingPolarity(tokens[j]!.word) !== 0,
       );
+      // In a compound the last noun is the thing: "lower production costs" lowers costs.
+      while (near !== undefined && near + 1 !== i && isFreeThing(tokens, consumed, near + 1)) near++;
       if (near !== undefined) {
         const strength = Math.max(options.thingMove, Math.abs(lookup(FINANCE_LEXICON, token.word) ?? 0));
         valences[i] = thingPolarity(tokens[near]!.word) * direction * strength;
@@ -206,6 +210,17 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
       valences[i] = valence;
       terms[i] = token.word;
     }
+  }
+
+  // 2a. A good or bad thing that something of the opposite sign acts on is only the topic:
+  //     in "profit hit by costs" the profit is not good news, in "poor profit" neither.
+  const own = [...valences];
+  for (let i = 0; i < tokens.length; i++) {
+    if (own[i] === 0 || consumed[i] || thingPolarity(tokens[i]!.word) === 0) continue;
+    const actedOn = clauseNeighbours(tokens, i, 3).some(
+      (j) => Math.sign(own[j]!) === -Math.sign(own[i]!) && thingPolarity(tokens[j]!.word) === 0,
+    );
+    if (actedOn) valences[i] = 0;
   }
 
   // 2b. A move with a size in percent is strong evidence: "up 4 %", "shares fall 12 percent".
@@ -232,7 +247,9 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
     for (let back = 1; back <= 3; back++) {
       const prev = tokens[i - back];
       if (!prev || prev.isBreak) break;
-      if (NEGATIONS.has(prev.word)) {
+      // "little cheer" denies the cheer; "a little better" is still better.
+      const scant = SCANT.has(prev.word) && tokens[i - back - 1]?.word !== 'a';
+      if (NEGATIONS.has(prev.word) || scant) {
         v *= options.negation;
         break;
       }
@@ -286,14 +303,24 @@ function sizedInPercent(tokens: Token[], from: number): boolean {
   return false;
 }
 
-/** Indexes within `radius` words of `at`, nearest first, not crossing a clause break. */
-function clauseNeighbours(tokens: Token[], at: number, radius: number): number[] {
+function isFreeThing(tokens: Token[], consumed: boolean[], at: number): boolean {
+  const token = tokens[at];
+  return token !== undefined && !consumed[at] && thingPolarity(token.word) !== 0;
+}
+
+/**
+ * Indexes within `radius` words of `at`, nearest first, not crossing a clause break, nor with
+ * `stopAtLinkers` a linking word ("rebounds from losses" does not move the losses).
+ */
+function clauseNeighbours(tokens: Token[], at: number, radius: number, stopAtLinkers = false): number[] {
   const out: number[] = [];
   let left = true;
   let right = true;
+  const stops = (k: number) =>
+    k < 0 || k >= tokens.length || tokens[k]!.isBreak || (stopAtLinkers && LINKERS.has(tokens[k]!.word));
   for (let d = 1; d <= radius; d++) {
-    if (left && (at - d < 0 || tokens[at - d]!.isBreak)) left = false;
-    if (right && (at + d >= tokens.length || tokens[at + d]!.isBreak)) right = false;
+    if (left && stops(at - d)) left = false;
+    if (right && stops(at + d)) right = false;
     if (left) out.push(at - d);
     if (right) out.push(at + d);
   }
