@@ -12,6 +12,13 @@ const runner = createRunner(services, { consume: config.jobs.kind === 'in-proces
 const admin = await ensureAdmin(services.db, config);
 if (admin === 'created') services.log.info({ username: config.ADMIN_USERNAME }, 'admin account created');
 await runner.start();
+// Fill the market calendar (and cross-check it) now rather than at the first 05:30 run.
+if (runner.kind === 'in-process' && config.JOBS_ENABLED)
+  await runner.enqueue(
+    'calendar.crosscheck',
+    {},
+    `calendar.crosscheck:start:${new Date().toISOString().slice(0, 10)}`,
+  );
 
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const server = createHttpServer(services, runner, webDist);

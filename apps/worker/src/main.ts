@@ -13,6 +13,12 @@ if (config.jobs.kind !== 'bullmq') {
 const services = await createServices(config);
 const runner = createRunner(services, { consume: true });
 await runner.start();
+// Fill the market calendar (and cross-check it) now rather than at the first 05:30 run.
+await runner.enqueue(
+  'calendar.crosscheck',
+  {},
+  `calendar.crosscheck:start:${new Date().toISOString().slice(0, 10)}`,
+);
 services.log.info({ redis: new URL(config.jobs.redisUrl).host }, 'worker consuming');
 
 async function shutdown(signal: string) {
