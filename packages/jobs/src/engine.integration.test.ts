@@ -12,9 +12,12 @@ import {
   type DbHandle,
   ensurePaperAccounts,
   getAccount,
+  getTrade,
   listOpenTrades,
+  openPosition,
   putSetting,
   tradeHistory,
+  upsertLiveAccount,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +197,41 @@ describe('engine ticks over replayed bars', () => {
     await runEngineTick(services, 'crypto', new Date(now));
     expect(await listOpenTrades(db.db, { userId: carol.id })).toHaveLength(0);
     await putSetting(db.db, 'kill_switch', false, null);
+  });
+
+  it('finishes a live order a dead tick left held: failed, cash released, admins told', async () => {
+    const dan = await trader('dan');
+    await upsertLiveAccount(db.db, {
+      userId: dan.id,
+      assetType: 'crypto',
+      venue: 'kraken',
+      credentials: 'sealed',
+      startBalance: '500.00',
+    });
+    const held = await openPosition(db.db, {
+      userId: dan.id,
+      assetType: 'crypto',
+      mode: 'live',
+      symbol: SYMBOL,
+      clientOrderId: 'dan-held',
+      status: 'pending_approval',
+      maxConcurrentTrades: 3,
+      amount: '50.00',
+      entryFee: '0.00',
+      quantity: '0.5',
+      entryPrice: null,
+      entryTime: null,
+      takeProfitPrice: null,
+      stopLossPrice: null,
+      executionReason: 'lowest-point',
+    });
+    if (!held.ok) throw new Error(held.reason);
+    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('450.00');
+    // The next tick, well after the venue should have answered.
+    now = Date.now() + 11 * 60_000;
+    const result = await runEngineTick(services, 'crypto', new Date(now));
+    expect(result).toMatchObject({ interrupted: 1 });
+    expect((await getTrade(db.db, held.trade.id))!.status).toBe('failed');
+    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('500.00');
   });
 });

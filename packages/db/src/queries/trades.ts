@@ -369,3 +369,21 @@ export async function listExpiredApprovals(db: DbOrTx, now: Date) {
     .from(approvals)
     .where(and(eq(approvals.status, 'pending'), lt(approvals.expiresAt, now)));
 }
+
+/**
+ * Live orders held for the venue (pending, with no approval to wait for) since before `olderThan`: a
+ * process that died between holding the cash and hearing from the venue leaves these behind.
+ */
+export async function listInterruptedLiveOrders(db: DbOrTx, olderThan: Date) {
+  return db
+    .select()
+    .from(trades)
+    .where(
+      and(
+        eq(trades.status, 'pending_approval'),
+        eq(trades.isPaper, false),
+        lt(trades.createdAt, olderThan),
+        sql`not exists (select 1 from ${approvals} where ${approvals.tradeId} = ${trades.id})`,
+      ),
+    );
+}

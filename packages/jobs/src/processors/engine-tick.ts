@@ -16,7 +16,7 @@ import {
 } from '@tradehits/db';
 import { sentimentFor } from '@tradehits/sentiment/reading';
 import type { Processor, Services } from '../runner';
-import { closeTrade, expireApprovals, openTrade } from '../trading/execution';
+import { closeTrade, expireApprovals, openTrade, recoverInterruptedOrders } from '../trading/execution';
 
 /** Bars of history the detector sees each tick: seven days of 5m bars covers its 24 h and 7 d lows. */
 const HISTORY_BARS = 7 * 288 + 48;
@@ -68,8 +68,9 @@ export async function scanMarkets(services: Services, assetType: AssetType, now:
 export async function runEngineTick(services: Services, assetType: AssetType, at: Date) {
   const now = at.getTime();
   const expired = await expireApprovals(services, at, await listExpiredApprovals(services.db, at));
+  const interrupted = await recoverInterruptedOrders(services, at);
   if (assetType === 'stock' && !isMarketOpen(now)) {
-    return { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})`, expired };
+    return { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})`, expired, interrupted };
   }
   const markets = await scanMarkets(services, assetType, now);
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
@@ -175,6 +176,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     opened,
     closed,
     expired,
+    interrupted,
     skips: result.skips.reduce((n, g) => n + g.userIds.length, 0),
     blocked: result.blocked,
     paused: paused.size,

@@ -9,6 +9,7 @@ import {
   decideApproval,
   getAccount,
   getTrade,
+  listInterruptedLiveOrders,
   listParameters,
   markFilled,
   openPosition,
@@ -362,4 +363,27 @@ export async function expireApprovals(
     expired++;
   }
   return expired;
+}
+
+/** How long a held live order may wait for the venue before the engine treats it as interrupted. */
+export const INTERRUPTED_AFTER_MS = 10 * 60_000;
+
+/**
+ * Finishes what a dead tick left: a live order held for the venue that never heard back is ended as
+ * failed and its cash released, and the admins are told (audit) to check the venue for a fill.
+ */
+export async function recoverInterruptedOrders(services: Services, now: Date) {
+  const stale = await listInterruptedLiveOrders(services.db, new Date(now.getTime() - INTERRUPTED_AFTER_MS));
+  for (const trade of stale) {
+    const reason = 'interrupted before the venue confirmed the order: check the venue for a fill';
+    if (!(await releasePosition(services.db, trade.id, 'failed', reason))) continue;
+    await audit(services.db, {
+      actorId: null,
+      action: 'trade.interrupted',
+      targetType: 'trade',
+      targetId: trade.id,
+      details: { clientOrderId: trade.clientOrderId, symbol: trade.symbol },
+    });
+  }
+  return stale.length;
 }
