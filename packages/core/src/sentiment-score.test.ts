@@ -137,6 +137,14 @@ describe('scoreSentiment', () => {
     expect(score('Acme comes under fire over fees')).toBeLessThan(-20);
   });
 
+  it('reads highs, lows and targets of any period', () => {
+    expect(score('Acme shares at two-year low')).toBeLessThan(-20);
+    expect(score('Acme hits fresh highs')).toBeGreaterThan(20);
+    expect(score('Acme hit by fresh strikes')).toBeLessThan(-20);
+    expect(score('Acme hits savings target early')).toBeGreaterThan(20);
+    expect(score('Acme cleared of wrongdoing')).toBeGreaterThan(20);
+  });
+
   it('lets a larger alpha damp a single word', () => {
     const text = 'shares rally';
     expect(scoreSentiment(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));

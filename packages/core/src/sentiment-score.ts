@@ -9,6 +9,7 @@ import {
   FINANCE_PHRASES,
   GOOD_THINGS,
   LINKERS,
+  MILESTONES,
   NEGATIONS,
   SCANT,
 } from './sentiment-lexicon';
@@ -205,6 +206,8 @@ export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SC
         continue;
       }
     }
+    // "hits a new high" reaches something; only "hit by costs" is a blow.
+    if (REACH_VERBS.has(token.word) && reachesMilestone(tokens, i)) continue;
     const valence = lookup(FINANCE_LEXICON, token.word);
     if (valence !== undefined && !consumed[i]) {
       valences[i] = valence;
@@ -301,6 +304,13 @@ function sizedInPercent(tokens: Token[], from: number): boolean {
     if (!SIZE_FILLERS.has(word)) return false;
   }
   return false;
+}
+
+const REACH_VERBS = new Set(['hit', 'hits', 'hitting']);
+
+/** Whether a milestone ("high", "target", "record") follows within three words of the same clause. */
+function reachesMilestone(tokens: Token[], at: number): boolean {
+  return clauseNeighbours(tokens, at, 3).some((j) => j > at && MILESTONES.has(tokens[j]!.word));
 }
 
 function isFreeThing(tokens: Token[], consumed: boolean[], at: number): boolean {
