@@ -7,7 +7,7 @@ import { loadTestServices } from '@tradehits/config';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, runScript, startApp, startWorker } from '../support/app';
+import { type RunningApp, runScript, SHARED_MARKET, startApp, startWorker } from '../support/app';
 
 const ADMIN = { username: 'ops', password: 'an operator password' };
 
@@ -29,6 +29,9 @@ describe('server and worker on PostgreSQL and Redis', () => {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
+      // Scheduled ingests read recorded candles: nothing here may reach a real exchange.
+      MARKET_SOURCE: 'replay',
+      REPLAY_DIR: SHARED_MARKET,
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
     };
