@@ -422,7 +422,7 @@ describe('a paper user whose stock venue is Alpaca', () => {
     expect(seen.at(-1)!.isLowestPoint).toBe(true);
 
     const tick = await runEngineTick(services, 'stock', new Date(at));
-    expect(tick).toEqual({ skipped, expired: 0 });
+    expect(tick).toEqual({ skipped, expired: 0, interrupted: 0 });
     expect(await listOpenTrades(db.db, { userId: trader.id })).toHaveLength(0);
     expect(await listOpenTrades(db.db, { assetType: 'stock' })).toHaveLength(before);
   });
