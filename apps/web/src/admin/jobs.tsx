@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
 import { formatUtc } from '../lib/format';
 import { useTRPC } from '../trpc';
@@ -25,42 +26,24 @@ export function JobsPanel() {
       <h3 className="subhead">Queues</h3>
       <QueryView query={queues} isEmpty={(d) => d.length === 0} empty="No queues reported.">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table" data-testid="queue-health">
-              <thead>
-                <tr>
-                  <th scope="col">Queue</th>
-                  <th scope="col" className="num">
-                    Waiting
-                  </th>
-                  <th scope="col" className="num">
-                    Active
-                  </th>
-                  <th scope="col" className="num">
-                    Delayed
-                  </th>
-                  <th scope="col" className="num">
-                    Failed
-                  </th>
-                  <th scope="col" className="num">
-                    Completed
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((q) => (
-                  <tr key={q.name}>
-                    <th scope="row">{q.name}</th>
-                    <td className="num">{q.waiting}</td>
-                    <td className="num">{q.active}</td>
-                    <td className="num">{q.delayed}</td>
-                    <td className={q.failed > 0 ? 'num down' : 'num'}>{q.failed}</td>
-                    <td className="num">{q.completed}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="queue-health"
+            rows={list}
+            rowKey={(q) => q.name}
+            columns={[
+              { label: 'Queue', rowHeader: true, cell: (q) => q.name },
+              { label: 'Waiting', className: 'num', cell: (q) => q.waiting },
+              { label: 'Active', className: 'num', cell: (q) => q.active },
+              { label: 'Delayed', className: 'num', cell: (q) => q.delayed },
+              {
+                label: 'Failed',
+                className: 'num',
+                cellClassName: (q) => (q.failed > 0 ? 'num down' : 'num'),
+                cell: (q) => q.failed,
+              },
+              { label: 'Completed', className: 'num', cell: (q) => q.completed },
+            ]}
+          />
         )}
       </QueryView>
       {queues.data?.some((q) => q.failedJobs.length > 0) ? (
@@ -96,39 +79,30 @@ export function JobsPanel() {
       <h3 className="subhead">Recent runs</h3>
       <QueryView query={runs} isEmpty={(d) => d.length === 0} empty="No job runs yet.">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Rows
-                  </th>
-                  <th scope="col" className="num">
-                    ms
-                  </th>
-                  <th scope="col">Started</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((r) => (
-                  <tr key={r.id}>
-                    <th scope="row">{r.job}</th>
-                    <td className="small">{[r.symbol, r.timeframe].filter(Boolean).join(' · ') || '—'}</td>
-                    <td>
-                      <span className={`status status-${r.status}`}>{r.status}</span>
-                      {r.error ? <div className="small down">{r.error}</div> : null}
-                    </td>
-                    <td className="num">{r.rows}</td>
-                    <td className="num">{r.durationMs}</td>
-                    <td className="small">{formatUtc(r.startedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            rowKey={(r) => r.id}
+            columns={[
+              { label: 'Job', rowHeader: true, cell: (r) => r.job },
+              {
+                label: 'Target',
+                className: 'small',
+                cell: (r) => [r.symbol, r.timeframe].filter(Boolean).join(' · ') || '—',
+              },
+              {
+                label: 'Status',
+                cell: (r) => (
+                  <>
+                    <span className={`status status-${r.status}`}>{r.status}</span>
+                    {r.error ? <div className="small down">{r.error}</div> : null}
+                  </>
+                ),
+              },
+              { label: 'Rows', className: 'num', cell: (r) => r.rows },
+              { label: 'ms', className: 'num', cell: (r) => r.durationMs },
+              { label: 'Started', className: 'small', cell: (r) => formatUtc(r.startedAt) },
+            ]}
+          />
         )}
       </QueryView>
     </AdminSection>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { DataTable } from '../components/data-table';
 import { QueryView } from '../components/states';
 import { formatUtc } from '../lib/format';
 import { useTRPC } from '../trpc';
@@ -67,28 +68,20 @@ export function AuditPanel() {
     <AdminSection id="audit" title="Audit log" testId="admin-audit">
       <QueryView query={audit} isEmpty={(d) => d.length === 0} empty="The audit log is empty.">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Target</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((e) => (
-                  <tr key={e.id}>
-                    <td className="small">{formatUtc(e.createdAt)}</td>
-                    <th scope="row">{e.action}</th>
-                    <td className="small">{e.actor ?? 'system'}</td>
-                    <td className="small">{[e.targetType, e.targetId].filter(Boolean).join(' ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            rowKey={(e) => e.id}
+            columns={[
+              { label: 'When', className: 'small', cell: (e) => formatUtc(e.createdAt) },
+              { label: 'Action', rowHeader: true, cell: (e) => e.action },
+              { label: 'Actor', className: 'small', cell: (e) => e.actor ?? 'system' },
+              {
+                label: 'Target',
+                className: 'small',
+                cell: (e) => [e.targetType, e.targetId].filter(Boolean).join(' ') || '—',
+              },
+            ]}
+          />
         )}
       </QueryView>
     </AdminSection>
@@ -107,30 +100,17 @@ export function CalendarPanel() {
         empty="No disagreements recorded (the daily cross-check runs when Alpaca keys are configured)."
       >
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Venue</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Ours</th>
-                  <th scope="col">Theirs</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((d) => (
-                  <tr key={d.id}>
-                    <th scope="row">{d.day}</th>
-                    <td>{d.venue}</td>
-                    <td>{d.field}</td>
-                    <td>{d.ours ?? '—'}</td>
-                    <td>{d.theirs ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            rowKey={(d) => d.id}
+            columns={[
+              { label: 'Day', rowHeader: true, cell: (d) => d.day },
+              { label: 'Venue', cell: (d) => d.venue },
+              { label: 'Field', cell: (d) => d.field },
+              { label: 'Ours', cell: (d) => d.ours ?? '—' },
+              { label: 'Theirs', cell: (d) => d.theirs ?? '—' },
+            ]}
+          />
         )}
       </QueryView>
     </AdminSection>
@@ -145,30 +125,17 @@ export function SentimentSourcesPanel() {
     <AdminSection id="sentiment-sources" title="Sentiment sources" testId="admin-sentiment-sources">
       <QueryView query={rows} isEmpty={(d) => d.length === 0} empty="No sentiment sources are defined.">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">Items</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s) => (
-                  <tr key={s.id}>
-                    <th scope="row">{s.id}</th>
-                    <td>{s.kind}</td>
-                    <td className={s.status === 'ok' ? 'pos' : 'muted'}>{s.lastError ?? s.status}</td>
-                    <td>{s.lastRunAt ? formatUtc(s.lastRunAt) : '—'}</td>
-                    <td className="num">{s.lastCount ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            rowKey={(src) => src.id}
+            columns={[
+              { label: 'Source', rowHeader: true, cell: (src) => src.id },
+              { label: 'Kind', cell: (src) => src.kind },
+              { label: 'Status', cell: (src) => src.lastError ?? src.status },
+              { label: 'Last run', cell: (src) => (src.lastRunAt ? formatUtc(src.lastRunAt) : '—') },
+              { label: 'Items', className: 'num', cell: (src) => src.lastCount ?? '—' },
+            ]}
+          />
         )}
       </QueryView>
     </AdminSection>
