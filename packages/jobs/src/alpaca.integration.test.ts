@@ -8,7 +8,6 @@ import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { createCaller } from '@tradehits/api/root';
 import { createContextInner } from '@tradehits/api/trpc';
 import { type Config, loadConfig } from '@tradehits/config';
-import type { SentimentAggregate } from '@tradehits/core';
 import { detectSeries } from '@tradehits/core/detector';
 import { withIndicators } from '@tradehits/core/indicators';
 import { resampleBars } from '@tradehits/core/resample';
@@ -38,6 +37,7 @@ import { createLogger } from './log';
 import { processors } from './processors';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
+import { bullishAggregates } from './testing';
 
 /**
  * US equities through Alpaca, end to end against a local fake of Alpaca's REST API driven by the real
@@ -325,24 +325,9 @@ describe('a paper user whose stock venue is Alpaca', () => {
     expect(summary).toMatchObject({ symbol: SYMBOL, rows: signal + 1 });
     expect(summary!.error).toBeUndefined();
     const entryBar = close - BAR;
-    const aggregates: SentimentAggregate[] = [];
-    for (let t = entryBar - 24 * HOUR; t < entryBar + 48 * HOUR; t += HOUR / 2) {
-      aggregates.push({
-        symbol: SYMBOL,
-        assetType: 'stock',
-        window: '24h',
-        asOf: t,
-        average: 50,
-        trend: 'flat',
-        bullish: 8,
-        bearish: 1,
-        total: 10,
-        bySource: { news: 50, social: null, political: null, coinmarketcap: null },
-        signal: 'buy',
-        confidence: 0.7,
-      });
-    }
-    await analytics.upsertSentimentAggregates(aggregates);
+    await analytics.upsertSentimentAggregates(
+      bullishAggregates(SYMBOL, 'stock', entryBar - 24 * HOUR, entryBar + 48 * HOUR),
+    );
     const services: Services = {
       config,
       db: db.db,

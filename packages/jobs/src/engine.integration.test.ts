@@ -4,7 +4,6 @@ import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
-import type { SentimentAggregate } from '@tradehits/core';
 import { detectSeries } from '@tradehits/core/detector';
 import {
   createParameters,
@@ -27,6 +26,7 @@ import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
+import { bullishAggregates } from './testing';
 
 const DATA = path.resolve(import.meta.dirname, '../../../../shared/data/market/binance-2018-01');
 const SYMBOL = 'ETH/BTC';
@@ -86,24 +86,9 @@ describe('engine ticks over replayed bars', () => {
     expect(first).toBeGreaterThan(0);
     entryBar = bars[first]!.openTime;
     // Recorded sentiment: an hourly bullish aggregate from a day before the entry to two days after.
-    const aggregates: SentimentAggregate[] = [];
-    for (let t = entryBar - 24 * HOUR; t < entryBar + 48 * HOUR; t += HOUR / 2) {
-      aggregates.push({
-        symbol: SYMBOL,
-        assetType: 'crypto',
-        window: '24h',
-        asOf: t,
-        average: 50,
-        trend: 'flat',
-        bullish: 8,
-        bearish: 1,
-        total: 10,
-        bySource: { news: 50, social: null, political: null, coinmarketcap: null },
-        signal: 'buy',
-        confidence: 0.7,
-      });
-    }
-    await analytics.upsertSentimentAggregates(aggregates);
+    await analytics.upsertSentimentAggregates(
+      bullishAggregates(SYMBOL, 'crypto', entryBar - 24 * HOUR, entryBar + 48 * HOUR),
+    );
   });
 
   afterAll(async () => {
