@@ -145,6 +145,43 @@ describe('scoreSentiment', () => {
     expect(score('Acme cleared of wrongdoing')).toBeGreaterThan(20);
   });
 
+  it('reads insolvency, litigation and disaster vocabulary of company news', () => {
+    expect(score('Acme enters administration')).toBeLessThan(-20);
+    expect(score('Acme calls in administrators')).toBeLessThan(-20);
+    expect(score('Acme files for Chapter 11')).toBeLessThan(-20);
+    expect(score('Acme faces shareholder class action')).toBeLessThan(-20);
+    expect(score('Refinery blaze halts output at Acme')).toBeLessThan(-20);
+    expect(score('Acme warehouse destroyed by fire')).toBeLessThan(-20);
+    expect(score('Strike action derails Acme recovery')).toBeLessThan(0);
+  });
+
+  it('reads approvals, discoveries and market leadership as good news', () => {
+    expect(score('Acme drug succeeds in late-stage trial')).toBeGreaterThan(20);
+    expect(score('Acme drug gets EU nod')).toBeGreaterThan(20);
+    expect(score('Acme makes major copper discovery')).toBeGreaterThan(20);
+    expect(score("Acme regains crown as world's top-selling carmaker")).toBeGreaterThan(20);
+    expect(score('Acme returns to black')).toBeGreaterThan(20);
+    expect(score('Court rules in favour of Acme')).toBeGreaterThan(20);
+    expect(score('Acme turns the corner')).toBeGreaterThan(20);
+  });
+
+  it('reads idioms whose words mislead one by one', () => {
+    expect(score('Acme in hot water over fees')).toBeLessThan(-20);
+    expect(score('Acme shares ease on profit taking')).toBeLessThan(-10);
+    expect(score('Acme bank sails through stress test')).toBeGreaterThan(20);
+    expect(score('Acme strikes oil off Egypt')).toBeGreaterThan(20);
+    expect(score('Acme is not out of the woods yet')).toBeLessThan(0);
+  });
+
+  it('moves jobless claims, headcount and extended gains', () => {
+    expect(score('US jobless claims jump')).toBeLessThan(-20);
+    expect(score('Jobless rate falls')).toBeGreaterThan(20);
+    expect(score('Acme cuts headcount')).toBeLessThan(-20);
+    expect(score('Acme extends gains')).toBeGreaterThan(20);
+    expect(score('Acme extends losses')).toBeLessThan(-20);
+    expect(score('Acme curbs costs')).toBeGreaterThan(20);
+  });
+
   it('lets a larger alpha damp a single word', () => {
     const text = 'shares rally';
     expect(scoreSentiment(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));
