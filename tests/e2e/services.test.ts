@@ -71,6 +71,25 @@ describe('server and worker on PostgreSQL and Redis', () => {
     redis.disconnect();
   });
 
+  it('answers bad input over HTTP with a 400, a readable message and no stack', async () => {
+    const res = await fetch(`${server.url}/trpc/auth.register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        json: { username: 'x', email: 'not-an-email', password: 'short', fullName: 'X' },
+      }),
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as {
+      error: { json: { message: string; data: Record<string, unknown> } };
+    };
+    expect(error.json.message).toContain('username: Username needs at least 3 characters');
+    expect(error.json.data).not.toHaveProperty('stack');
+    expect(error.json.data.zodError).toMatchObject({
+      fieldErrors: { email: ['Enter a valid email address'] },
+    });
+  });
+
   it('refuses to start the worker without REDIS_URL, naming the variable', async () => {
     await expect(runScript('apps/worker/src/main.ts', [], {})).rejects.toThrow(/REDIS_URL/);
   });

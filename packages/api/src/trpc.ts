@@ -58,12 +58,14 @@ const t = initTRPC.context<Context>().create({
   // Dates and bigints cross the wire as themselves; the typed client decodes with the same transformer.
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // Stacks stay in the server's log; a client gets the code and the message.
+    const { stack: _stack, ...data } = shape.data;
     // A zod failure reaches the client as field errors it can show beside each input.
-    if (!(error.cause instanceof z.ZodError)) return { ...shape, data: { ...shape.data, zodError: null } };
+    if (!(error.cause instanceof z.ZodError)) return { ...shape, data: { ...data, zodError: null } };
     const message = error.cause.issues
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
       .join('; ');
-    return { ...shape, message, data: { ...shape.data, zodError: z.flattenError(error.cause) } };
+    return { ...shape, message, data: { ...data, zodError: z.flattenError(error.cause) } };
   },
 });
 
