@@ -31,14 +31,19 @@ resource "google_bigquery_job" "ddl" {
   location = google_bigquery_dataset.analytics.location
 
   query {
-    query          = file("${local.bigquery_ddl_dir}/${each.value}")
+    # The generated DDL names `your-project.tradehits`; point it at this project and dataset.
+    query = replace(
+      file("${local.bigquery_ddl_dir}/${each.value}"),
+      "your-project.tradehits",
+      "${var.project_id}.${google_bigquery_dataset.analytics.dataset_id}",
+    )
     use_legacy_sql = false
 
     # DDL and scripts are rejected when a disposition is set; the provider's defaults must be cleared.
     create_disposition = ""
     write_disposition  = ""
 
-    # Unqualified table names in the DDL resolve to this dataset.
+    # Any unqualified name resolves to this dataset too.
     default_dataset {
       project_id = var.project_id
       dataset_id = google_bigquery_dataset.analytics.dataset_id
