@@ -14,9 +14,9 @@ import {
   LIST,
   listValue,
   TIMESTAMP,
-  timestampValue,
   VARCHAR,
 } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import { type ColumnType, type RowSet, TABLES, type TableDef } from './schema';
 import { createTableSql, type Dialect, replaceByKeySql } from './sql';
 import { createSqlStore, type Params, type SqlEngine } from './sql-store';
@@ -76,42 +76,91 @@ const TABLE_TYPES: Record<ColumnType, DuckDBType> = { ...STAGING_TYPES, TIMESTAM
 
 /**
  * Fills data chunks column by column (far fewer native calls than appending cell by cell), into a
- * staging table (`staged`: times as ms) or straight into the table.
+ * staging table (`staged`: times as ms) or straight into the table. Fixed-width columns are written from
+ * typed arrays with a bulk copy per chunk; the rest go through the vector's items.
  */
 function appendRows(appender: DuckDBAppender, def: TableDef, rows: RowSet, staged: boolean): void {
   const types = def.columns.map((c) => (staged ? STAGING_TYPES : TABLE_TYPES)[c.type]);
-  const converters = def.columns.map((col) => cellConverter(col.type, staged));
-  // One chunk refilled for every full batch of rows: its column vectors are mapped into JS once, not per
-  // chunk (the appender copies what it is given).
+  // One chunk refilled for every full batch of rows (the appender copies what it is given).
   const chunk = DuckDBDataChunk.create(types, Math.min(CHUNK_ROWS, rows.length));
+  const writers = def.columns.map((col) => columnWriter(col.type, staged, chunk));
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows.length - start);
     if (count !== chunk.rowCount) chunk.rowCount = count;
-    for (let c = 0; c < types.length; c++) {
-      const vector = chunk.getColumnVector(c);
-      const convert = converters[c]!;
-      for (let r = 0; r < count; r++) {
-        const value = rows.cell(start + r, c);
-        vector.setItem(r, value === null ? null : (convert(value) as never));
-      }
-      vector.flush();
-    }
+    for (let c = 0; c < writers.length; c++) writers[c]!(rows, c, start, count);
     appender.appendDataChunk(chunk);
   }
 }
 
-const asIs = (v: unknown) => v;
-const toBigInt = (v: unknown) => BigInt(v as number);
-const toList = (v: unknown) => listValue(v as string[]);
-const toTimestamp = (v: unknown) => timestampValue(BigInt(v as number) * 1000n);
+/** Writes `count` rows of column `c`, from row `start`, into its vector of the chunk. */
+type ColumnWriter = (rows: RowSet, c: number, start: number, count: number) => void;
 
-/** How a non-null cell becomes a vector item: chosen once per column, not per cell. */
-function cellConverter(type: ColumnType, staged: boolean): (v: unknown) => unknown {
-  if (type === 'INT64') return toBigInt;
-  if (type === 'STRING_ARRAY') return toList;
-  if (type === 'TIMESTAMP' && !staged) return toTimestamp;
-  return asIs;
+/** Bytes of validity mask for `count` rows: DuckDB keeps one bit per row in 64-bit words. */
+const validityBytes = (count: number) => Math.ceil(count / 64) * 8;
+
+/** The writer for one column type: a bulk copy from typed arrays where the type is fixed-width. */
+function columnWriter(type: ColumnType, staged: boolean, chunk: DuckDBDataChunk): ColumnWriter {
+  // Row i is bit i of the mask; 32-bit words on a little-endian machine lay out as its 64-bit ones.
+  const validity = new Uint32Array(CHUNK_ROWS / 32);
+  const flushValidity = (vector: duckdb.Vector, count: number) => {
+    duckdb.vector_ensure_validity_writable(vector);
+    duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validityBytes(count));
+  };
+  if (type === 'FLOAT64' || (type === 'TIMESTAMP' && staged)) {
+    const items = new Float64Array(CHUNK_ROWS);
+    return (rows, c, start, count) => {
+      validity.fill(0);
+      for (let r = 0; r < count; r++) {
+        const v = rows.cell(start + r, c);
+        if (v !== null) {
+          items[r] = v as number;
+          validity[r >>> 5]! |= 1 << (r & 31);
+        }
+      }
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, count * 8);
+      flushValidity(vector, count);
+    };
+  }
+  if (type === 'INT64' || type === 'TIMESTAMP') {
+    // Times are ms; the table stores µs.
+    const scale = type === 'TIMESTAMP' ? 1000 : 1;
+    const items = new BigInt64Array(CHUNK_ROWS);
+    const words = new Uint32Array(items.buffer);
+    return (rows, c, start, count) => {
+      validity.fill(0);
+      for (let r = 0; r < count; r++) {
+        const v = rows.cell(start + r, c);
+        if (v === null) continue;
+        const n = (v as number) * scale;
+        if (Number.isSafeInteger(n)) {
+          // Two's-complement halves without a BigInt per cell (little-endian words).
+          const high = Math.floor(n / 2 ** 32);
+          words[2 * r] = n - high * 2 ** 32;
+          words[2 * r + 1] = high;
+        } else {
+          items[r] = BigInt(v as number) * BigInt(scale);
+        }
+        validity[r >>> 5]! |= 1 << (r & 31);
+      }
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      duckdb.copy_data_to_vector(vector, 0, items.buffer, 0, count * 8);
+      flushValidity(vector, count);
+    };
+  }
+  const convert = type === 'STRING_ARRAY' ? toList : asIs;
+  return (rows, c, start, count) => {
+    const vector = chunk.getColumnVector(c);
+    for (let r = 0; r < count; r++) {
+      const value = rows.cell(start + r, c);
+      vector.setItem(r, value === null ? null : (convert(value) as never));
+    }
+    vector.flush();
+  };
 }
+
+const asIs = (v: unknown) => v;
+const toList = (v: unknown) => listValue(v as string[]);
 
 /** Bar tables are keyed (symbol, open_time): a batch of bars all newer than each symbol's last is a plain append. */
 function isSymbolTimeKeyed(def: TableDef): boolean {
