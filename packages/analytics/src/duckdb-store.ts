@@ -110,11 +110,16 @@ function columnWriter(type: ColumnType, staged: boolean, chunk: DuckDBDataChunk)
     const items = new Float64Array(CHUNK_ROWS);
     return (rows, c, start, count) => {
       validity.fill(0);
-      for (let r = 0; r < count; r++) {
-        const v = rows.cell(start + r, c);
-        if (v !== null) {
-          items[r] = v as number;
-          validity[r >>> 5]! |= 1 << (r & 31);
+      if (rows.numbers) {
+        rows.numbers(c, start, count, items);
+        for (let r = 0; r < count; r++) if (!Number.isNaN(items[r]!)) validity[r >>> 5]! |= 1 << (r & 31);
+      } else {
+        for (let r = 0; r < count; r++) {
+          const v = rows.cell(start + r, c);
+          if (v !== null) {
+            items[r] = v as number;
+            validity[r >>> 5]! |= 1 << (r & 31);
+          }
         }
       }
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
@@ -127,11 +132,14 @@ function columnWriter(type: ColumnType, staged: boolean, chunk: DuckDBDataChunk)
     const scale = type === 'TIMESTAMP' ? 1000 : 1;
     const items = new BigInt64Array(CHUNK_ROWS);
     const words = new Uint32Array(items.buffer);
+    const numbers = new Float64Array(CHUNK_ROWS);
     return (rows, c, start, count) => {
       validity.fill(0);
+      const bulk = rows.numbers !== undefined;
+      rows.numbers?.(c, start, count, numbers);
       for (let r = 0; r < count; r++) {
-        const v = rows.cell(start + r, c);
-        if (v === null) continue;
+        const v = bulk ? numbers[r]! : rows.cell(start + r, c);
+        if (v === null || (bulk && Number.isNaN(v))) continue;
         const n = (v as number) * scale;
         if (Number.isSafeInteger(n)) {
           // Two's-complement halves without a BigInt per cell (little-endian words).

@@ -9,6 +9,8 @@ import type {
   Timeframe,
 } from '@tradehits/core';
 import { ASSET_TYPES, TIMEFRAMES } from '@tradehits/core';
+import { type BarSeries, barSeriesOf } from '@tradehits/core/indicators';
+import type { Bar } from '@tradehits/core/types';
 import { z } from 'zod';
 
 /**
@@ -28,6 +30,8 @@ export type Row = Record<string, CellValue>;
 export interface RowSet {
   readonly length: number;
   cell(row: number, column: number): CellValue;
+  /** Where offered: rows [start, start + count) of a numeric column into `out`, null as NaN (never a value). */
+  numbers?(column: number, start: number, count: number, out: Float64Array): void;
 }
 
 /** A RowSet over row objects keyed by column name. */
@@ -328,6 +332,20 @@ const describeValue = (v: unknown) =>
 /** The first problem with a bar, or null. Hand-written: bars are the bulk path (zod took most of a backfill). */
 function barProblem(b: BarWithIndicators): string | null {
   if (typeof b !== 'object' || b === null) return 'expected a bar object';
+  const problem = ohlcvProblem(b);
+  if (problem) return problem;
+  for (const k of BAR_INDICATORS) {
+    const v = b[k];
+    if (v !== null && !Number.isFinite(v)) return indicatorProblem(k, v);
+  }
+  return null;
+}
+
+const indicatorProblem = (k: string, v: unknown) =>
+  `${k}: expected a finite number or null, received ${describeValue(v)}`;
+
+/** The first problem with a bar's own fields (not its indicators), or null. */
+function ohlcvProblem(b: Bar): string | null {
   if (typeof b.symbol !== 'string' || b.symbol.length === 0) return 'symbol: expected a non-empty string';
   if (!TIMEFRAMES.includes(b.timeframe))
     return `timeframe: expected one of ${TIMEFRAMES.join(', ')}, received ${String(b.timeframe)}`;
@@ -340,11 +358,6 @@ function barProblem(b: BarWithIndicators): string | null {
   if (b.volume < 0) return `volume: expected a non-negative number, received ${b.volume}`;
   if (b.tradeCount !== null && !(Number.isSafeInteger(b.tradeCount) && b.tradeCount >= 0)) {
     return `tradeCount: expected a non-negative integer or null, received ${describeValue(b.tradeCount)}`;
-  }
-  for (const k of BAR_INDICATORS) {
-    const v = b[k];
-    if (v !== null && !Number.isFinite(v))
-      return `${k}: expected a finite number or null, received ${describeValue(v)}`;
   }
   return null;
 }
@@ -359,6 +372,9 @@ function validateBars(bars: readonly BarWithIndicators[]): readonly BarWithIndic
 }
 
 // ── Row codecs: domain objects ↔ table rows. ─────────────────────────────────────────────────────────
+
+/** Columns of a bar table before its indicators: symbol, open_time, OHLCV and trade_count. */
+const BAR_FIELDS = 8;
 
 /**
  * Cell `c` of a bar in the bar tables' column order. One switch rather than a table of getters: a single
@@ -421,6 +437,9 @@ function barCell(b: BarWithIndicators, c: number): CellValue {
  */
 export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]): Map<Timeframe, RowSet> {
   if (!ASSET_TYPES.includes(assetType)) throw new InvalidRowError(`Unknown asset type "${assetType}"`);
+  const series = barSeriesOf(bars);
+  const columnar = series && seriesRowSets(series);
+  if (columnar) return columnar;
   validateBars(bars);
   const byTimeframe = new Map<Timeframe, number[]>();
   for (let i = 0; i < bars.length; i++) {
@@ -438,6 +457,100 @@ export function barRows(assetType: AssetType, bars: readonly BarWithIndicators[]
     out.set(tf, { length: unique.length, cell: (r, c) => barCell(bars[unique[r]!]!, c) });
   }
   return out;
+}
+
+/**
+ * Bars held as columns (see `barSeriesRows`), validated row by row exactly as the object path does, grouped
+ * by timeframe into RowSets that read the columns. Undefined when a series mixes symbols or timeframes or
+ * repeats another's, which the object path handles (it deduplicates).
+ */
+function seriesRowSets(series: readonly BarSeries[]): Map<Timeframe, RowSet> | undefined {
+  const written = series.filter((s) => s.bars.length > s.from);
+  const seen = new Set<string>();
+  for (const s of written) {
+    const { symbol, timeframe } = s.bars[s.from]!;
+    for (let i = s.from + 1; i < s.bars.length; i++) {
+      if (s.bars[i]!.symbol !== symbol || s.bars[i]!.timeframe !== timeframe) return undefined;
+    }
+    const key = `${symbol}\u0000${timeframe}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+  }
+  let row = 0;
+  for (const s of written) {
+    const { values, nonFinite } = s.indicators;
+    const next = nonFinite.findIndex((p) => p.row >= s.from);
+    for (let i = s.from; i < s.bars.length; i++, row++) {
+      let problem = ohlcvProblem(s.bars[i]!);
+      for (let k = 0; k < BAR_INDICATORS.length && !problem; k++) {
+        const key = BAR_INDICATORS[k]!;
+        const v = values[key][i]!;
+        // NaN is null unless listed as computed; an infinity is always a computed value.
+        if (next >= 0 && nonFinite[next]!.row === i && nonFinite[next]!.key === key) {
+          problem = indicatorProblem(key, v);
+        } else if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+          problem = indicatorProblem(key, v);
+        }
+      }
+      if (problem) throw new InvalidRowError(`bar row ${row} is invalid (${problem}); nothing was written`);
+    }
+  }
+  const out = new Map<Timeframe, RowSet>();
+  for (const tf of new Set(written.map((s) => s.bars[s.from]!.timeframe))) {
+    out.set(tf, seriesRowSet(written.filter((s) => s.bars[s.from]!.timeframe === tf)));
+  }
+  return out;
+}
+
+/** A RowSet over validated series (each with rows to write), read from their bars and indicator columns. */
+function seriesRowSet(series: readonly BarSeries[]): RowSet {
+  const starts: number[] = [];
+  let length = 0;
+  for (const s of series) {
+    starts.push(length);
+    length += s.bars.length - s.from;
+  }
+  // The series holding a row: the last whose start is at or before it.
+  const seriesAt = (row: number) => {
+    let lo = 0;
+    let hi = series.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    length,
+    cell(row, c) {
+      const k = seriesAt(row);
+      const s = series[k]!;
+      const i = s.from + row - starts[k]!;
+      if (c < BAR_FIELDS) return barCell(s.bars[i] as BarWithIndicators, c);
+      const v = s.indicators.values[BAR_INDICATORS[c - BAR_FIELDS]!][i]!;
+      return Number.isNaN(v) ? null : v;
+    },
+    numbers(c, start, count, out) {
+      const end = start + count;
+      for (let k = seriesAt(start); k < series.length && starts[k]! < end; k++) {
+        const s = series[k]!;
+        const first = Math.max(start, starts[k]!);
+        const last = Math.min(end, starts[k]! + s.bars.length - s.from);
+        const offset = s.from - starts[k]!;
+        if (c >= BAR_FIELDS) {
+          const values = s.indicators.values[BAR_INDICATORS[c - BAR_FIELDS]!];
+          out.set(values.subarray(first + offset, last + offset), first - start);
+          continue;
+        }
+        for (let row = first; row < last; row++) {
+          const v = barCell(s.bars[row + offset] as BarWithIndicators, c);
+          if (typeof v !== 'number' && v !== null) throw new Error(`bar column ${c} is not numeric`);
+          out[row - start] = v ?? Number.NaN;
+        }
+      }
+    },
+  };
 }
 
 /** Indexes with duplicates of (symbol, openTime) dropped, last kept; no work beyond a scan when times increase. */

@@ -162,6 +162,193 @@ export function withIndicators(bars: readonly Bar[]): BarWithIndicators[] {
   return out;
 }
 
+/** Each indicator as a column aligned with the bars, NaN where `withIndicators` has null. */
+export type IndicatorArrays = { readonly [K in keyof Indicators]: Float64Array };
+
+/**
+ * A series' indicators as columns, without an object per bar (for bulk writes). `nonFinite` lists, in row
+ * and key order, the cells where `withIndicators` would give a non-finite number rather than null: rare
+ * (only at extreme price levels), and kept apart because NaN in `values` means null.
+ */
+export interface IndicatorTable {
+  values: IndicatorArrays;
+  nonFinite: { row: number; key: keyof Indicators }[];
+}
+
+/** The same indicators as `withIndicators`, as columns. Throws unless openTime strictly increases. */
+export function indicatorTable(bars: readonly Bar[]): IndicatorTable {
+  const x = indicatorColumns(bars);
+  const n = bars.length;
+  const column = () => new Float64Array(n).fill(Number.NaN);
+  const values = {
+    rsi14: column(),
+    macd: column(),
+    macdSignal: column(),
+    macdHist: column(),
+    bbUpper: column(),
+    bbMiddle: column(),
+    bbLower: column(),
+    sma9: column(),
+    sma21: column(),
+    sma50: column(),
+    sma200: column(),
+    ema9: column(),
+    ema21: column(),
+    vwap: column(),
+  };
+  // Non-finite RSI and VWAP are null (NaN here already); every other value is kept as computed.
+  for (let i = RSI_PERIOD; i < n; i++) values.rsi14[i] = finiteOrNaN(x.rsi[i]!);
+  for (let i = 0; i < n; i++) values.vwap[i] = finiteOrNaN(x.vwap[i]!);
+  for (let i = MACD_FIRST; i < n; i++) values.macd[i] = x.macdLine[i]!;
+  for (let i = SIGNAL_FIRST; i < n; i++) {
+    values.macdSignal[i] = x.signalLine[i]!;
+    values.macdHist[i] = x.macdLine[i]! - x.signalLine[i]!;
+  }
+  for (let i = BB_PERIOD - 1; i < n; i++) {
+    const middle = x.bbMiddle[i]!;
+    const band = BB_K * x.bbDeviation[i]!;
+    values.bbUpper[i] = middle + band;
+    values.bbMiddle[i] = middle;
+    values.bbLower[i] = middle - band;
+  }
+  copyFrom(values.sma9, x.sma9, 8);
+  copyFrom(values.sma21, x.sma21, 20);
+  copyFrom(values.sma50, x.sma50, 49);
+  copyFrom(values.sma200, x.sma200, 199);
+  copyFrom(values.ema9, x.ema9, 8);
+  copyFrom(values.ema21, x.ema21, 20);
+
+  const nonFinite: IndicatorTable['nonFinite'] = [];
+  const keys = Object.keys(values) as (keyof Indicators)[];
+  for (const key of keys) {
+    if (key === 'rsi14' || key === 'vwap') continue;
+    const v = values[key];
+    for (let i = 0; i < n; i++) {
+      // A NaN past the warm-up was computed, not a null: record it. Infinity needs no record.
+      if (Number.isNaN(v[i]!) && !isWarmUp(key, i)) nonFinite.push({ row: i, key });
+    }
+  }
+  nonFinite.sort((a, b) => a.row - b.row || keys.indexOf(a.key) - keys.indexOf(b.key));
+  return { values, nonFinite };
+}
+
+/** One series' bars with their indicators; the rows from `from` on are the ones to write (before: warm-up history). */
+export interface BarSeries {
+  bars: readonly Bar[];
+  indicators: IndicatorTable;
+  from: number;
+}
+
+const BAR_SERIES = Symbol('bar series');
+
+/**
+ * The rows to write of several series, as a read-only BarWithIndicators[] that keeps them as columns: an
+ * element is built when it is read (a new object on every read). A bulk writer asks `barSeriesOf` and
+ * reads the columns instead, so a backfill makes no object per bar.
+ */
+export function barSeriesRows(series: readonly BarSeries[]): BarWithIndicators[] {
+  const starts: number[] = [];
+  let length = 0;
+  for (const s of series) {
+    starts.push(length);
+    length += Math.max(0, s.bars.length - s.from);
+  }
+  const at = (row: number): BarWithIndicators => {
+    let k = series.length - 1;
+    while (starts[k]! > row || series[k]!.bars.length - series[k]!.from === 0) k--;
+    const s = series[k]!;
+    return barWithIndicatorsAt(s, s.from + row - starts[k]!);
+  };
+  // A packed array of the right length, so `in`, iteration and the array methods see every index.
+  return new Proxy(new Array<BarWithIndicators>(length).fill(undefined as never), {
+    get(target, key, receiver) {
+      if (key === BAR_SERIES) return series;
+      if (typeof key === 'string') {
+        const row = Number(key);
+        if (Number.isInteger(row) && row >= 0 && row < length && String(row) === key) return at(row);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+/** The series behind an array from `barSeriesRows`, or undefined for any other array. */
+export function barSeriesOf(bars: readonly BarWithIndicators[]): readonly BarSeries[] | undefined {
+  return (bars as unknown as { [BAR_SERIES]?: readonly BarSeries[] })[BAR_SERIES];
+}
+
+/** Bar `i` of a series with its indicators, exactly as `withIndicators` gives it. */
+function barWithIndicatorsAt(s: BarSeries, i: number): BarWithIndicators {
+  const b = s.bars[i]!;
+  const { values, nonFinite } = s.indicators;
+  const value = (key: keyof Indicators): number | null => {
+    const v = values[key][i]!;
+    return Number.isNaN(v) && !nonFinite.some((p) => p.row === i && p.key === key) ? null : v;
+  };
+  return {
+    symbol: b.symbol,
+    timeframe: b.timeframe,
+    openTime: b.openTime,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    tradeCount: b.tradeCount,
+    rsi14: value('rsi14'),
+    macd: value('macd'),
+    macdSignal: value('macdSignal'),
+    macdHist: value('macdHist'),
+    bbUpper: value('bbUpper'),
+    bbMiddle: value('bbMiddle'),
+    bbLower: value('bbLower'),
+    sma9: value('sma9'),
+    sma21: value('sma21'),
+    sma50: value('sma50'),
+    sma200: value('sma200'),
+    ema9: value('ema9'),
+    ema21: value('ema21'),
+    vwap: value('vwap'),
+  };
+}
+
+/** Whether `withIndicators` gives null for an indicator at bar `i` because of warm-up alone. */
+function isWarmUp(key: keyof Indicators, i: number): boolean {
+  switch (key) {
+    case 'rsi14':
+      return i < RSI_PERIOD;
+    case 'macd':
+      return i < MACD_FIRST;
+    case 'macdSignal':
+    case 'macdHist':
+      return i < SIGNAL_FIRST;
+    case 'bbUpper':
+    case 'bbMiddle':
+    case 'bbLower':
+      return i < BB_PERIOD - 1;
+    case 'sma9':
+    case 'ema9':
+      return i < 8;
+    case 'sma21':
+    case 'ema21':
+      return i < 20;
+    case 'sma50':
+      return i < 49;
+    case 'sma200':
+      return i < 199;
+    case 'vwap':
+      return false;
+  }
+}
+
+function copyFrom(target: Float64Array, source: number[], first: number): void {
+  for (let i = first; i < target.length; i++) target[i] = source[i]!;
+}
+
+function finiteOrNaN(x: number): number {
+  return Number.isFinite(x) ? x : Number.NaN;
+}
+
 function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }

@@ -1,7 +1,12 @@
 import type { AnalyticsStore } from '@tradehits/analytics/store';
-import { INDICATOR_WARMUP_BARS, withIndicators } from '@tradehits/core/indicators';
+import {
+  type BarSeries,
+  barSeriesRows,
+  INDICATOR_WARMUP_BARS,
+  indicatorTable,
+} from '@tradehits/core/indicators';
 import type { MarketDataSource } from '@tradehits/core/ports';
-import type { AssetType, Bar, BarWithIndicators, Timeframe } from '@tradehits/core/types';
+import type { AssetType, Bar, Timeframe } from '@tradehits/core/types';
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 
 /** What one symbol and timeframe's ingestion did. */
@@ -56,8 +61,15 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     onProgress?.({ completed: ++completed, total, last: summary });
   };
 
-  // Computed series wait here and are written together: one transaction per batch, not per series.
-  let pending: { symbol: string; timeframe: Timeframe; computeMs: number; bars: BarWithIndicators[] }[] = [];
+  // Computed series wait here and are written together: one transaction per batch, not per series. They
+  // stay columns until written (an object per bar cost more than the write).
+  let pending: {
+    symbol: string;
+    timeframe: Timeframe;
+    computeMs: number;
+    series: BarSeries;
+    rows: number;
+  }[] = [];
   let pendingRows = 0;
   const flush = async () => {
     const batch = pending;
@@ -66,21 +78,18 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     let error: string | undefined;
     const writeStarted = performance.now();
     try {
-      await store.upsertBars(
-        assetType,
-        batch.flatMap((p) => p.bars),
-      );
+      await store.upsertBars(assetType, barSeriesRows(batch.map((p) => p.series)));
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
     // Each series is charged its own fetch and compute time plus its share of the batch write, so the
     // durations add up to the run's time.
     const writeMs = performance.now() - writeStarted;
-    const batchRowCount = batch.reduce((n, p) => n + p.bars.length, 0);
+    const batchRowCount = batch.reduce((n, p) => n + p.rows, 0);
     for (const p of batch) {
-      const share = batchRowCount > 0 ? (writeMs * p.bars.length) / batchRowCount : writeMs / batch.length;
+      const share = batchRowCount > 0 ? (writeMs * p.rows) / batchRowCount : writeMs / batch.length;
       const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: p.computeMs + share };
-      finish(error === undefined ? { ...base, rows: p.bars.length } : { ...base, rows: 0, error });
+      finish(error === undefined ? { ...base, rows: p.rows } : { ...base, rows: 0, error });
     }
   };
 
@@ -94,9 +103,10 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
       const started = performance.now();
       try {
         const last = lastTimes.get(timeframe)!.get(symbol) ?? null;
-        const bars = await computeNewBars(options, symbol, timeframe, last);
-        pending.push({ symbol, timeframe, computeMs: performance.now() - started, bars });
-        pendingRows += bars.length;
+        const series = await computeNewBars(options, symbol, timeframe, last);
+        const rows = series.bars.length - series.from;
+        pending.push({ symbol, timeframe, computeMs: performance.now() - started, series, rows });
+        pendingRows += rows;
         if (pendingRows >= batchRows) await flush();
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
@@ -117,15 +127,17 @@ async function computeNewBars(
   symbol: string,
   timeframe: Timeframe,
   last: number | null,
-): Promise<BarWithIndicators[]> {
+): Promise<BarSeries> {
   const { source, store } = options;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   const since = last === null ? (options.from ?? 0) : last + TIMEFRAME_MS[timeframe];
   const fresh = await fetchRange(source, symbol, timeframe, since, to, options.pageSize ?? 720);
-  if (fresh.length === 0) return [];
   const history =
-    last === null ? [] : await store.bars({ symbol, timeframe, to: since - 1, limit: INDICATOR_WARMUP_BARS });
-  return withIndicators([...history, ...fresh]).slice(history.length);
+    last === null || fresh.length === 0
+      ? []
+      : await store.bars({ symbol, timeframe, to: since - 1, limit: INDICATOR_WARMUP_BARS });
+  const bars = history.length === 0 ? fresh : [...history, ...fresh];
+  return { bars, indicators: indicatorTable(bars), from: history.length };
 }
 
 /** All closed bars in [since, to], paging until the source has nothing newer. */
