@@ -478,20 +478,10 @@ function seriesRowSets(series: readonly BarSeries[]): Map<Timeframe, RowSet> | u
   }
   let row = 0;
   for (const s of written) {
-    const { values, nonFinite } = s.indicators;
-    const next = nonFinite.findIndex((p) => p.row >= s.from);
+    // Indicators are checked column by column (the first bad cell of each), bars row by row up to there.
+    const bad = firstBadIndicator(s);
     for (let i = s.from; i < s.bars.length; i++, row++) {
-      let problem = ohlcvProblem(s.bars[i]!);
-      for (let k = 0; k < BAR_INDICATORS.length && !problem; k++) {
-        const key = BAR_INDICATORS[k]!;
-        const v = values[key][i]!;
-        // NaN is null unless listed as computed; an infinity is always a computed value.
-        if (next >= 0 && nonFinite[next]!.row === i && nonFinite[next]!.key === key) {
-          problem = indicatorProblem(key, v);
-        } else if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
-          problem = indicatorProblem(key, v);
-        }
-      }
+      const problem = ohlcvProblem(s.bars[i]!) ?? (bad?.row === i ? bad.problem : null);
       if (problem) throw new InvalidRowError(`bar row ${row} is invalid (${problem}); nothing was written`);
     }
   }
@@ -502,6 +492,28 @@ function seriesRowSets(series: readonly BarSeries[]): Map<Timeframe, RowSet> | u
   return out;
 }
 
+/** The first written row with a non-finite indicator that is not a null, and its first such indicator. */
+function firstBadIndicator(s: BarSeries): { row: number; problem: string } | null {
+  const { values, nonFinite } = s.indicators;
+  // NaN is null unless listed as computed; an infinity is always a computed value.
+  const computedNaN = nonFinite.find((p) => p.row >= s.from);
+  let bad: { row: number; key: (typeof BAR_INDICATORS)[number] } | null = computedNaN ?? null;
+  for (const key of BAR_INDICATORS) {
+    const column = values[key];
+    const end = bad ? Math.min(bad.row + 1, column.length) : column.length;
+    for (let i = s.from; i < end; i++) {
+      const v = column[i]!;
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+        // Same row as the one found so far: the earlier column in bar order wins.
+        const earlier = !bad || i < bad.row || BAR_INDICATORS.indexOf(key) < BAR_INDICATORS.indexOf(bad.key);
+        if (earlier) bad = { row: i, key };
+        break;
+      }
+    }
+  }
+  return bad && { row: bad.row, problem: indicatorProblem(bad.key, values[bad.key][bad.row]) };
+}
+
 /** A RowSet over validated series (each with rows to write), read from their bars and indicator columns. */
 function seriesRowSet(series: readonly BarSeries[]): RowSet {
   const starts: number[] = [];
@@ -510,8 +522,15 @@ function seriesRowSet(series: readonly BarSeries[]): RowSet {
     starts.push(length);
     length += s.bars.length - s.from;
   }
-  // The series holding a row: the last whose start is at or before it.
+  // The series holding a row: the last whose start is at or before it. Rows are mostly read in order,
+  // so the previous answer is tried first.
+  let recent = 0;
   const seriesAt = (row: number) => {
+    if (row >= starts[recent]! && (recent + 1 === series.length || row < starts[recent + 1]!)) return recent;
+    recent = findSeries(row);
+    return recent;
+  };
+  const findSeries = (row: number) => {
     let lo = 0;
     let hi = series.length - 1;
     while (lo < hi) {
