@@ -1,6 +1,8 @@
-import { type DbHandle, updateUser } from '@tradehits/db';
+import { type DbHandle, schema, updateUser } from '@tradehits/db';
 import { createPgliteTestDb, createPostgresTestDb } from '@tradehits/db/testing';
+import { processors } from '@tradehits/jobs';
 import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionIdFromToken } from './auth/session';
 import { createTestApi, tokenFrom } from './testing';
@@ -147,5 +149,30 @@ describe.each([
     expect(await code(caller.auth.login({ username: 'frank', password: 'correct horse battery' }))).toBe(
       'FORBIDDEN',
     );
+  });
+
+  it('housekeeping drops expired sessions and week-old login attempts, and nothing live', async () => {
+    const { token: live } = await api.signUp('gina');
+    const { token: stale } = await api.signUp('hank');
+    await db.db
+      .update(schema.sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(schema.sessions.id, sessionIdFromToken(stale)));
+    await db.db
+      .insert(schema.loginAttempts)
+      .values({
+        username: 'old',
+        address: null,
+        success: false,
+        attemptedAt: new Date(Date.now() - 8 * DAY),
+      });
+    const result = await processors['system.housekeeping'](
+      {},
+      { services: api.services, now: new Date(), attempt: 1 },
+    );
+    expect(result).toMatchObject({ expiredSessions: 1, loginAttempts: 1 });
+    const ids = (await db.db.query.sessions.findMany()).map((s) => s.id);
+    expect(ids).toContain(sessionIdFromToken(live));
+    expect(ids).not.toContain(sessionIdFromToken(stale));
   });
 });

@@ -71,7 +71,6 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 // 3. Procedures ---------------------------------------------------------------------------------------
 

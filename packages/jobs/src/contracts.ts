@@ -16,6 +16,7 @@ export const jobPayloads = {
   'engine.tick': z.object({ assetType }),
   'reports.daily': z.object({}),
   'calendar.crosscheck': z.object({}),
+  'system.housekeeping': z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;
@@ -30,6 +31,7 @@ export const jobQueue: Record<JobName, string> = {
   'engine.tick': 'engine',
   'reports.daily': 'reports',
   'calendar.crosscheck': 'system',
+  'system.housekeeping': 'system',
 };
 
 export const QUEUES = [...new Set(Object.values(jobQueue))];
@@ -80,6 +82,7 @@ export const SCHEDULES: Schedule[] = [
   schedule('engine-stock', 'engine.tick', { assetType: 'stock' }, '*/5 9-16 * * 1-5', NY),
   schedule('reports-daily', 'reports.daily', {}, '5 0 * * *'),
   schedule('calendar-crosscheck', 'calendar.crosscheck', {}, '30 5 * * *'),
+  schedule('housekeeping', 'system.housekeeping', {}, '15 3 * * *'),
 ];
 
 /** Retry policy: ingest and sentiment talk to outside services that time out, rate-limit and 5xx. */
@@ -91,4 +94,5 @@ export const jobAttempts: Record<JobName, number> = {
   'engine.tick': 2,
   'reports.daily': 3,
   'calendar.crosscheck': 3,
+  'system.housekeeping': 2,
 };

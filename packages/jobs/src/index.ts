@@ -5,7 +5,7 @@ export { createMemoryBus, createRedisBus, type EventBus, type LiveEvent } from '
 export { createInProcessRunner } from './in-process-runner';
 export { createLogger, type Logger } from './log';
 export { processors } from './processors';
-export { KILL_SWITCH_KEY, runEngineTick, scanMarkets } from './processors/engine-tick';
+export { KILL_SWITCH_KEY, runEngineTick } from './processors/engine-tick';
 export { runDailyReports } from './processors/reports';
 export type { JobContext, JobRunner, Processor, Processors, QueueHealth, Services } from './runner';
 export { createServices } from './services';

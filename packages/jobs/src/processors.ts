@@ -1,6 +1,7 @@
 import { calendarCrosscheckProcessor } from './processors/calendar-crosscheck';
 import { engineTickProcessor } from './processors/engine-tick';
 import { heartbeat } from './processors/heartbeat';
+import { housekeeping } from './processors/housekeeping';
 import { marketIngestProcessor } from './processors/market-ingest';
 import { dailyReportsProcessor } from './processors/reports';
 import { sentimentAggregateProcessor, sentimentCollectProcessor } from './processors/sentiment';
@@ -15,4 +16,5 @@ export const processors: Processors = {
   'engine.tick': engineTickProcessor,
   'reports.daily': dailyReportsProcessor,
   'calendar.crosscheck': calendarCrosscheckProcessor,
+  'system.housekeeping': housekeeping,
 };

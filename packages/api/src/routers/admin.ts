@@ -146,6 +146,7 @@ const jobsRouter = router({
         z.object({ name: z.literal('engine.tick'), data: jobPayloads['engine.tick'] }),
         z.object({ name: z.literal('reports.daily') }),
         z.object({ name: z.literal('calendar.crosscheck') }),
+        z.object({ name: z.literal('system.housekeeping') }),
       ]),
     )
     .mutation(async ({ ctx, input }) => {

@@ -33,8 +33,19 @@ export async function deleteUserSessions(db: DbOrTx, userId: string) {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
+/** Removes sessions past their expiry; returns how many. */
 export async function deleteExpiredSessions(db: DbOrTx, now: Date) {
-  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+  const rows = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Removes login attempts older than `before` (the rate limit only looks back 15 minutes). */
+export async function deleteLoginAttemptsBefore(db: DbOrTx, before: Date) {
+  const rows = await db
+    .delete(loginAttempts)
+    .where(lt(loginAttempts.attemptedAt, before))
+    .returning({ id: loginAttempts.id });
+  return rows.length;
 }
 
 export async function recordLoginAttempt(

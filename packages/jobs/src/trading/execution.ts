@@ -43,7 +43,7 @@ export interface OpenRequest {
 
 export type OpenResult = { ok: true; trade: TradeRow } | { ok: false; reason: string };
 
-export function fillCosts(services: Services): FillCosts {
+function fillCosts(services: Services): FillCosts {
   return { feeRate: services.config.FEE_RATE, slippageRate: services.config.SLIPPAGE_RATE };
 }
 
