@@ -158,14 +158,12 @@ describe.each([
       .update(schema.sessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(schema.sessions.id, sessionIdFromToken(stale)));
-    await db.db
-      .insert(schema.loginAttempts)
-      .values({
-        username: 'old',
-        address: null,
-        success: false,
-        attemptedAt: new Date(Date.now() - 8 * DAY),
-      });
+    await db.db.insert(schema.loginAttempts).values({
+      username: 'old',
+      address: null,
+      success: false,
+      attemptedAt: new Date(Date.now() - 8 * DAY),
+    });
     const result = await processors['system.housekeeping'](
       {},
       { services: api.services, now: new Date(), attempt: 1 },
