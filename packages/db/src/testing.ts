@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import { loadTestServices } from '@tradehits/config';
 import pg from 'pg';
 import { createDb, type DbHandle } from './client';
@@ -25,6 +26,16 @@ export async function createPostgresTestDb(): Promise<DbHandle & { url: string }
       await handle.close();
       const drop = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await drop.connect();
+      // pool.end() resolves before its sockets close: wait for the backends to go, so that forcing the
+      // drop does not kill a connection whose client no longer listens for errors.
+      for (let wait = 0; wait < 50; wait++) {
+        const { rows } = await drop.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (rows[0]!.n === 0) break;
+        await setTimeout(100);
+      }
       await drop.query(`drop database if exists ${name} with (force)`);
       await drop.end();
     },
