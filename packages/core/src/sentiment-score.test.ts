@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { categorize, DEFAULT_SCORER_OPTIONS, scoreSentiment } from './sentiment-score';
+import { categorize, DEFAULT_SCORER_OPTIONS, scoreByRules } from './sentiment-score';
 
-const score = (text: string) => scoreSentiment(text).score;
+const score = (text: string) => scoreByRules(text).score;
 
-describe('scoreSentiment', () => {
+describe('scoreByRules', () => {
   it('reads finance words both ways', () => {
     expect(score('Apple beats estimates and raises guidance')).toBeGreaterThan(30);
     expect(score('Shares plunge after profit warning')).toBeLessThan(-30);
@@ -11,7 +11,7 @@ describe('scoreSentiment', () => {
   });
 
   it('gives 0 to a text with no evidence', () => {
-    expect(scoreSentiment('The company will hold its annual meeting on Tuesday')).toMatchObject({
+    expect(scoreByRules('The company will hold its annual meeting on Tuesday')).toMatchObject({
       score: 0,
       category: 'neutral',
     });
@@ -71,10 +71,10 @@ describe('scoreSentiment', () => {
   });
 
   it('keeps decimals and thousands whole instead of breaking the clause there', () => {
-    const hits = scoreSentiment('Acme to cut 1,200 jobs').hits;
+    const hits = scoreByRules('Acme to cut 1,200 jobs').hits;
     expect(hits).toEqual([{ term: 'jobs cut', valence: expect.any(Number) }]);
     expect(hits[0]!.valence).toBeLessThan(0);
-    expect(scoreSentiment('Profit of 2.5bn falls').hits).toEqual([{ term: 'profit falls', valence: -1.6 }]);
+    expect(scoreByRules('Profit of 2.5bn falls').hits).toEqual([{ term: 'profit falls', valence: -1.6 }]);
   });
 
   it('reads guidance, ratings and estimates moving either way', () => {
@@ -103,7 +103,7 @@ describe('scoreSentiment', () => {
 
   it('takes a thing that something acts on as the topic, not as news', () => {
     expect(score('Quarterly profit hit by storms')).toBeLessThan(-20);
-    expect(scoreSentiment('Poor profit at Acme').hits).toEqual([{ term: 'poor', valence: -1.8 }]);
+    expect(scoreByRules('Poor profit at Acme').hits).toEqual([{ term: 'poor', valence: -1.8 }]);
     expect(score('Currency swings eat into profit')).toBeLessThan(-20);
   });
 
@@ -129,7 +129,7 @@ describe('scoreSentiment', () => {
   });
 
   it('reads phrasal verbs as one term', () => {
-    expect(scoreSentiment('Acme lines up new lenders').hits).toEqual([{ term: 'lines up', valence: 0.3 }]);
+    expect(scoreByRules('Acme lines up new lenders').hits).toEqual([{ term: 'lines up', valence: 0.3 }]);
     expect(score('Takeover falls through')).toBeLessThan(-20);
     expect(score('Acme bounces back')).toBeGreaterThan(20);
     expect(score('Acme swings to a loss')).toBeLessThan(-20);
@@ -184,7 +184,7 @@ describe('scoreSentiment', () => {
 
   it('lets a larger alpha damp a single word', () => {
     const text = 'shares rally';
-    expect(scoreSentiment(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));
+    expect(scoreByRules(text, { ...DEFAULT_SCORER_OPTIONS, alpha: 40 }).score).toBeLessThan(score(text));
   });
 });
 

@@ -153,7 +153,7 @@ function thingPolarity(word: string): -1 | 0 | 1 {
 }
 
 /** Scores a text from −100 (very bearish) to 100 (very bullish). */
-export function scoreSentiment(text: string, options: ScorerOptions = DEFAULT_SCORER_OPTIONS): TextSentiment {
+export function scoreByRules(text: string, options: ScorerOptions = DEFAULT_SCORER_OPTIONS): TextSentiment {
   const emojiHits: { term: string; valence: number }[] = [];
   for (const [emoji, valence] of Object.entries(EMOJI_VALENCE)) {
     const count = text.split(emoji).length - 1;

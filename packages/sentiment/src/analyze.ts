@@ -1,5 +1,5 @@
 import type { SentimentCategory } from '@tradehits/core';
-import { scoreSentiment } from '@tradehits/core/sentiment-score';
+import { scoreSentiment } from '@tradehits/core/sentiment-model';
 import { type AssetUniverse, DEFAULT_UNIVERSE, extractAssets } from './extract';
 
 /** What `sentiment.analyze` answers per text. */

@@ -1,7 +1,8 @@
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import type { Config } from '@tradehits/config';
 import type { AssetType, PoliticalPost, SentimentItem } from '@tradehits/core';
-import { categorize, scoreSentiment } from '@tradehits/core/sentiment-score';
+import { scoreSentiment } from '@tradehits/core/sentiment-model';
+import { categorize } from '@tradehits/core/sentiment-score';
 import { type AssetUniverse, assetTypeOf, extractAssets } from '@tradehits/sentiment/extract';
 import { toPoliticalPost } from '@tradehits/sentiment/political';
 import { createSources } from '@tradehits/sentiment/sources/index';
