@@ -109,6 +109,8 @@ const envSchema = z.object({
   X_BEARER_TOKEN: z.string().optional(),
   X_API_URL: optionalUrl,
   X_ACCOUNTS: list.default(['realDonaldTrump']),
+  /** Recent-search query for social posts; by default the cashtags of CRYPTO_SYMBOLS and STOCK_SYMBOLS. */
+  X_SEARCH_QUERY: z.string().min(1).max(512).optional(),
   TRUTH_SOCIAL_URL: optionalUrl,
   TRUTH_SOCIAL_ACCOUNTS: list.default(['realDonaldTrump']),
 

@@ -41,6 +41,14 @@ beforeAll(async () => {
         { id: '1930', text: 'Tesla is doing a terrible job, a disaster!', createdAt: minutesAgo(10) },
       ],
     },
+    xSearchPosts: [
+      {
+        id: '1931',
+        username: 'teslabull',
+        text: '$TSLA deliveries crushed estimates, loading more calls',
+        createdAt: minutesAgo(5),
+      },
+    ],
     truthPosts: {
       realDonaldTrump: [
         truthStatus(
@@ -84,9 +92,10 @@ describe('sentiment collect and aggregate over DuckDB', () => {
       { id: 'coinmarketcap', status: 'ok', count: 1, warnings: ['content endpoint not in this plan'] },
       { id: 'news', status: 'ok', count: 3 },
       { id: 'x', status: 'ok', count: 1 },
+      { id: 'x-search', status: 'ok', count: 1 },
       { id: 'truth-social', status: 'ok', count: 1 },
     ]);
-    expect(first).toMatchObject({ fetched: 6, skipped: 2, unmatched: 1, stored: 5 });
+    expect(first).toMatchObject({ fetched: 7, skipped: 2, unmatched: 1, stored: 6 });
 
     const window = { from: now - 3_600_000, to: now };
     const tesla = await store.sentimentItems({ symbol: 'TSLA', ...window });
@@ -94,6 +103,7 @@ describe('sentiment collect and aggregate over DuckDB', () => {
       ['news', 'n-2', 'bullish'],
       ['news', 'n-1', 'bullish'],
       ['x', '1930', 'bearish'],
+      ['x-search', '1931', 'bullish'],
     ]);
     // The item naming a coin and a stock is stored once per asset type, each with its own symbols.
     const btc = await store.sentimentItems({ symbol: 'BTC/USD', ...window });
@@ -110,8 +120,8 @@ describe('sentiment collect and aggregate over DuckDB', () => {
     ]);
 
     const again = await runSentimentCollect({ config: config(), store, now });
-    expect(again.stored).toBe(5);
-    expect(await store.sentimentItems({ symbol: 'TSLA', ...window })).toHaveLength(3);
+    expect(again.stored).toBe(6);
+    expect(await store.sentimentItems({ symbol: 'TSLA', ...window })).toHaveLength(4);
     expect(await store.politicalPosts(window)).toHaveLength(2);
   });
 
@@ -126,8 +136,9 @@ describe('sentiment collect and aggregate over DuckDB', () => {
     expect(result.written).toBe(6);
 
     const tesla = await store.latestSentimentAggregate('TSLA', '1h', now);
-    expect(tesla).toMatchObject({ symbol: 'TSLA', window: '1h', total: 3, bullish: 2, bearish: 1 });
+    expect(tesla).toMatchObject({ symbol: 'TSLA', window: '1h', total: 4, bullish: 3, bearish: 1 });
     expect(tesla!.bySource.news).toBeGreaterThan(0);
+    expect(tesla!.bySource.social).toBeGreaterThan(0);
     expect(tesla!.bySource.political).toBeLessThan(0);
     expect(await store.latestSentimentAggregate('ETH/USD', '24h', now)).toMatchObject({
       total: 0,

@@ -4,6 +4,7 @@ import { newsSource } from './news';
 import type { SentimentSource } from './source';
 import { truthSocialSource } from './truth-social';
 import { xSource } from './x';
+import { cashtagQueries, xSearchSource } from './x-search';
 
 /** Every sentiment source, configured from `Config`; unconfigured ones report `off: …` and are skipped. */
 export function createSources(config: Config): SentimentSource[] {
@@ -15,6 +16,13 @@ export function createSources(config: Config): SentimentSource[] {
     }),
     newsSource({ feeds: config.NEWS_FEEDS }),
     xSource({ bearerToken: config.X_BEARER_TOKEN, baseUrl: config.X_API_URL, accounts: config.X_ACCOUNTS }),
+    xSearchSource({
+      bearerToken: config.X_BEARER_TOKEN,
+      baseUrl: config.X_API_URL,
+      queries: config.X_SEARCH_QUERY
+        ? [config.X_SEARCH_QUERY]
+        : cashtagQueries([...config.CRYPTO_SYMBOLS, ...config.STOCK_SYMBOLS], config.X_ACCOUNTS),
+    }),
     truthSocialSource({ baseUrl: config.TRUTH_SOCIAL_URL, accounts: config.TRUTH_SOCIAL_ACCOUNTS }),
   ];
 }
@@ -24,3 +32,4 @@ export * from './news';
 export * from './source';
 export * from './truth-social';
 export * from './x';
+export * from './x-search';

@@ -7,6 +7,7 @@ import { newsSource, parseFeed } from './news';
 import { htmlToText, SourceError } from './source';
 import { truthSocialSource } from './truth-social';
 import { xSource } from './x';
+import { cashtagQueries, xSearchSource } from './x-search';
 
 const since = Date.parse('2025-06-02T00:00:00Z');
 let fake: FakeSentimentApis | undefined;
@@ -22,6 +23,7 @@ describe('createSources', () => {
       ['coinmarketcap', 'off: CMC_API_KEY not set'],
       ['news', 'off: NEWS_FEEDS not set'],
       ['x', 'off: X_BEARER_TOKEN not set'],
+      ['x-search', 'off: X_BEARER_TOKEN not set'],
       ['truth-social', 'off: TRUTH_SOCIAL_URL not set'],
     ]);
   });
@@ -165,6 +167,92 @@ describe('xSource', () => {
   it('is off without a token or accounts', () => {
     expect(xSource({ bearerToken: undefined, accounts: ['a'] }).status()).toBe('off: X_BEARER_TOKEN not set');
     expect(xSource({ bearerToken: 't', accounts: [] }).status()).toBe('off: X_ACCOUNTS is empty');
+  });
+});
+
+describe('cashtagQueries', () => {
+  it('names each asset once by cashtag and leaves out reposts and the political accounts', () => {
+    expect(cashtagQueries(['BTC/USD', 'ETH/USD', 'BTC/EUR', 'AAPL'], ['realDonaldTrump'])).toEqual([
+      '($BTC OR $ETH OR $AAPL) lang:en -is:retweet -from:realDonaldTrump',
+    ]);
+  });
+
+  it('splits into queries that fit the length limit', () => {
+    const symbols = Array.from({ length: 60 }, (_, i) => `T${String(i).padStart(3, '0')}`);
+    const queries = cashtagQueries(symbols, [], 120);
+    expect(queries.length).toBeGreaterThan(1);
+    for (const q of queries) expect(q.length).toBeLessThanOrEqual(120);
+    expect(queries.join(' ').match(/\$T\d{3}/g)).toHaveLength(60);
+  });
+
+  it('refuses what cannot fit', () => {
+    expect(() => cashtagQueries(['BTC'], ['a'.repeat(40)], 30)).toThrow(/over 30 characters/);
+  });
+});
+
+describe('xSearchSource', () => {
+  const posts = [
+    {
+      id: '5',
+      username: 'trader5',
+      text: '$BTC breaking out, loading up',
+      createdAt: '2025-06-02T12:05:00Z',
+    },
+    {
+      id: '4',
+      username: 'trader4',
+      text: '$AAPL looks weak into earnings',
+      createdAt: '2025-06-02T12:04:00Z',
+    },
+    { id: '3', username: 'realDonaldTrump', text: '$BTC is great', createdAt: '2025-06-02T12:03:00Z' },
+    { id: '2', username: 'trader2', text: '$BTC and $AAPL both green', createdAt: '2025-06-02T12:02:00Z' },
+    { id: '1', username: 'trader1', text: '$BTC old', createdAt: '2025-06-01T12:00:00Z' },
+  ];
+
+  it('reads social posts since a time, following next_token, with the authors named', async () => {
+    fake = await startFakeSentimentApis({ xToken: 'tok', xSearchPosts: posts, xSearchPageSize: 2 });
+    const queries = cashtagQueries(['BTC/USD', 'AAPL'], ['realDonaldTrump']);
+    const result = await xSearchSource({ bearerToken: 'tok', baseUrl: fake.url, queries }).fetch(since);
+    expect(result.items.map((i) => [i.itemId, i.kind, i.author, i.url])).toEqual([
+      ['5', 'social', 'trader5', 'https://x.com/trader5/status/5'],
+      ['4', 'social', 'trader4', 'https://x.com/trader4/status/4'],
+      ['2', 'social', 'trader2', 'https://x.com/trader2/status/2'],
+    ]);
+    const calls = fake.requests.filter((r) => r.path === '/2/tweets/search/recent');
+    expect(calls.map((c) => c.query.next_token)).toEqual([undefined, '2']);
+    expect(calls[0]!.headers.authorization).toBe('Bearer tok');
+    expect(calls[0]!.query).toMatchObject({
+      query: queries[0],
+      start_time: '2025-06-02T00:00:00.000Z',
+      max_results: '100',
+      expansions: 'author_id',
+    });
+  });
+
+  it('finds a post once when two queries both match it', async () => {
+    fake = await startFakeSentimentApis({ xToken: 'tok', xSearchPosts: posts });
+    const result = await xSearchSource({
+      bearerToken: 'tok',
+      baseUrl: fake.url,
+      queries: ['($BTC) lang:en', '($AAPL) lang:en'],
+    }).fetch(since);
+    expect(result.items.map((i) => i.itemId).sort()).toEqual(['2', '3', '4', '5']);
+  });
+
+  it("fails with X's status on a refused token or an invalid query", async () => {
+    fake = await startFakeSentimentApis({ xToken: 'tok', xSearchPosts: posts });
+    await expect(
+      xSearchSource({ bearerToken: 'nope', baseUrl: fake.url, queries: ['$BTC'] }).fetch(since),
+    ).rejects.toMatchObject({ name: 'SourceError', message: expect.stringMatching(/401/) });
+    await expect(
+      xSearchSource({ bearerToken: 'tok', baseUrl: fake.url, queries: ['x'.repeat(600)] }).fetch(since),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/400/) });
+  });
+
+  it('is off without a token', () => {
+    expect(xSearchSource({ bearerToken: undefined, queries: ['$BTC'] }).status()).toBe(
+      'off: X_BEARER_TOKEN not set',
+    );
   });
 });
 

@@ -8,7 +8,7 @@ import {
   type SentimentSource,
   SourceError,
 } from './source';
-import { collectAccounts } from './x';
+import { collectEach } from './x';
 
 const account = z.object({ id: z.string(), acct: z.string() });
 const status = z.object({
@@ -88,7 +88,7 @@ export function truthSocialSource(opts: {
     fetch: (since) => {
       const base = opts.baseUrl;
       if (!base) return Promise.reject(new SourceError('truth-social: TRUTH_SOCIAL_URL not set'));
-      return collectAccounts(opts.accounts, (acct) => posts(base, acct, since));
+      return collectEach(opts.accounts, (acct) => posts(base, acct, since));
     },
   };
 }

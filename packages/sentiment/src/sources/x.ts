@@ -87,12 +87,12 @@ export function xSource(opts: {
       if (opts.accounts.length === 0) return 'off: X_ACCOUNTS is empty';
       return 'ok';
     },
-    fetch: (since) => collectAccounts(opts.accounts, (account) => posts(account, since)),
+    fetch: (since) => collectEach(opts.accounts, (account) => posts(account, since)),
   };
 }
 
-/** Runs one fetch per account; one failing account is a warning, all failing an error. */
-export async function collectAccounts(
+/** Runs one fetch per account (or query); one failing is a warning, all failing an error. */
+export async function collectEach(
   accounts: readonly string[],
   fetchOne: (account: string) => Promise<{ items: RawItem[]; skipped: number }>,
 ): Promise<FetchResult> {

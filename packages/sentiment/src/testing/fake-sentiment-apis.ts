@@ -31,6 +31,10 @@ export interface FakeSentimentOptions {
   content?: unknown[];
   /** X posts by username (user ids are `100` + index). */
   xPosts?: Record<string, FakePost[]>;
+  /** Posts X's recent search finds when the query names one of their cashtags, newest first. */
+  xSearchPosts?: (FakePost & { username: string })[];
+  /** Posts per search page (X serves up to `max_results`); small values exercise `next_token`. */
+  xSearchPageSize?: number;
   /** Truth Social statuses by account, `content` as HTML; raw entries are served as given. */
   truthPosts?: Record<string, unknown[]>;
   /** Feed documents by path (e.g. `/feeds/markets.xml`). */
@@ -48,6 +52,64 @@ export async function startFakeSentimentApis(opts: FakeSentimentOptions): Promis
   const requests: FakeRequest[] = [];
   const xUsers = Object.keys(opts.xPosts ?? {});
   const truthAccounts = Object.keys(opts.truthPosts ?? {});
+
+  /** X's recent search: validates the parameters as X does, pages with `next_token`. */
+  function searchRecent(params: URLSearchParams): [number, unknown] {
+    const query = params.get('query') ?? '';
+    const max = Number(params.get('max_results') ?? 10);
+    const start = params.get('start_time');
+    if (
+      !query ||
+      query.length > 512 ||
+      !(max >= 10 && max <= 100) ||
+      (start && Number.isNaN(Date.parse(start)))
+    ) {
+      return [
+        400,
+        {
+          errors: [{ parameters: { query: [query] }, message: 'Invalid query or parameters' }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        },
+      ];
+    }
+    const tags = (query.match(/\$[A-Za-z]+/g) ?? []).map((t) => t.toLowerCase());
+    const found = (opts.xSearchPosts ?? []).filter(
+      (p) =>
+        (!start || p.createdAt >= start) &&
+        tags.some((t) => p.text.toLowerCase().includes(t)) &&
+        !query.includes(`-from:${p.username}`),
+    );
+    const offset = Number(params.get('next_token') ?? 0);
+    const page = found.slice(offset, offset + Math.min(max, opts.xSearchPageSize ?? max));
+    if (page.length === 0) return [200, { meta: { result_count: 0 } }];
+    const next = offset + page.length < found.length ? String(offset + page.length) : undefined;
+    const users = [...new Set(page.map((p) => p.username))].map((u) => ({
+      id: `u-${u}`,
+      name: u,
+      username: u,
+    }));
+    return [
+      200,
+      {
+        data: page.map((p) => ({
+          id: p.id,
+          text: p.text,
+          created_at: p.createdAt,
+          author_id: `u-${p.username}`,
+          edit_history_tweet_ids: [p.id],
+        })),
+        includes: { users },
+        meta: {
+          result_count: page.length,
+          newest_id: page[0]!.id,
+          oldest_id: page.at(-1)!.id,
+          ...(next ? { next_token: next } : {}),
+        },
+      },
+    ];
+  }
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -129,6 +191,7 @@ export async function startFakeSentimentApis(opts: FakeSentimentOptions): Promis
       if (req.headers.authorization !== `Bearer ${opts.xToken}`) {
         return json(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
       }
+      if (path === '/2/tweets/search/recent') return json(...searchRecent(url.searchParams));
       const byName = path.match(/^\/2\/users\/by\/username\/([^/]+)$/);
       if (byName) {
         const username = decodeURIComponent(byName[1]!);
