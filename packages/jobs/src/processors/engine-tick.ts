@@ -14,6 +14,7 @@ import {
   recordJobRuns,
   updateUser,
 } from '@tradehits/db';
+import { markTriggeringPosts } from '@tradehits/sentiment/political';
 import { sentimentFor } from '@tradehits/sentiment/reading';
 import type { Processor, Services } from '../runner';
 import { closeTrade, expireApprovals, openTrade, recoverInterruptedOrders } from '../trading/execution';
@@ -115,7 +116,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
   });
 
   let closed = 0;
-  let opened = 0;
+  const openedSymbols: string[] = [];
   const refusals: { symbol: string; userId: string; reason: string }[] = [];
   for (const intent of result.intents) {
     if (intent.kind !== 'close') continue;
@@ -142,9 +143,10 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
       requiresApproval: intent.requiresApproval,
       at,
     });
-    if (r.ok) opened++;
+    if (r.ok) openedSymbols.push(intent.symbol);
     else refusals.push({ symbol: intent.symbol, userId: trader.params.userId, reason: r.reason });
   }
+  await markTriggeringPosts(services.analytics, openedSymbols, now);
   // The daily loss limit pauses the user until the next UTC day.
   const paused = new Set<string>();
   for (const group of result.skips) {
@@ -173,7 +175,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     symbols: markets.length,
     lowest,
     traders: users.length,
-    opened,
+    opened: openedSymbols.length,
     closed,
     expired,
     interrupted,

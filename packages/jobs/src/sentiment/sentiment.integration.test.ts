@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
+import { markTriggeringPosts } from '@tradehits/sentiment/political';
 import { sentimentFor } from '@tradehits/sentiment/reading';
 import {
   type FakeSentimentApis,
@@ -172,6 +173,20 @@ describe('sentiment collect and aggregate over DuckDB', () => {
       politicalMin: null,
       politicalScore: null,
     });
+  });
+
+  it('marks the political posts behind an opened trade, once', async () => {
+    const window = { from: now - 3_600_000, to: now };
+    expect(await markTriggeringPosts(store, ['TSLA', 'TSLA'], now)).toBe(1);
+    expect(await markTriggeringPosts(store, ['TSLA'], now)).toBe(0);
+    const posts = await store.politicalPosts(window);
+    expect(posts.map((p) => [p.itemId, p.triggeredTrades])).toEqual([
+      ['114', false],
+      ['1930', true],
+    ]);
+    // A market-wide post counts for the index funds it affects.
+    expect(await markTriggeringPosts(store, ['SPY', 'BTC/USD'], now)).toBe(1);
+    expect((await store.politicalPosts(window)).every((p) => p.triggeredTrades)).toBe(true);
   });
 
   it('rejects a bad instrument before writing anything', async () => {
