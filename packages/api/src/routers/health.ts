@@ -1,5 +1,25 @@
+import type { AnalyticsStore } from '@tradehits/analytics';
 import { sql } from 'drizzle-orm';
 import { publicProcedure, router } from '../trpc';
+import { ttlCache } from '../ttl-cache';
+
+/**
+ * How long one analytics lookup answers for. The endpoint is public and on BigQuery every lookup is a
+ * billed query, so probes, however frequent, cost at most one query per store per process this often.
+ */
+const ANALYTICS_CHECK_TTL_MS = 30_000;
+
+const analyticsChecks = new WeakMap<AnalyticsStore, () => Promise<unknown>>();
+
+/** The shared, cached lookup that shows `store` answers. */
+function analyticsCheck(store: AnalyticsStore): () => Promise<unknown> {
+  let check = analyticsChecks.get(store);
+  if (!check) {
+    check = ttlCache(ANALYTICS_CHECK_TTL_MS, () => store.countBars({ timeframe: '1d' }));
+    analyticsChecks.set(store, check);
+  }
+  return check;
+}
 
 export const healthRouter = router({
   /** Liveness of each dependency; never throws, so a monitor always gets an answer. */
@@ -14,7 +34,7 @@ export const healthRouter = router({
     };
     const [db, analytics] = await Promise.all([
       probe(() => ctx.db.execute(sql`select 1`)),
-      probe(() => ctx.analytics.countBars({ timeframe: '1d' })),
+      probe(analyticsCheck(ctx.analytics)),
     ]);
     return {
       ok: db === 'ok' && analytics === 'ok',

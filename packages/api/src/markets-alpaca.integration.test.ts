@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type AnalyticsStore, createDuckDbStore } from '@tradehits/analytics';
+import { loadConfig } from '@tradehits/config';
+import { resampleBars } from '@tradehits/core/resample';
+import type { Bar, Timeframe } from '@tradehits/core/types';
+import { createUser, type DbHandle } from '@tradehits/db';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createMarketDataSources } from '@tradehits/exchange';
+import {
+  type AlpacaWireBar,
+  FAKE_ALPACA_CREDENTIALS,
+  type FakeAlpaca,
+  startFakeAlpaca,
+} from '@tradehits/exchange/testing/fake-alpaca';
+import {
+  createInProcessRunner,
+  createLogger,
+  createMemoryBus,
+  processors,
+  type Services,
+} from '@tradehits/jobs';
+import { runBackfill } from '@tradehits/jobs/cli/backfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaller } from './root';
+import { createContextInner } from './trpc';
+
+/**
+ * US stock bars backfilled from Alpaca (a local fake of its REST API, driven by the real SDK) read
+ * back through `markets.bars` as a signed-in trader sees them.
+ *
+ * The bars are the shared real ETH/BTC 5m candles relabelled as AAPL and moved to March 2025 (prices
+ * and volumes unchanged), with their 1h and 1d resamples as Alpaca's own 1Hour and 1Day series.
+ */
+
+const CANDLES = path.resolve(
+  import.meta.dirname,
+  '../../../../shared/data/market/binance-2018-01/ETH_BTC-5m.json',
+);
+const SYMBOL = 'AAPL';
+const BAR = 5 * 60_000;
+const SHIFT = Date.UTC(2025, 2, 3) - Date.UTC(2018, 0, 10);
+const TIMEFRAMES = ['5m', '1h', '1d'] as const;
+const ALPACA_TIMEFRAME: Record<Timeframe, string> = { '5m': '5Min', '1h': '1Hour', '1d': '1Day' };
+
+function servedBars(): Record<Timeframe, Bar[]> {
+  const rows = JSON.parse(readFileSync(CANDLES, 'utf8')) as number[][];
+  const bars5m = rows.map(
+    ([openTime, open, high, low, close, volume]): Bar => ({
+      symbol: SYMBOL,
+      timeframe: '5m',
+      openTime: openTime! + SHIFT,
+      open: open!,
+      high: high!,
+      low: low!,
+      close: close!,
+      volume: volume!,
+      tradeCount: null,
+    }),
+  );
+  return { '5m': bars5m, '1h': resampleBars(bars5m, '1h'), '1d': resampleBars(bars5m, '1d') };
+}
+
+const toWire = (b: Bar): AlpacaWireBar => ({
+  t: new Date(b.openTime).toISOString(),
+  o: b.open,
+  h: b.high,
+  l: b.low,
+  c: b.close,
+  v: b.volume,
+  n: 0,
+  vw: (b.high + b.low + b.close) / 3,
+});
+
+/** What a chart draws from a bar: its time and prices, compared exactly. */
+const ohlcv = (b: Pick<Bar, 'openTime' | 'open' | 'high' | 'low' | 'close' | 'volume'>) => [
+  b.openTime,
+  b.open,
+  b.high,
+  b.low,
+  b.close,
+  b.volume,
+];
+
+describe('markets.bars over an Alpaca backfill', () => {
+  const served = servedBars();
+  let db: DbHandle;
+  let fake: FakeAlpaca;
+  let dir: string;
+  let store: AnalyticsStore | undefined;
+
+  beforeAll(async () => {
+    db = await createPostgresTestDb();
+    dir = await mkdtemp(path.join(tmpdir(), 'tradehits-api-alpaca-'));
+    fake = await startFakeAlpaca({
+      bars: {
+        [SYMBOL]: Object.fromEntries(TIMEFRAMES.map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toWire)])),
+      },
+      // Smaller pages than Alpaca's 10,000, so the 5m series takes several.
+      pageSize: 1000,
+    });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await fake?.close();
+    await db?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows every backfilled bar at 5m, 1h and 1d to a signed-in trader', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dir,
+      STOCK_VENUE: 'alpaca',
+      STOCK_SYMBOLS: SYMBOL,
+      ALPACA_KEY_ID: FAKE_ALPACA_CREDENTIALS.keyId,
+      ALPACA_SECRET_KEY: FAKE_ALPACA_CREDENTIALS.secretKey,
+      ALPACA_DATA_URL: fake.url,
+      ALPACA_TRADING_URL: fake.url,
+    });
+    if (config.analytics.kind !== 'duckdb') throw new Error('expected the embedded analytics store');
+    const summaries = await runBackfill(
+      { source: 'alpaca', symbols: [SYMBOL], timeframes: [...TIMEFRAMES], from: Date.UTC(2025, 2, 1) },
+      config,
+      { write: () => undefined, progress: false },
+    );
+    expect(summaries.map((s) => [s.timeframe, s.rows, s.error])).toEqual(
+      TIMEFRAMES.map((tf) => [tf, served[tf].length, undefined]),
+    );
+    expect(fake.requests.filter((r) => r.path === '/v2/stocks/bars').length).toBeGreaterThan(5);
+
+    store = await createDuckDbStore(config.analytics.file);
+    const services: Services = {
+      config,
+      db: db.db,
+      analytics: store,
+      bus: createMemoryBus(),
+      log: createLogger('silent'),
+      market: createMarketDataSources(config),
+      now: () => new Date(Date.UTC(2025, 3, 1)),
+    };
+    const runner = createInProcessRunner(services, processors, { schedules: [] });
+    try {
+      const user = (await createUser(db.db, {
+        username: 'reader',
+        email: 'reader@example.test',
+        passwordHash: 'x',
+        fullName: 'Reader',
+        balance: '100000.00',
+      }))!;
+      const api = createCaller(
+        createContextInner({
+          services,
+          runner,
+          user,
+          session: { id: 'reader-session', expiresAt: new Date(Date.UTC(2025, 3, 2)) },
+        }),
+      );
+      expect(await api.markets.symbols({ assetType: 'stock' })).toEqual([SYMBOL]);
+
+      for (const tf of ['1h', '1d'] as const) {
+        const bars = await api.markets.bars({ symbol: SYMBOL, timeframe: tf, limit: 5000 });
+        expect(bars.map(ohlcv)).toEqual(served[tf].map(ohlcv));
+        expect(bars.at(-1)!.rsi14).not.toBeNull();
+      }
+
+      // 5m has more bars than one call returns: the newest 5000, then the rest before them.
+      const newest = await api.markets.bars({ symbol: SYMBOL, timeframe: '5m', limit: 5000 });
+      expect(newest).toHaveLength(5000);
+      const older = await api.markets.bars({
+        symbol: SYMBOL,
+        timeframe: '5m',
+        to: newest[0]!.openTime - BAR,
+        limit: 5000,
+      });
+      expect([...older, ...newest].map(ohlcv)).toEqual(served['5m'].map(ohlcv));
+      expect(older[0]!.rsi14).toBeNull();
+      expect(newest.at(-1)!.rsi14).not.toBeNull();
+    } finally {
+      await runner.close();
+    }
+  });
+});
