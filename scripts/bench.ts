@@ -4,11 +4,13 @@
  */
 import { benchBackfill } from './bench/backfill';
 import { benchBundle } from './bench/bundle';
+import { benchSentiment } from './bench/sentiment';
 import { benchTrading } from './bench/trading';
 
 const suites: [string, () => Promise<{ name: string; value: number; unit: string; ratio?: number }[]>][] = [
   ['market data', benchBackfill],
   ['trading', benchTrading],
+  ['sentiment', benchSentiment],
   ['web', benchBundle],
 ];
 
