@@ -35,6 +35,12 @@ export interface Broker {
   readonly venue: string;
   placeOrder(order: OrderRequest): Promise<OrderState>;
   getOrder(venueOrderId: string): Promise<OrderState>;
+  /**
+   * The venue's order carrying our client order id on `symbol` (our ticker), or null when the venue
+   * says it has none. Any failure to ask (venue down, bad keys, an ambiguous answer) throws: a caller
+   * must never read an error as "no such order".
+   */
+  findOrder(clientOrderId: string, symbol: string): Promise<OrderState | null>;
   cancelOrder(venueOrderId: string): Promise<void>;
   /** Free balances by currency code (e.g. { USD: 1234.5, BTC: 0.01 }). */
   balances(): Promise<Record<string, number>>;

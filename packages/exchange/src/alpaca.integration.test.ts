@@ -168,6 +168,68 @@ describe('Alpaca broker through the SDK', () => {
   });
 });
 
+describe('Alpaca order lookup by client order id', () => {
+  const broker = (url: string) =>
+    createAlpacaBroker({ ...FAKE_ALPACA_CREDENTIALS, paper: true, urls: { trading: url }, timeoutMs: 1500 });
+
+  it('finds a filled or an open order by our client id; 404 is null', async () => {
+    fake = await startFakeAlpaca({ cash: 10_000 });
+    const alpaca = broker(fake.url);
+    const placed = await alpaca.placeOrder({
+      clientOrderId: 'p1:AAPL:1',
+      symbol: 'AAPL',
+      side: 'buy',
+      quantity: 2,
+    });
+    fake.requests.length = 0;
+    expect(await alpaca.findOrder('p1:AAPL:1', 'AAPL')).toEqual(placed);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({
+      method: 'GET',
+      path: '/v2/orders:by_client_order_id',
+      query: { client_order_id: 'p1:AAPL:1' },
+    });
+    expect(fake.requests[0]!.headers['apca-api-key-id']).toBe(FAKE_ALPACA_CREDENTIALS.keyId);
+    expect(await alpaca.findOrder('p1:AAPL:never', 'AAPL')).toBeNull();
+
+    const held = await startFakeAlpaca({ fillMarketOrders: false });
+    try {
+      const waiting = broker(held.url);
+      await waiting.placeOrder({ clientOrderId: 'open-1', symbol: 'MSFT', side: 'buy', quantity: 1 });
+      expect(await waiting.findOrder('open-1', 'MSFT')).toMatchObject({
+        status: 'open',
+        filledQuantity: 0,
+        averagePrice: null,
+      });
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('never reads an outage, bad keys or another symbol as "no such order"', async () => {
+    fake = await startFakeAlpaca();
+    const alpaca = broker(fake.url);
+    await alpaca.placeOrder({ clientOrderId: 'c-1', symbol: 'AAPL', side: 'buy', quantity: 1 });
+    fake.failNext('GET /v2/orders:by_client_order_id', { kind: 'http', status: 503 });
+    await expect(alpaca.findOrder('c-1', 'AAPL')).rejects.toBeInstanceOf(VenueUnavailableError);
+    fake.failNext('GET /v2/orders:by_client_order_id', { kind: 'hang' });
+    await expect(alpaca.findOrder('c-1', 'AAPL')).rejects.toThrow(
+      'alpaca: timed out while trying to find order c-1',
+    );
+    await expect(alpaca.findOrder('c-1', 'MSFT')).rejects.toThrow(/is for AAPL, not MSFT/);
+    const wrongKeys = createAlpacaBroker({
+      keyId: FAKE_ALPACA_CREDENTIALS.keyId,
+      secretKey: 'wrong-secret',
+      paper: true,
+      urls: { trading: fake.url },
+    });
+    const error = await wrongKeys.findOrder('c-1', 'AAPL').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidCredentialsError);
+    expect(String((error as Error).message)).not.toContain('wrong-secret');
+    expect(await alpaca.findOrder('c-1', 'AAPL')).toMatchObject({ status: 'filled', filledQuantity: 1 });
+  });
+});
+
 describe('Alpaca calendar and clock', () => {
   const wireDay = (date: string, close = '16:00') => ({
     date,

@@ -285,6 +285,24 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
       }
     },
 
+    async findOrder(clientOrderId, symbol) {
+      let order: trading.Order;
+      try {
+        order = await orders.getOrderByClientOrderId({ clientOrderId });
+      } catch (e) {
+        // GET /v2/orders:by_client_order_id answers 404 when no order carries the id.
+        if (e instanceof NotFoundError) return null;
+        throw toAlpacaError(e, `find order ${clientOrderId}`);
+      }
+      if (order.symbol && order.symbol !== symbol) {
+        throw new VenueError(
+          'alpaca',
+          `order ${order.id} with client id ${clientOrderId} is for ${order.symbol}, not ${symbol}`,
+        );
+      }
+      return toOrderState(order);
+    },
+
     async cancelOrder(venueOrderId) {
       try {
         await orders.deleteOrderByOrderID({ orderId: venueOrderId });

@@ -119,6 +119,100 @@ describe('Kraken broker through ccxt', () => {
     await expect(broker.getOrder('ONOPE-NOPE-NOPE')).rejects.toBeInstanceOf(OrderNotFoundError);
   });
 
+  it('finds an order by our client id among the closed orders, and says null for an unknown id', async () => {
+    const { fake, broker } = await setup({ balances: { ZUSD: 10_000 } });
+    const long = 'params-1:ETH/USD:1717171717000';
+    await broker.placeOrder({ clientOrderId: long, symbol: 'ETH/USD', side: 'buy', quantity: 0.5 });
+    fake.requests.length = 0;
+
+    expect(await broker.findOrder(long, 'ETH/USD')).toEqual({
+      venueOrderId: 'O00001-FAKE-KRAKEN',
+      clientOrderId: long,
+      status: 'filled',
+      filledQuantity: 0.5,
+      averagePrice: 3000,
+      fee: 3.9,
+    });
+    // Open orders first, then closed, each filtered by the cl_ord_id the order was placed with.
+    expect(fake.requests.map((r) => r.path)).toEqual(['/0/private/OpenOrders', '/0/private/ClosedOrders']);
+    for (const r of fake.requests) {
+      expect(r.signatureValid).toBe(true);
+      expect(r.body.cl_ord_id).toBe(krakenClientOrderId(long));
+    }
+
+    expect(await broker.findOrder('never-placed', 'ETH/USD')).toBeNull();
+    expect(await broker.findOrder(`${long}:exit`, 'ETH/USD')).toBeNull();
+  });
+
+  it('finds an open order, partly filled, from the open orders alone', async () => {
+    const { fake, broker } = await setup({ fillMarketOrders: false });
+    const placed = await broker.placeOrder({
+      clientOrderId: 'o-1',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      quantity: 0.1,
+    });
+    fake.fillOrder(placed.venueOrderId, 0.04);
+    fake.requests.length = 0;
+    expect(await broker.findOrder('o-1', 'BTC/USD')).toEqual({
+      venueOrderId: placed.venueOrderId,
+      clientOrderId: 'o-1',
+      status: 'open',
+      filledQuantity: 0.04,
+      averagePrice: 60_000,
+      fee: 6.24,
+    });
+    expect(fake.requests.map((r) => r.path)).toEqual(['/0/private/OpenOrders']);
+
+    await broker.cancelOrder(placed.venueOrderId);
+    expect(await broker.findOrder('o-1', 'BTC/USD')).toMatchObject({
+      status: 'canceled',
+      filledQuantity: 0.04,
+    });
+  });
+
+  it('finds xStock orders by our ticker', async () => {
+    const { broker } = await setup();
+    await broker.placeOrder({ clientOrderId: 'aapl-find', symbol: 'AAPL', side: 'buy', quantity: 2 });
+    expect(await broker.findOrder('aapl-find', 'AAPL')).toMatchObject({
+      status: 'filled',
+      filledQuantity: 2,
+      averagePrice: 200,
+    });
+  });
+
+  it('never reads a failed lookup or an order on another pair as "no such order"', async () => {
+    const { fake, broker } = await setup();
+    await broker.placeOrder({ clientOrderId: 'f-1', symbol: 'BTC/USD', side: 'buy', quantity: 0.01 });
+
+    fake.failNext('ClosedOrders', { kind: 'http', status: 502 });
+    await expect(broker.findOrder('f-1', 'BTC/USD')).rejects.toBeInstanceOf(VenueUnavailableError);
+    fake.failNext('OpenOrders', { kind: 'hang' });
+    await expect(broker.findOrder('f-1', 'BTC/USD')).rejects.toThrow(
+      'kraken: timed out while trying to find order f-1',
+    );
+    fake.failNext('OpenOrders', { kind: 'kraken-error', error: 'EAPI:Invalid key' });
+    await expect(broker.findOrder('f-1', 'BTC/USD')).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(broker.findOrder('f-1', 'ETH/USD')).rejects.toThrow(
+      'kraken: order O00001-FAKE-KRAKEN with client id f-1 is on BTC/USD, not ETH/USD',
+    );
+    expect(await broker.findOrder('f-1', 'BTC/USD')).toMatchObject({ status: 'filled' });
+    await broker.placeOrder({ clientOrderId: 'f-2', symbol: 'AAPL', side: 'buy', quantity: 1 });
+    await expect(broker.findOrder('f-2', 'TSLA')).rejects.toThrow(
+      'kraken: order O00002-FAKE-KRAKEN with client id f-2 is on AAPLX/USD, not TSLAX/USD',
+    );
+  });
+
+  it('refuses to pick between two orders that carry the same client id', async () => {
+    const { broker } = await setup();
+    // Kraken keeps a client id unique among open orders only: a filled one does not block a second.
+    await broker.placeOrder({ clientOrderId: 'twice', symbol: 'BTC/USD', side: 'buy', quantity: 0.01 });
+    await broker.placeOrder({ clientOrderId: 'twice', symbol: 'BTC/USD', side: 'buy', quantity: 0.01 });
+    await expect(broker.findOrder('twice', 'BTC/USD')).rejects.toThrow(
+      'kraken: has 2 orders with client id twice: O00001-FAKE-KRAKEN, O00002-FAKE-KRAKEN',
+    );
+  });
+
   it('reads free balances by currency code', async () => {
     const { broker } = await setup({ balances: { ZUSD: 1234.5, XXBT: 0.25 } });
     expect(await broker.balances()).toEqual({ USD: 1234.5, BTC: 0.25 });

@@ -8,6 +8,7 @@ import {
   type KrakenClientOptions,
   type KrakenUrls,
   loadKrakenMarkets,
+  type MarketInfo,
   toVenueError,
 } from './kraken-client';
 
@@ -49,6 +50,12 @@ function num(value: unknown): number | null {
   if (value === undefined || value === null || value === '') return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/** A market's symbol, pair id and Kraken's own names for it (`XBTUSD`, `XBT/USD`). */
+function marketNames(m: MarketInfo): string[] {
+  const info = (m as { info?: { altname?: string; wsname?: string } }).info;
+  return [m.symbol, m.id, info?.altname, info?.wsname].filter((n): n is string => Boolean(n));
 }
 
 /** A live broker on one user's Kraken account, through ccxt's signed private API. Market orders only. */
@@ -134,6 +141,51 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
     },
 
     getOrder: (venueOrderId) => getOrder(venueOrderId),
+
+    /**
+     * Kraken filters OpenOrders and ClosedOrders by `cl_ord_id` (ccxt's `clientOrderId` param). Open
+     * orders are asked first: one that closes between the two calls then shows among the closed, while
+     * the other order could miss it in both. Several orders under one id (Kraken keeps the id unique
+     * among open orders only) are refused rather than guessed between.
+     */
+    async findOrder(clientOrderId, symbol) {
+      const clOrdId = krakenClientOrderId(clientOrderId);
+      const action = `find order ${clientOrderId}`;
+      try {
+        const { bySymbol } = await loadKrakenMarkets(exchange, true);
+        const venueSymbol = toVenueSymbol('kraken', symbol);
+        const params = { clientOrderId: clOrdId };
+        const open = await exchange.fetchOpenOrders(undefined, undefined, undefined, params);
+        const found = open.length
+          ? open
+          : await exchange.fetchClosedOrders(undefined, undefined, undefined, params);
+        // Kraken filters server side; checking again guards against a filter it ignored.
+        const mine = found.filter((o) => o.clientOrderId === clOrdId);
+        if (mine.length === 0) return null;
+        if (mine.length > 1) {
+          throw new VenueError(
+            'kraken',
+            `has ${mine.length} orders with client id ${clOrdId}: ${mine.map((o) => o.id).join(', ')}`,
+          );
+        }
+        const order = mine[0]!;
+        // ccxt does not always name an xStock order's market, so the pair Kraken reports is matched
+        // against every name of the markets we know; a pair none of them carries stays unchecked.
+        const pair = (order.info as { descr?: { pair?: string } } | undefined)?.descr?.pair;
+        const on = [...bySymbol.values()].find((m) =>
+          marketNames(m).some((name) => name === order.symbol || name === pair),
+        );
+        if (on && on.symbol !== venueSymbol) {
+          throw new VenueError(
+            'kraken',
+            `order ${order.id} with client id ${clOrdId} is on ${on.symbol}, not ${venueSymbol}`,
+          );
+        }
+        return toState(order, clientOrderId);
+      } catch (e) {
+        throw venueError(e, action);
+      }
+    },
 
     async cancelOrder(venueOrderId) {
       try {

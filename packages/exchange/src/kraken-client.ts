@@ -42,6 +42,15 @@ export function createKrakenExchange(options: KrakenClientOptions = {}): KrakenE
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     ...(options.rateLimitMs !== undefined ? { rateLimit: options.rateLimitMs } : {}),
   });
+  // ccxt's Kraken nonce is the clock in ms, and AddOrder and CancelOrder cost nothing in its rate
+  // limiter: a private call right after one of them can sign the same millisecond, which Kraken refuses.
+  // Strictly increasing nonces keep every call valid (Kraken only needs each above the last).
+  const clockNonce = exchange.nonce.bind(exchange);
+  let lastNonce = 0;
+  exchange.nonce = () => {
+    lastNonce = Math.max(lastNonce + 1, clockNonce());
+    return lastNonce;
+  };
   const api = exchange.urls.api as Record<string, string>;
   if (options.urls?.public) api.public = options.urls.public;
   if (options.urls?.private) api.private = options.urls.private;

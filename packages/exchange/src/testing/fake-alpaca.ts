@@ -5,8 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 /**
  * A local stand-in for Alpaca's data and trading REST APIs (one port serves both) for tests that
  * drive the real `@alpacahq/alpaca-trade-api` SDK. It checks the APCA-API-KEY-ID / APCA-API-SECRET-KEY
- * headers, pages stock bars with `next_page_token`, fills market orders at once, answers account,
- * positions, calendar and clock, records every request, and fails on demand (status or no answer).
+ * headers, pages stock bars with `next_page_token`, fills market orders at once (or leaves them new),
+ * finds orders by client order id (404 when none has it), answers account, positions, calendar and clock, records every request, and fails on demand (status or no answer).
  */
 
 /** An Alpaca stock bar on the wire. */
@@ -51,6 +51,8 @@ export interface FakeAlpacaOptions {
   cash?: number;
   prices?: Record<string, number>;
   calendar?: AlpacaWireDay[];
+  /** Market orders fill at once (default) or stay `new` (to exercise cancel and reconciliation). */
+  fillMarketOrders?: boolean;
   clock?: { timestamp: string; is_open: boolean; next_open: string; next_close: string };
 }
 
@@ -145,9 +147,12 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     if (body.side === 'sell' && qty > (positions.get(symbol) ?? 0)) {
       return apiError(res, 403, 40310000, 'insufficient qty available for order');
     }
-    const sign = body.side === 'buy' ? 1 : -1;
-    cash -= sign * qty * price;
-    positions.set(symbol, (positions.get(symbol) ?? 0) + sign * qty);
+    const fill = options.fillMarketOrders ?? true;
+    if (fill) {
+      const sign = body.side === 'buy' ? 1 : -1;
+      cash -= sign * qty * price;
+      positions.set(symbol, (positions.get(symbol) ?? 0) + sign * qty);
+    }
     const order: WireOrder = {
       id: randomUUID(),
       client_order_id: body.client_order_id ?? randomUUID(),
@@ -156,9 +161,9 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
       type: 'market',
       time_in_force: body.time_in_force ?? 'day',
       qty: String(qty),
-      filled_qty: String(qty),
-      filled_avg_price: String(price),
-      status: 'filled',
+      filled_qty: fill ? String(qty) : '0',
+      filled_avg_price: fill ? String(price) : null,
+      status: fill ? 'filled' : 'new',
       created_at: new Date().toISOString(),
       asset_class: 'us_equity',
     };
@@ -176,6 +181,7 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     if (method === 'GET' && path === '/v2/stocks/bars') return bars(query, res);
     if (method === 'POST' && path === '/v2/orders') return placeOrder(body as Record<string, string>, res);
     if (method === 'GET' && path === '/v2/orders:by_client_order_id') {
+      if (!query.client_order_id) return apiError(res, 422, 40010001, 'client_order_id is required');
       const order = [...orders.values()].find((o) => o.client_order_id === query.client_order_id);
       return order ? send(res, 200, order) : apiError(res, 404, 40410000, 'order not found');
     }

@@ -6,7 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
 /**
  * A local stand-in for Kraken's REST API (public and private on one port) for tests that drive the
  * real ccxt client. It answers Time, Assets, AssetPairs (xStocks only with `aclass_base=tokenized_asset`,
- * as Kraken does), OHLC, AddOrder, QueryOrders, CancelOrder, Balance and BalanceEx; it verifies the
+ * as Kraken does), OHLC, AddOrder, QueryOrders, OpenOrders and ClosedOrders (filtered by `cl_ord_id` or
+ * `userref`, empty when nothing matches), CancelOrder, Balance and BalanceEx; it verifies the
  * private-call signature and nonce exactly as Kraken does; it records every request; and it fails on
  * demand (Kraken error strings, HTTP statuses, or a request that never gets an answer).
  */
@@ -84,6 +85,8 @@ export interface FakeKraken {
   setOhlc(pairId: string, intervalMinutes: number, rows: KrakenOhlcRow[]): void;
   balance(asset: string): number;
   orderCount(): number;
+  /** Executes `volume` more of an open order at its price (a partial fill until all of it is done). */
+  fillOrder(txid: string, volume: number): void;
   close(): Promise<void>;
 }
 
@@ -255,6 +258,19 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
         ]),
     );
 
+  /** Fills `volume` more of an order at its price, moving balances and charging the taker fee. */
+  const execute = (o: FakeOrder, volume: number) => {
+    const done = Math.min(volume, o.volume - o.volExec);
+    const cost = done * o.price;
+    const fee = cost * feeRate;
+    const sign = o.side === 'buy' ? 1 : -1;
+    balances[o.pair.base] = (balances[o.pair.base] ?? 0) + sign * done;
+    balances[o.pair.quote] = (balances[o.pair.quote] ?? 0) - sign * cost - fee;
+    o.volExec += done;
+    o.fee += fee;
+    if (o.volExec >= o.volume) o.status = 'closed';
+  };
+
   const findPair = (key: string | undefined) => pairs.find((p) => p.id === key || p.altname === key);
 
   const orderView = (o: FakeOrder) => ({
@@ -376,13 +392,8 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
           fee: 0,
           openedAt: now(),
         };
-        if (fillMarketOrders) {
-          Object.assign(order, { status: 'closed', volExec: volume, fee });
-          const sign = side === 'buy' ? 1 : -1;
-          balances[pair.base] = (balances[pair.base] ?? 0) + sign * volume;
-          balances[pair.quote] = (balances[pair.quote] ?? 0) - sign * cost - fee;
-        }
         orders.set(txid, order);
+        if (fillMarketOrders) execute(order, volume);
         return ok(res, { descr: { order: `${side} ${body.volume} ${pair.altname} @ market` }, txid: [txid] });
       }
       case 'QueryOrders': {
@@ -392,6 +403,26 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
           return o ? [[id, orderView(o)] as const] : [];
         });
         return ok(res, Object.fromEntries(found));
+      }
+      case 'OpenOrders':
+      case 'ClosedOrders': {
+        const wanted = endpoint === 'OpenOrders' ? ['open'] : ['closed', 'canceled'];
+        const since = body.start === undefined ? 0 : Number(body.start) * 1000;
+        const matching = [...orders.values()]
+          .filter(
+            (o) =>
+              wanted.includes(o.status) &&
+              o.openedAt >= since &&
+              (body.cl_ord_id === undefined || o.clOrdId === body.cl_ord_id) &&
+              // Orders here carry no userref (0), as when AddOrder is sent without one.
+              (body.userref === undefined || Number(body.userref) === 0),
+          )
+          .reverse(); // newest first, as Kraken lists them
+        const listed = Object.fromEntries(matching.slice(0, 50).map((o) => [o.txid, orderView(o)]));
+        return ok(
+          res,
+          endpoint === 'OpenOrders' ? { open: listed } : { closed: listed, count: matching.length },
+        );
       }
       case 'CancelOrder': {
         const o = orders.get(body.txid ?? '');
@@ -467,6 +498,11 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
     },
     balance: (asset) => balances[asset] ?? 0,
     orderCount: () => orders.size,
+    fillOrder(txid, volume) {
+      const o = orders.get(txid);
+      if (o?.status !== 'open') throw new Error(`fake kraken: no open order ${txid}`);
+      execute(o, volume);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();
