@@ -15,12 +15,22 @@ import {
   createUser,
   type DbHandle,
   ensurePaperAccounts,
+  getAccount,
+  getTrade,
   getUser,
+  listAudit,
   listOpenTrades,
+  openPosition,
   updateUser,
+  upsertLiveAccount,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
-import { createAlpacaMarketData, createMarketDataSources } from '@tradehits/exchange';
+import {
+  createAlpacaBroker,
+  createAlpacaMarketData,
+  createMarketDataSources,
+  sealSecret,
+} from '@tradehits/exchange';
 import {
   type AlpacaWireBar,
   FAKE_ALPACA_CREDENTIALS,
@@ -368,5 +378,127 @@ describe('a paper user whose stock venue is Alpaca', () => {
     expect(tick).toEqual({ skipped, expired: 0, interrupted: 0 });
     expect(await listOpenTrades(db.db, { userId: trader.id })).toHaveLength(0);
     expect(await listOpenTrades(db.db, { assetType: 'stock' })).toHaveLength(before);
+  });
+});
+
+describe('a live stock order a dead tick left held, reconciled with Alpaca', () => {
+  const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  /** Services with a fake Alpaca as the users' live stock venue, a live trader, and cash held for AAPL. */
+  async function heldAtAlpaca(username: string, clientOrderId: string) {
+    const fake = await startFakeAlpaca({ cash: 10_000 });
+    const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-live-'));
+    const analytics = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
+    closers.push(async () => {
+      await analytics.close();
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const config = alpacaConfig(fake, { SECRETS_KEY });
+    const services: Services = {
+      config,
+      db: db.db,
+      analytics,
+      bus: createMemoryBus(),
+      log: createLogger('silent'),
+      market: createMarketDataSources(config),
+      now: () => new Date(),
+    };
+    const user = await newUser(username);
+    await upsertLiveAccount(db.db, {
+      userId: user.id,
+      assetType: 'stock',
+      venue: 'alpaca',
+      credentials: sealSecret(
+        SECRETS_KEY,
+        JSON.stringify({ apiKey: FAKE_ALPACA_CREDENTIALS.keyId, secret: FAKE_ALPACA_CREDENTIALS.secretKey }),
+      ),
+      startBalance: '1000.00',
+    });
+    const held = await openPosition(db.db, {
+      userId: user.id,
+      assetType: 'stock',
+      mode: 'live',
+      symbol: SYMBOL,
+      clientOrderId,
+      status: 'pending_approval',
+      maxConcurrentTrades: 3,
+      amount: '500.00',
+      entryFee: '0.00',
+      quantity: '2',
+      entryPrice: null,
+      entryTime: null,
+      takeProfitPrice: null,
+      stopLossPrice: null,
+      executionReason: 'lowest-point',
+    });
+    if (!held.ok) throw new Error(held.reason);
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('500.00');
+    return { fake, services, user, trade: held.trade };
+  }
+
+  /** A Saturday tick (no session, so only the reconciliation runs) well after the order was held. */
+  function saturdayTick() {
+    const day = 86_400_000;
+    let at = Date.now() + day;
+    while (new Date(at).getUTCDay() !== 6) at += day;
+    const d = new Date(at);
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 15));
+  }
+
+  const auditOf = async (tradeId: string) =>
+    (await listAudit(db.db, 500)).filter((a) => a.targetId === tradeId);
+
+  it('an order Alpaca filled is recorded as the fill; the ledger holds its cost to the cent', async () => {
+    const { fake, services, user, trade } = await heldAtAlpaca('alpaca-filled', 'p9:AAPL:1');
+    // The dead tick's order reached Alpaca: 2 AAPL at 200.
+    const placed = await createAlpacaBroker({
+      ...FAKE_ALPACA_CREDENTIALS,
+      paper: true,
+      urls: { trading: fake.url },
+    }).placeOrder({ clientOrderId: 'p9:AAPL:1', symbol: SYMBOL, side: 'buy', quantity: 2 });
+
+    const tick = await runEngineTick(services, 'stock', saturdayTick());
+    expect(tick).toEqual({ skipped: 'market closed (weekend)', expired: 0, interrupted: 1 });
+    expect(fake.requests.find((r) => r.path === '/v2/orders:by_client_order_id')!.query).toEqual({
+      client_order_id: 'p9:AAPL:1',
+    });
+    expect(fake.orderCount()).toBe(1);
+    const open = (await getTrade(db.db, trade.id))!;
+    expect(open).toMatchObject({
+      status: 'open',
+      venueOrderId: placed.venueOrderId,
+      amount: '400.00',
+      entryFee: '0.00',
+    });
+    expect(Number(open.entryPrice)).toBe(200);
+    expect(Number(open.quantity)).toBe(2);
+    // Held 500.00; the fill cost 400.00 (Alpaca charges no commission): 100.00 back.
+    expect(await getAccount(db.db, user.id, 'stock', 'live')).toMatchObject({
+      startBalance: '1000.00',
+      balance: '600.00',
+      fees: '0.00',
+      realizedPnl: '0.00',
+    });
+    expect((await auditOf(trade.id))[0]).toMatchObject({
+      action: 'trade.reconciled',
+      details: { venue: 'alpaca', venueOrderId: placed.venueOrderId, outcome: 'filled' },
+    });
+  });
+
+  it('an order Alpaca never received is failed and its cash released', async () => {
+    const { fake, services, user, trade } = await heldAtAlpaca('alpaca-missing', 'p9:AAPL:2');
+    const tick = await runEngineTick(services, 'stock', saturdayTick());
+    expect(tick).toEqual({ skipped: 'market closed (weekend)', expired: 0, interrupted: 1 });
+    expect(fake.orderCount()).toBe(0);
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'failed' });
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('1000.00');
+    const [entry] = await auditOf(trade.id);
+    expect(entry).toMatchObject({ action: 'trade.interrupted' });
+    expect((entry!.details as { reason: string }).reason).toMatch(/alpaca has no order with its client id/);
   });
 });

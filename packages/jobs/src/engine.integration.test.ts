@@ -12,6 +12,7 @@ import {
   ensurePaperAccounts,
   getAccount,
   getTrade,
+  listAudit,
   listOpenTrades,
   openPosition,
   putSetting,
@@ -19,6 +20,13 @@ import {
   upsertLiveAccount,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createKrakenBroker, sealSecret } from '@tradehits/exchange';
+import {
+  FAKE_KRAKEN_CREDENTIALS,
+  type FakeKraken,
+  type FakeKrakenOptions,
+  startFakeKraken,
+} from '@tradehits/exchange/testing/fake-kraken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus, type LiveEvent } from './events';
 import { createFileMarketData } from './ingest/file-source';
@@ -27,6 +35,7 @@ import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
 import { bullishAggregates } from './testing';
+import { closeTrade, recoverInterruptedOrders } from './trading/execution';
 
 const DATA = path.resolve(import.meta.dirname, '../../../../shared/data/market/binance-2018-01');
 const SYMBOL = 'ETH/BTC';
@@ -184,39 +193,227 @@ describe('engine ticks over replayed bars', () => {
     await putSetting(db.db, 'kill_switch', false, null);
   });
 
-  it('finishes a live order a dead tick left held: failed, cash released, admins told', async () => {
-    const dan = await trader('dan');
+  // Live orders a dead tick left held, reconciled with a local Kraken (ccxt signs every call).
+  const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+  const fakes: FakeKraken[] = [];
+  afterAll(async () => {
+    for (const f of fakes) await f.close();
+  });
+  /** A fake Kraken, the services a tick gets with it as every user's live venue, and a client on it. */
+  async function liveDesk(options: FakeKrakenOptions = {}) {
+    const kraken = await startFakeKraken(options);
+    fakes.push(kraken);
+    const live: Services = {
+      ...services,
+      config: loadConfig({
+        NODE_ENV: 'test',
+        CRYPTO_SYMBOLS: SYMBOL,
+        SECRETS_KEY,
+        KRAKEN_PUBLIC_URL: kraken.url,
+        KRAKEN_PRIVATE_URL: kraken.url,
+      }),
+    };
+    // What the dead tick used to reach the venue.
+    const venue = createKrakenBroker({
+      ...FAKE_KRAKEN_CREDENTIALS,
+      urls: { public: kraken.url, private: kraken.url },
+      feeRate: 0.0026,
+      rateLimitMs: 5,
+    });
+    return { kraken, live, venue };
+  }
+  async function liveTrader(username: string) {
+    const user = await trader(username);
     await upsertLiveAccount(db.db, {
-      userId: dan.id,
+      userId: user.id,
       assetType: 'crypto',
       venue: 'kraken',
-      credentials: 'sealed',
+      credentials: sealSecret(SECRETS_KEY, JSON.stringify(FAKE_KRAKEN_CREDENTIALS)),
       startBalance: '500.00',
     });
-    const held = await openPosition(db.db, {
-      userId: dan.id,
+    return user;
+  }
+  /** Cash held for a live ETH/USD buy, as openTrade holds it before calling the venue. */
+  async function held(userId: string, clientOrderId: string, quantity = '0.01') {
+    const r = await openPosition(db.db, {
+      userId,
       assetType: 'crypto',
       mode: 'live',
-      symbol: SYMBOL,
-      clientOrderId: 'dan-held',
+      symbol: 'ETH/USD',
+      clientOrderId,
       status: 'pending_approval',
       maxConcurrentTrades: 3,
       amount: '50.00',
       entryFee: '0.00',
-      quantity: '0.5',
+      quantity,
       entryPrice: null,
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
       executionReason: 'lowest-point',
     });
-    if (!held.ok) throw new Error(held.reason);
+    if (!r.ok) throw new Error(r.reason);
+    return r.trade;
+  }
+  /** Well after the venue should have answered. */
+  const later = () => new Date(Date.now() + 11 * 60_000);
+  const cents = (s: string) => Math.round(Number(s) * 100);
+  /** start + realised P&L − fees − cash in open and held trades = balance, to the cent. */
+  async function expectLedgerReconciles(userId: string) {
+    const account = (await getAccount(db.db, userId, 'crypto', 'live'))!;
+    const inTrades = (await listOpenTrades(db.db, { userId }))
+      .filter((t) => !t.isPaper)
+      .reduce((sum, t) => sum + cents(t.amount), 0);
+    expect(cents(account.startBalance) + cents(account.realizedPnl) - cents(account.fees) - inTrades).toBe(
+      cents(account.balance),
+    );
+    return account;
+  }
+  async function auditOf(tradeId: string) {
+    return (await listAudit(db.db, 500)).filter((a) => a.targetId === tradeId);
+  }
+
+  it('a held order Kraken never received: the tick fails it, releases the cash and says so', async () => {
+    const { kraken, live } = await liveDesk();
+    const dan = await liveTrader('dan');
+    const trade = await held(dan.id, 'dan-held');
     expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('450.00');
-    // The next tick, well after the venue should have answered.
-    now = Date.now() + 11 * 60_000;
-    const result = await runEngineTick(services, 'crypto', new Date(now));
+    now = later().getTime();
+    const result = await runEngineTick(live, 'crypto', new Date(now));
     expect(result).toMatchObject({ interrupted: 1 });
-    expect((await getTrade(db.db, held.trade.id))!.status).toBe('failed');
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'failed' });
     expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('500.00');
+    await expectLedgerReconciles(dan.id);
+    const lookups = kraken.requests.filter((r) => /\/(Open|Closed)Orders$/.test(r.path));
+    expect(lookups.map((r) => r.body.cl_ord_id)).toEqual(['dan-held', 'dan-held']);
+    expect(lookups.every((r) => r.signatureValid)).toBe(true);
+    expect(kraken.orderCount()).toBe(0);
+    const [entry] = await auditOf(trade.id);
+    expect(entry).toMatchObject({ action: 'trade.interrupted' });
+    expect((entry!.details as { reason: string }).reason).toMatch(/kraken has no order with its client id/);
+  });
+
+  it('a held order Kraken filled: recorded as the fill, and the ledger matches the venue to the cent', async () => {
+    const { kraken, live, venue } = await liveDesk();
+    const erin = await liveTrader('erin');
+    const trade = await held(erin.id, 'erin-entry');
+    // The dead tick's buy reached Kraken and filled: 0.01 ETH at 3,000 = 30.00, fee 0.078.
+    const placed = await venue.placeOrder({
+      clientOrderId: 'erin-entry',
+      symbol: 'ETH/USD',
+      side: 'buy',
+      quantity: 0.01,
+    });
+    expect(await recoverInterruptedOrders(live, later())).toBe(1);
+    const open = (await getTrade(db.db, trade.id))!;
+    expect(open).toMatchObject({
+      status: 'open',
+      venueOrderId: placed.venueOrderId,
+      amount: '30.00',
+      entryFee: '0.08',
+    });
+    expect(Number(open.entryPrice)).toBe(3000);
+    expect(Number(open.quantity)).toBe(0.01);
+    expect(Number(open.takeProfitPrice)).toBeCloseTo(3045, 8); // the user's 1.5 % exits
+    expect(Number(open.stopLossPrice)).toBeCloseTo(2955, 8);
+    expect(open.entryTime!.getTime()).toBe(trade.createdAt.getTime());
+    const account = await expectLedgerReconciles(erin.id);
+    expect(account).toMatchObject({ balance: '469.92', fees: '0.08' });
+    const [entry] = await auditOf(trade.id);
+    expect(entry).toMatchObject({
+      action: 'trade.reconciled',
+      details: { venueOrderId: placed.venueOrderId, outcome: 'filled', venueStatus: 'filled' },
+    });
+    expect(kraken.orderCount()).toBe(1);
+    expect(await recoverInterruptedOrders(live, later())).toBe(0);
+
+    // Its exit reached Kraken too before another tick died: closing finds that sell, sells nothing twice.
+    await venue.placeOrder({
+      clientOrderId: 'erin-entry:exit',
+      symbol: 'ETH/USD',
+      side: 'sell',
+      quantity: 0.01,
+    });
+    const closed = await closeTrade(live, trade.id, 3050, 'take-profit', later());
+    expect(closed).toMatchObject({ status: 'closed', exitFee: '0.08', pnl: '-0.16' });
+    expect(Number(closed!.exitPrice)).toBe(3000);
+    expect(kraken.orderCount()).toBe(2);
+    expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
+    expect(await expectLedgerReconciles(erin.id)).toMatchObject({
+      balance: '499.84',
+      realizedPnl: '0.00',
+      fees: '0.16',
+    });
+    // Kraken charged 0.156 in fees over both fills; the ledger rounds each fee up to the cent.
+    expect(10_000 - kraken.balance('ZUSD')).toBeCloseTo(0.156, 8);
+  });
+
+  it('a held order still open on Kraken: canceled there, and what filled is recorded', async () => {
+    const { kraken, live, venue } = await liveDesk({ fillMarketOrders: false });
+    const fay = await liveTrader('fay');
+    const partly = await held(fay.id, 'fay-partly');
+    const untouched = await held(fay.id, 'fay-none');
+    expect((await getAccount(db.db, fay.id, 'crypto', 'live'))!.balance).toBe('400.00');
+    const a = await venue.placeOrder({
+      clientOrderId: 'fay-partly',
+      symbol: 'ETH/USD',
+      side: 'buy',
+      quantity: 0.01,
+    });
+    const b = await venue.placeOrder({
+      clientOrderId: 'fay-none',
+      symbol: 'ETH/USD',
+      side: 'buy',
+      quantity: 0.01,
+    });
+    kraken.fillOrder(a.venueOrderId, 0.004); // 12.00 at 3,000, fee 0.0312
+
+    expect(await recoverInterruptedOrders(live, later())).toBe(2);
+    const cancels = kraken.requests.filter((r) => r.path === '/0/private/CancelOrder');
+    expect(cancels.map((r) => r.body.txid).sort()).toEqual([a.venueOrderId, b.venueOrderId].sort());
+    expect((await venue.getOrder(a.venueOrderId)).status).toBe('canceled');
+
+    const opened = (await getTrade(db.db, partly.id))!;
+    expect(opened).toMatchObject({ status: 'open', amount: '12.00', entryFee: '0.04' });
+    expect(Number(opened.quantity)).toBe(0.004);
+    expect((await auditOf(partly.id))[0]).toMatchObject({
+      action: 'trade.reconciled',
+      details: { outcome: 'partly-filled', venueStatus: 'open', canceledOnVenue: true },
+    });
+    expect(await getTrade(db.db, untouched.id)).toMatchObject({ status: 'failed' });
+    expect((await auditOf(untouched.id))[0]).toMatchObject({
+      action: 'trade.reconciled',
+      details: { outcome: 'unfilled', canceledOnVenue: true },
+    });
+    // 50.00 held for each; 12.04 spent, the rest back.
+    expect(await expectLedgerReconciles(fay.id)).toMatchObject({ balance: '487.96', fees: '0.04' });
+  });
+
+  it('when Kraken cannot be asked, the order stays held and untouched until it can', async () => {
+    const { kraken, live, venue } = await liveDesk();
+    const gus = await liveTrader('gus');
+    const trade = await held(gus.id, 'gus-entry');
+    await venue.placeOrder({ clientOrderId: 'gus-entry', symbol: 'ETH/USD', side: 'buy', quantity: 0.01 });
+
+    for (const failure of [
+      { kind: 'http', status: 503 },
+      { kind: 'kraken-error', error: 'EAPI:Invalid key' },
+    ] as const) {
+      kraken.failNext('OpenOrders', failure);
+      expect(await recoverInterruptedOrders(live, later())).toBe(0);
+      expect(await getTrade(db.db, trade.id)).toEqual(trade);
+      expect((await getAccount(db.db, gus.id, 'crypto', 'live'))!.balance).toBe('450.00');
+    }
+    const checks = await auditOf(trade.id);
+    expect(checks.map((a) => a.action)).toEqual(['trade.reconcile_failed', 'trade.reconcile_failed']);
+    expect(JSON.stringify(checks)).toMatch(/could not ask the venue about the order: kraken: unavailable/);
+    expect(JSON.stringify(checks)).toMatch(/API key rejected/);
+    expect(JSON.stringify(checks)).not.toContain(FAKE_KRAKEN_CREDENTIALS.secret);
+    expect(JSON.stringify(checks)).not.toContain(FAKE_KRAKEN_CREDENTIALS.apiKey);
+
+    // The venue answers again: the next tick records the fill.
+    expect(await recoverInterruptedOrders(live, later())).toBe(1);
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open', amount: '30.00' });
+    await expectLedgerReconciles(gus.id);
   });
 });

@@ -270,6 +270,63 @@ export async function markFilled(
   return row ?? null;
 }
 
+/**
+ * Records a pending live trade's fill as the venue reports it, once: the trade opens with the venue's
+ * quantity, price, cost and fee, and the account gives back what was held beyond that cost (or pays the
+ * difference when the fill cost more than was held), so the ledger matches the venue to the cent.
+ * Null when the trade is no longer pending (another tick settled it).
+ */
+export async function settleLiveEntry(
+  db: DbOrTx,
+  f: {
+    tradeId: string;
+    entryPrice: string;
+    entryTime: Date;
+    quantity: string;
+    venueOrderId: string;
+    takeProfitPrice: string;
+    stopLossPrice: string;
+    /** What the fill cost before fees, and the venue's fee, as decimal strings. */
+    amount: string;
+    entryFee: string;
+  },
+) {
+  return db.transaction(async (tx) => {
+    const [held] = await tx
+      .select({ amount: trades.amount, entryFee: trades.entryFee })
+      .from(trades)
+      .where(and(eq(trades.id, f.tradeId), eq(trades.status, 'pending_approval')))
+      .for('update');
+    if (!held) return null;
+    const [row] = await tx
+      .update(trades)
+      .set({
+        status: 'open',
+        entryPrice: f.entryPrice,
+        entryTime: f.entryTime,
+        quantity: f.quantity,
+        venueOrderId: f.venueOrderId,
+        takeProfitPrice: f.takeProfitPrice,
+        stopLossPrice: f.stopLossPrice,
+        amount: f.amount,
+        entryFee: f.entryFee,
+      })
+      .where(and(eq(trades.id, f.tradeId), eq(trades.status, 'pending_approval')))
+      .returning();
+    if (!row) return null;
+    const [account] = await tx
+      .update(accounts)
+      .set({
+        balance: sql`${accounts.balance} + ${held.amount}::numeric + ${held.entryFee}::numeric - ${f.amount}::numeric - ${f.entryFee}::numeric`,
+        fees: sql`${accounts.fees} - ${held.entryFee}::numeric + ${f.entryFee}::numeric`,
+      })
+      .where(eq(accounts.id, row.accountId))
+      .returning({ balance: accounts.balance, mode: accounts.mode });
+    if (account?.mode === 'paper') await mirrorUserBalance(tx, row.userId, row.assetType, account.balance);
+    return row;
+  });
+}
+
 async function mirrorUserBalance(tx: DbOrTx, userId: string, assetType: AssetType, balance: string) {
   await tx
     .update(users)
@@ -371,8 +428,9 @@ export async function listExpiredApprovals(db: DbOrTx, now: Date) {
 }
 
 /**
- * Live orders held for the venue (pending, with no approval to wait for) since before `olderThan`: a
- * process that died between holding the cash and hearing from the venue leaves these behind.
+ * Live orders held for the venue since before `olderThan` (with no approval, or one an admin approved
+ * before then): a process that died between holding the cash and hearing from the venue leaves these
+ * behind. An order still waiting for an admin is not one of them.
  */
 export async function listInterruptedLiveOrders(db: DbOrTx, olderThan: Date) {
   return db
@@ -383,7 +441,7 @@ export async function listInterruptedLiveOrders(db: DbOrTx, olderThan: Date) {
         eq(trades.status, 'pending_approval'),
         eq(trades.isPaper, false),
         lt(trades.createdAt, olderThan),
-        sql`not exists (select 1 from ${approvals} where ${approvals.tradeId} = ${trades.id})`,
+        sql`not exists (select 1 from ${approvals} where ${approvals.tradeId} = ${trades.id} and not (${approvals.status} = 'approved' and ${approvals.decidedAt} < ${olderThan}))`,
       ),
     );
 }

@@ -12,9 +12,14 @@ export async function brokerFor(services: Services, userId: string, assetType: A
   const account = await getAccount(services.db, userId, assetType, 'live');
   if (!account?.credentials) throw new Error('no live account with venue credentials');
   if (!services.config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured: live trading is off');
-  const credentials = JSON.parse(
-    openSecret(services.config.SECRETS_KEY, account.credentials),
-  ) as VenueCredentials;
+  const opened = openSecret(services.config.SECRETS_KEY, account.credentials);
+  let credentials: VenueCredentials;
+  try {
+    credentials = JSON.parse(opened) as VenueCredentials;
+  } catch {
+    // JSON.parse quotes its input in the message: never let the keys reach a log or the audit.
+    throw new Error('the live account credentials are not valid JSON once unsealed');
+  }
   if (account.venue !== 'kraken' && account.venue !== 'alpaca')
     throw new Error(`no live broker for venue ${account.venue}`);
   return createLiveBroker(account.venue, credentials, services.config);

@@ -1,5 +1,5 @@
-import type { AssetType, Detection, OrderState } from '@tradehits/core';
-import { formatCents, toCents } from '@tradehits/core/money';
+import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
+import { formatCents, toCents, valueCentsUp } from '@tradehits/core/money';
 import { type FillCosts, openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
 import { tradeParametersSchema } from '@tradehits/core/params';
 import {
@@ -11,9 +11,9 @@ import {
   getTrade,
   listInterruptedLiveOrders,
   listParameters,
-  markFilled,
   openPosition,
   releasePosition,
+  settleLiveEntry,
   type TradeRow,
 } from '@tradehits/db';
 import type { Services } from '../runner';
@@ -186,7 +186,7 @@ async function executeHeldOrder(
       quantity: Number(trade.quantity),
     });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     await releasePosition(services.db, trade.id, 'failed', reason);
     await audit(services.db, {
       actorId: null,
@@ -197,21 +197,29 @@ async function executeHeldOrder(
     });
     return { ok: false, reason: `venue: ${reason}` };
   }
-  const price = state.averagePrice ?? 0;
-  const filled = await markFilled(services.db, {
-    tradeId: trade.id,
-    entryPrice: String(price),
-    entryTime: at,
-    quantity: (state.filledQuantity || Number(trade.quantity)).toFixed(8),
-    venueOrderId: state.venueOrderId,
-    ...levels(price, exits.takeProfitPct, exits.stopLossPct),
-  });
-  if (!filled) return { ok: false, reason: 'not-pending' };
-  services.bus.publish({
-    type: 'trade.opened',
-    userId: trade.userId,
-    trade: { id: trade.id, symbol: trade.symbol, status: 'open' },
-  });
+  const settled = await settleEntry(services, trade, state, exits, at);
+  if (settled.outcome === 'unfilled') {
+    await audit(services.db, {
+      actorId: null,
+      action: 'trade.failed',
+      targetType: 'trade',
+      targetId: trade.id,
+      details: { reason: settled.reason, venueOrderId: state.venueOrderId },
+    });
+    return { ok: false, reason: `venue: ${settled.reason}` };
+  }
+  if (settled.outcome === 'unknown') {
+    // The cash stays held; recoverInterruptedOrders asks the venue again once the order is stale.
+    await audit(services.db, {
+      actorId: null,
+      action: 'trade.unconfirmed',
+      targetType: 'trade',
+      targetId: trade.id,
+      details: { reason: settled.reason, venueOrderId: state.venueOrderId },
+    });
+    return { ok: false, reason: 'awaiting-venue' };
+  }
+  if (settled.outcome === 'settled-elsewhere') return { ok: false, reason: 'not-pending' };
   await audit(services.db, {
     actorId: null,
     action: 'trade.open',
@@ -219,7 +227,72 @@ async function executeHeldOrder(
     targetId: trade.id,
     details: { venueOrderId: state.venueOrderId },
   });
-  return { ok: true, trade: filled };
+  return { ok: true, trade: settled.trade };
+}
+
+type EntrySettlement =
+  | { outcome: 'filled' | 'partly-filled'; trade: TradeRow }
+  | { outcome: 'unfilled'; reason: string }
+  | { outcome: 'unknown'; reason: string }
+  | { outcome: 'settled-elsewhere' };
+
+/**
+ * Applies the venue's final word on a held entry order: a fill (whole or part) opens the position at
+ * the venue's quantity, price, cost and fee and gives back the rest of the held cash; an order that
+ * ended with nothing filled releases the cash. An order the venue still works on, or a fill without a
+ * price, settles nothing (the cash stays held). The normal path and the reconciler both come here.
+ */
+async function settleEntry(
+  services: Services,
+  trade: TradeRow,
+  state: OrderState,
+  exits: { takeProfitPct: number; stopLossPct: number },
+  at: Date,
+): Promise<EntrySettlement> {
+  if (state.status === 'open') {
+    return { outcome: 'unknown', reason: `the venue still has order ${state.venueOrderId} open` };
+  }
+  if (state.status === 'filled' && !(state.filledQuantity > 0)) {
+    return {
+      outcome: 'unknown',
+      reason: `the venue reports order ${state.venueOrderId} filled with no quantity`,
+    };
+  }
+  if (!(state.filledQuantity > 0)) {
+    const reason = `the venue ${state.status} order ${state.venueOrderId} with nothing filled`;
+    const released = await releasePosition(services.db, trade.id, 'failed', reason);
+    return released ? { outcome: 'unfilled', reason } : { outcome: 'settled-elsewhere' };
+  }
+  const price = state.averagePrice;
+  if (price === null || !(price > 0)) {
+    return {
+      outcome: 'unknown',
+      reason: `the venue reports a fill of order ${state.venueOrderId} with no price`,
+    };
+  }
+  const quantity = state.filledQuantity;
+  const opened = await settleLiveEntry(services.db, {
+    tradeId: trade.id,
+    entryPrice: String(price),
+    entryTime: at,
+    quantity: quantity.toFixed(8),
+    venueOrderId: state.venueOrderId,
+    amount: formatCents(valueCentsUp(quantity, price)),
+    entryFee: formatCents(valueCentsUp(state.fee, 1)),
+    ...levels(price, exits.takeProfitPct, exits.stopLossPct),
+  });
+  if (!opened) return { outcome: 'settled-elsewhere' };
+  services.bus.publish({
+    type: 'trade.opened',
+    userId: trade.userId,
+    trade: { id: trade.id, symbol: trade.symbol, status: 'open' },
+  });
+  const partly = Number(quantity.toFixed(8)) < Number(trade.quantity);
+  return { outcome: partly ? 'partly-filled' : 'filled', trade: opened };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Closes a position at `price` (paper) or at the venue's fill (live). Closing twice is a no-op. */
@@ -246,17 +319,21 @@ export async function closeTrade(
     exit = sold;
   } else {
     const broker = await brokerFor(services, trade.userId, trade.assetType);
-    const state = await broker.placeOrder({
-      clientOrderId: `${trade.clientOrderId}:exit`,
-      symbol: trade.symbol,
-      side: 'sell',
-      quantity: Number(trade.quantity),
-    });
+    const exitOrder = { clientOrderId: `${trade.clientOrderId}:exit`, symbol: trade.symbol };
+    // A tick that died after its sell reached the venue left the position open here: find that sell
+    // rather than selling twice (Kraken only refuses a repeated client id while the first is open).
+    const earlier = await broker.findOrder(exitOrder.clientOrderId, exitOrder.symbol);
+    const state =
+      earlier && (earlier.status === 'open' || earlier.filledQuantity > 0)
+        ? earlier
+        : await broker.placeOrder({ ...exitOrder, side: 'sell', quantity: Number(trade.quantity) });
+    // Not done yet (or not readable): the position stays open and the next close finds the order.
+    if (state.status === 'open' || state.filledQuantity <= 0) return null;
     const exitPrice = state.averagePrice ?? price;
     exit = {
       exitPrice,
-      proceedsCents: Math.floor(state.filledQuantity * exitPrice * 100),
-      exitFeeCents: Math.ceil(state.fee * 100),
+      proceedsCents: Math.floor(state.filledQuantity * exitPrice * 100 + 1e-6),
+      exitFeeCents: valueCentsUp(state.fee, 1),
       venueOrderId: state.venueOrderId,
     };
   }
@@ -369,21 +446,100 @@ export async function expireApprovals(
 export const INTERRUPTED_AFTER_MS = 10 * 60_000;
 
 /**
- * Finishes what a dead tick left: a live order held for the venue that never heard back is ended as
- * failed and its cash released, and the admins are told (audit) to check the venue for a fill.
+ * Finishes what a dead tick left: a live entry held for the venue that never heard back. The venue is
+ * asked for the order by its client id, and its answer decides: a fill (whole or part) is recorded as a
+ * normal fill would be; an order still open is canceled and what filled of it recorded; no such order
+ * releases the cash. When the venue cannot be asked, nothing changes and the next tick asks again:
+ * cash is never released for an order whose fate is unknown. Returns how many orders were settled.
  */
 export async function recoverInterruptedOrders(services: Services, now: Date) {
+  // Only entries hold cash while pending; an interrupted exit leaves its position open, and the next
+  // closeTrade finds its sell by client id.
   const stale = await listInterruptedLiveOrders(services.db, new Date(now.getTime() - INTERRUPTED_AFTER_MS));
+  let settled = 0;
   for (const trade of stale) {
-    const reason = 'interrupted before the venue confirmed the order: check the venue for a fill';
-    if (!(await releasePosition(services.db, trade.id, 'failed', reason))) continue;
-    await audit(services.db, {
+    if (await reconcileEntry(services, trade)) settled++;
+  }
+  return settled;
+}
+
+/** Reconciles one interrupted entry with the venue; true when the trade left pending. */
+async function reconcileEntry(services: Services, trade: TradeRow): Promise<boolean> {
+  const { db } = services;
+  const details = { clientOrderId: trade.clientOrderId, symbol: trade.symbol };
+  const unresolved = async (reason: string) => {
+    services.log.warn({ tradeId: trade.id, ...details, reason }, 'interrupted order left held');
+    await audit(db, {
+      actorId: null,
+      action: 'trade.reconcile_failed',
+      targetType: 'trade',
+      targetId: trade.id,
+      details: { ...details, reason },
+    });
+    return false;
+  };
+
+  let broker: Broker;
+  let order: OrderState | null;
+  try {
+    broker = await brokerFor(services, trade.userId, trade.assetType);
+    order = await broker.findOrder(trade.clientOrderId, trade.symbol);
+  } catch (err) {
+    return unresolved(`could not ask the venue about the order: ${errorMessage(err)}`);
+  }
+
+  if (!order) {
+    const reason = `interrupted before the venue confirmed the order, and ${broker.venue} has no order with its client id`;
+    if (!(await releasePosition(db, trade.id, 'failed', reason))) return false;
+    await audit(db, {
       actorId: null,
       action: 'trade.interrupted',
       targetType: 'trade',
       targetId: trade.id,
-      details: { clientOrderId: trade.clientOrderId, symbol: trade.symbol },
+      details: { ...details, venue: broker.venue, reason },
     });
+    return true;
   }
-  return stale.length;
+
+  const found = order;
+  let canceled = false;
+  if (order.status === 'open') {
+    try {
+      await broker.cancelOrder(order.venueOrderId);
+      canceled = true;
+    } catch {
+      // It may have filled or ended meanwhile: what the venue reports next decides.
+    }
+    try {
+      order = await broker.getOrder(order.venueOrderId);
+    } catch (err) {
+      return unresolved(
+        `could not read order ${found.venueOrderId} after canceling it: ${errorMessage(err)}`,
+      );
+    }
+  }
+
+  const exits = await exitRulesFor(services, trade.userId, trade.assetType, trade.symbol, trade.parametersId);
+  // The order went to the venue right after the cash was held.
+  const result = await settleEntry(services, trade, order, exits, trade.createdAt);
+  if (result.outcome === 'settled-elsewhere') return false;
+  if (result.outcome === 'unknown') return unresolved(result.reason);
+  await audit(db, {
+    actorId: null,
+    action: 'trade.reconciled',
+    targetType: 'trade',
+    targetId: trade.id,
+    details: {
+      ...details,
+      venue: broker.venue,
+      venueOrderId: order.venueOrderId,
+      outcome: result.outcome,
+      venueStatus: found.status,
+      canceledOnVenue: canceled,
+      filledQuantity: order.filledQuantity,
+      averagePrice: order.averagePrice,
+      fee: order.fee,
+    },
+  });
+  return true;
 }
