@@ -44,6 +44,7 @@ import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
 import { bullishAggregates } from './testing';
+import { closeTrade } from './trading/execution';
 
 /**
  * US equities through Alpaca, end to end against a local fake of Alpaca's REST API driven by the real
@@ -488,6 +489,37 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       action: 'trade.reconciled',
       details: { venue: 'alpaca', venueOrderId: placed.venueOrderId, outcome: 'filled' },
     });
+  });
+
+  it('a sell that ended unfilled is not placed again under its id: the next attempt gets its own', async () => {
+    const { fake, services, user, trade } = await heldAtAlpaca('alpaca-exit-retry', 'p9:AAPL:3');
+    const broker = createAlpacaBroker({
+      ...FAKE_ALPACA_CREDENTIALS,
+      paper: true,
+      urls: { trading: fake.url },
+    });
+    await broker.placeOrder({ clientOrderId: 'p9:AAPL:3', symbol: SYMBOL, side: 'buy', quantity: 2 });
+    await runEngineTick(services, 'stock', saturdayTick());
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open' });
+    // An earlier close's sell reached Alpaca, never filled, and was cancelled.
+    fake.setFillMarketOrders(false);
+    const dead = await broker.placeOrder({
+      clientOrderId: 'p9:AAPL:3:exit',
+      symbol: SYMBOL,
+      side: 'sell',
+      quantity: 2,
+    });
+    await broker.cancelOrder(dead.venueOrderId);
+    fake.setFillMarketOrders(true);
+
+    const closed = await closeTrade(services, trade.id, 200, 'manual', saturdayTick());
+    expect(closed).toMatchObject({ status: 'closed', exitReason: 'manual' });
+    const sells = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders').slice(2);
+    expect(sells.map((r) => (r.body as { client_order_id: string }).client_order_id)).toEqual([
+      'p9:AAPL:3:exit:2',
+    ]);
+    // Bought 2 at 200 and sold 2 at 200, no commission: back where it started.
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('1000.00');
   });
 
   it('an order Alpaca never received is failed and its cash released', async () => {

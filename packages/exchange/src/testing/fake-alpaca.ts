@@ -62,6 +62,8 @@ export interface FakeAlpaca {
   /** Makes the next `times` requests whose `METHOD /path` starts with `route` fail as given. */
   failNext(route: string, failure: FakeAlpacaFailure, times?: number): void;
   orderCount(): number;
+  /** From now on market orders fill at once, or stay `new` until cancelled. */
+  setFillMarketOrders(fill: boolean): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
   let cash = options.cash ?? 100_000;
   const positions = new Map<string, number>();
   const orders = new Map<string, WireOrder>();
+  let fillMarketOrders = options.fillMarketOrders ?? true;
   const requests: FakeAlpacaRequest[] = [];
   const failures: { route: string; failure: FakeAlpacaFailure; times: number }[] = [];
   const hanging = new Set<ServerResponse>();
@@ -147,7 +150,7 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     if (body.side === 'sell' && qty > (positions.get(symbol) ?? 0)) {
       return apiError(res, 403, 40310000, 'insufficient qty available for order');
     }
-    const fill = options.fillMarketOrders ?? true;
+    const fill = fillMarketOrders;
     if (fill) {
       const sign = body.side === 'buy' ? 1 : -1;
       cash -= sign * qty * price;
@@ -309,6 +312,9 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
       failures.push({ route: routePrefix, failure, times });
     },
     orderCount: () => orders.size,
+    setFillMarketOrders: (fill) => {
+      fillMarketOrders = fill;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();

@@ -319,14 +319,7 @@ export async function closeTrade(
     exit = sold;
   } else {
     const broker = await brokerFor(services, trade.userId, trade.assetType);
-    const exitOrder = { clientOrderId: `${trade.clientOrderId}:exit`, symbol: trade.symbol };
-    // A tick that died after its sell reached the venue left the position open here: find that sell
-    // rather than selling twice (Kraken only refuses a repeated client id while the first is open).
-    const earlier = await broker.findOrder(exitOrder.clientOrderId, exitOrder.symbol);
-    const state =
-      earlier && (earlier.status === 'open' || earlier.filledQuantity > 0)
-        ? earlier
-        : await broker.placeOrder({ ...exitOrder, side: 'sell', quantity: Number(trade.quantity) });
+    const state = await sellOnce(broker, trade.clientOrderId, trade.symbol, Number(trade.quantity));
     // Not done yet (or not readable): the position stays open and the next close finds the order.
     if (state.status === 'open' || state.filledQuantity <= 0) return null;
     const exitPrice = state.averagePrice ?? price;
@@ -542,4 +535,24 @@ async function reconcileEntry(services: Services, trade: TradeRow): Promise<bool
     },
   });
   return true;
+}
+
+/** Sell attempts per position: each dead attempt (cancelled or rejected, nothing filled) takes a new id. */
+const MAX_EXIT_ATTEMPTS = 5;
+
+/**
+ * Places a position's sell at most once per live attempt. A tick that died after its sell reached the
+ * venue left the position open: that sell is found by its client id and used rather than selling
+ * twice. A sell that ended with nothing filled is done with, and the next attempt gets its own id
+ * (`…:exit`, `…:exit:2`, …): Alpaca never takes an id twice, and Kraken would then hold two orders
+ * under one id.
+ */
+async function sellOnce(broker: Broker, entryClientId: string, symbol: string, quantity: number) {
+  for (let attempt = 1; attempt <= MAX_EXIT_ATTEMPTS; attempt++) {
+    const clientOrderId = attempt === 1 ? `${entryClientId}:exit` : `${entryClientId}:exit:${attempt}`;
+    const earlier = await broker.findOrder(clientOrderId, symbol);
+    if (!earlier) return broker.placeOrder({ clientOrderId, symbol, side: 'sell', quantity });
+    if (earlier.status === 'open' || earlier.filledQuantity > 0) return earlier;
+  }
+  throw new Error(`${symbol}: ${MAX_EXIT_ATTEMPTS} sell orders ended unfilled; close it on the venue`);
 }
