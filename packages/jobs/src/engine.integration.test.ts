@@ -139,9 +139,31 @@ describe('engine ticks over replayed bars', () => {
     const alice = await trader('alice');
     const idle = await trader('idle', { autoTradingEnabled: false });
     now = entryBar + BAR; // the tick right after the lowest-point bar closed
+    // Political posts of the hour before: one about this pair, one about a stock.
+    const post = (itemId: string, symbol: string) => ({
+      source: 'x',
+      itemId,
+      kind: 'political' as const,
+      author: 'someone',
+      text: `${symbol} is doing great`,
+      url: null,
+      postedAt: now - 3_600_000,
+      symbols: [symbol],
+      score: 40,
+      category: 'bullish' as const,
+      impact: 'high' as const,
+      triggeredTrades: false,
+      assetsAffected: [symbol],
+    });
+    await analytics.upsertPoliticalPosts([post('p-eth', SYMBOL), post('p-tsla', 'TSLA')]);
     const first = await runEngineTick(services, 'crypto', new Date(now));
     expect(first.lowest).toEqual([SYMBOL]);
     expect(first.opened).toBe(1);
+    const posts = await analytics.politicalPosts({ from: now - 7_200_000, to: now });
+    expect(posts.map((p) => [p.itemId, p.triggeredTrades]).sort()).toEqual([
+      ['p-eth', true],
+      ['p-tsla', false],
+    ]);
     const [open] = await listOpenTrades(db.db, { userId: alice.id });
     expect(open).toMatchObject({
       symbol: SYMBOL,
