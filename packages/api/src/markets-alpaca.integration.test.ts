@@ -1,19 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AnalyticsStore, createDuckDbStore } from '@tradehits/analytics';
 import { loadConfig } from '@tradehits/config';
 import { resampleBars } from '@tradehits/core/resample';
+import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
 import { createUser, type DbHandle } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { createMarketDataSources } from '@tradehits/exchange';
 import {
-  type AlpacaWireBar,
+  ALPACA_TIMEFRAME,
   FAKE_ALPACA_CREDENTIALS,
   type FakeAlpaca,
   startFakeAlpaca,
+  toAlpacaWireBar,
 } from '@tradehits/exchange/testing/fake-alpaca';
 import {
   createInProcessRunner,
@@ -35,44 +36,15 @@ import { createContextInner } from './trpc';
  * and volumes unchanged), with their 1h and 1d resamples as Alpaca's own 1Hour and 1Day series.
  */
 
-const CANDLES = path.resolve(
-  import.meta.dirname,
-  '../../../../shared/data/market/binance-2018-01/ETH_BTC-5m.json',
-);
 const SYMBOL = 'AAPL';
 const BAR = 5 * 60_000;
 const SHIFT = Date.UTC(2025, 2, 3) - Date.UTC(2018, 0, 10);
 const TIMEFRAMES = ['5m', '1h', '1d'] as const;
-const ALPACA_TIMEFRAME: Record<Timeframe, string> = { '5m': '5Min', '1h': '1Hour', '1d': '1Day' };
 
 function servedBars(): Record<Timeframe, Bar[]> {
-  const rows = JSON.parse(readFileSync(CANDLES, 'utf8')) as number[][];
-  const bars5m = rows.map(
-    ([openTime, open, high, low, close, volume]): Bar => ({
-      symbol: SYMBOL,
-      timeframe: '5m',
-      openTime: openTime! + SHIFT,
-      open: open!,
-      high: high!,
-      low: low!,
-      close: close!,
-      volume: volume!,
-      tradeCount: null,
-    }),
-  );
+  const bars5m = binance2018As(SYMBOL, SHIFT);
   return { '5m': bars5m, '1h': resampleBars(bars5m, '1h'), '1d': resampleBars(bars5m, '1d') };
 }
-
-const toWire = (b: Bar): AlpacaWireBar => ({
-  t: new Date(b.openTime).toISOString(),
-  o: b.open,
-  h: b.high,
-  l: b.low,
-  c: b.close,
-  v: b.volume,
-  n: 0,
-  vw: (b.high + b.low + b.close) / 3,
-});
 
 /** What a chart draws from a bar: its time and prices, compared exactly. */
 const ohlcv = (b: Pick<Bar, 'openTime' | 'open' | 'high' | 'low' | 'close' | 'volume'>) => [
@@ -96,7 +68,9 @@ describe('markets.bars over an Alpaca backfill', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tradehits-api-alpaca-'));
     fake = await startFakeAlpaca({
       bars: {
-        [SYMBOL]: Object.fromEntries(TIMEFRAMES.map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toWire)])),
+        [SYMBOL]: Object.fromEntries(
+          TIMEFRAMES.map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toAlpacaWireBar)]),
+        ),
       },
       // Smaller pages than Alpaca's 10,000, so the 5m series takes several.
       pageSize: 1000,

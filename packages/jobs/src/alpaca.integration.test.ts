@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
 import { withIndicators } from '@tradehits/core/indicators';
 import { resampleBars } from '@tradehits/core/resample';
+import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
 import {
   createParameters,
@@ -32,10 +33,11 @@ import {
   sealSecret,
 } from '@tradehits/exchange';
 import {
-  type AlpacaWireBar,
+  ALPACA_TIMEFRAME,
   FAKE_ALPACA_CREDENTIALS,
   type FakeAlpaca,
   startFakeAlpaca,
+  toAlpacaWireBar,
 } from '@tradehits/exchange/testing/fake-alpaca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from './events';
@@ -56,40 +58,10 @@ import { closeTrade } from './trading/execution';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CANDLES = path.resolve(ROOT, '../shared/data/market/binance-2018-01/ETH_BTC-5m.json');
 const CLI = 'packages/jobs/src/cli/backfill.ts';
 const SYMBOL = 'AAPL';
 const BAR = 5 * 60_000;
 const HOUR = 3_600_000;
-/** Alpaca's names for our timeframes, as the SDK sends them. */
-const ALPACA_TIMEFRAME: Record<Timeframe, string> = { '5m': '5Min', '1h': '1Hour', '1d': '1Day' };
-
-/** The shared candles as AAPL 5m bars, `shift` ms later than recorded. */
-function candlesAsAapl(shift: number): Bar[] {
-  const rows = JSON.parse(readFileSync(CANDLES, 'utf8')) as number[][];
-  return rows.map(([openTime, open, high, low, close, volume]) => ({
-    symbol: SYMBOL,
-    timeframe: '5m',
-    openTime: openTime! + shift,
-    open: open!,
-    high: high!,
-    low: low!,
-    close: close!,
-    volume: volume!,
-    tradeCount: null,
-  }));
-}
-
-const toWire = (b: Bar): AlpacaWireBar => ({
-  t: new Date(b.openTime).toISOString(),
-  o: b.open,
-  h: b.high,
-  l: b.low,
-  c: b.close,
-  v: b.volume,
-  n: 0,
-  vw: (b.high + b.low + b.close) / 3,
-});
 
 function alpacaConfig(fake: FakeAlpaca, env: Record<string, string> = {}): Config {
   return loadConfig({
@@ -161,13 +133,13 @@ describe('backfill --source alpaca', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-backfill-'));
-    served['5m'] = candlesAsAapl(shift);
+    served['5m'] = binance2018As(SYMBOL, shift);
     served['1h'] = resampleBars(served['5m'], '1h');
     served['1d'] = resampleBars(served['5m'], '1d');
     fake = await startFakeAlpaca({
       bars: {
         [SYMBOL]: Object.fromEntries(
-          (['5m', '1h', '1d'] as const).map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toWire)]),
+          (['5m', '1h', '1d'] as const).map((tf) => [ALPACA_TIMEFRAME[tf], served[tf].map(toAlpacaWireBar)]),
         ),
       },
       // Smaller pages than Alpaca's 10,000, so the 5m and 1h series take several pages each.
@@ -253,7 +225,7 @@ describe('backfill --source alpaca', () => {
 });
 
 describe('a paper user whose stock venue is Alpaca', () => {
-  const raw = candlesAsAapl(0);
+  const raw = binance2018As(SYMBOL, 0);
   const reading = { score: 50, politicalMin: null, politicalScore: null };
   // The bar where the detector finds its first lowest point with a week of history before it (as in
   // engine.integration.test.ts), found on the recording before it is moved.
@@ -273,8 +245,11 @@ describe('a paper user whose stock venue is Alpaca', () => {
    * and the services an engine tick gets, with Alpaca as the stock source.
    */
   async function desk(close: number) {
-    const bars = candlesAsAapl(close - BAR - raw[signal]!.openTime);
-    const fake = await startFakeAlpaca({ bars: { [SYMBOL]: { '5Min': bars.map(toWire) } }, pageSize: 1000 });
+    const bars = binance2018As(SYMBOL, close - BAR - raw[signal]!.openTime);
+    const fake = await startFakeAlpaca({
+      bars: { [SYMBOL]: { '5Min': bars.map(toAlpacaWireBar) } },
+      pageSize: 1000,
+    });
     const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-engine-'));
     const analytics: AnalyticsStore = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
     opened.push(async () => {

@@ -26,3 +26,10 @@ export function loadBinance2018(): { symbol: string; bars: Bar[] }[] {
       return [{ symbol: named.symbol, bars: barsFromOhlcv(named.symbol, '5m', rows) }];
     });
 }
+
+/** One pair's 5m bars relabelled as `symbol` and moved `shift` ms later (prices and volumes unchanged). */
+export function binance2018As(symbol: string, shift = 0, pair = 'ETH/BTC'): Bar[] {
+  const series = loadBinance2018().find((s) => s.symbol === pair);
+  if (!series) throw new Error(`no shared candles for ${pair}`);
+  return series.bars.map((b) => ({ ...b, symbol, openTime: b.openTime + shift }));
+}

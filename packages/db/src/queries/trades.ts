@@ -241,35 +241,6 @@ export async function releasePosition(
   });
 }
 
-/** Marks a pending live trade as filled at the venue. */
-export async function markFilled(
-  db: DbOrTx,
-  f: {
-    tradeId: string;
-    entryPrice: string;
-    entryTime: Date;
-    quantity: string;
-    venueOrderId: string;
-    takeProfitPrice: string;
-    stopLossPrice: string;
-  },
-) {
-  const [row] = await db
-    .update(trades)
-    .set({
-      status: 'open',
-      entryPrice: f.entryPrice,
-      entryTime: f.entryTime,
-      quantity: f.quantity,
-      venueOrderId: f.venueOrderId,
-      takeProfitPrice: f.takeProfitPrice,
-      stopLossPrice: f.stopLossPrice,
-    })
-    .where(and(eq(trades.id, f.tradeId), eq(trades.status, 'pending_approval')))
-    .returning();
-  return row ?? null;
-}
-
 /**
  * Records a pending live trade's fill as the venue reports it, once: the trade opens with the venue's
  * quantity, price, cost and fee, and the account gives back what was held beyond that cost (or pays the

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Bar, Timeframe } from '@tradehits/core/types';
 
 /**
  * A local stand-in for Alpaca's data and trading REST APIs (one port serves both) for tests that
@@ -20,6 +21,21 @@ export interface AlpacaWireBar {
   n: number;
   vw: number;
 }
+
+/** Alpaca's names for our timeframes, as the SDK sends them. */
+export const ALPACA_TIMEFRAME: Record<Timeframe, string> = { '5m': '5Min', '1h': '1Hour', '1d': '1Day' };
+
+/** A bar in Alpaca's wire shape, to serve from the fake. */
+export const toAlpacaWireBar = (b: Bar): AlpacaWireBar => ({
+  t: new Date(b.openTime).toISOString(),
+  o: b.open,
+  h: b.high,
+  l: b.low,
+  c: b.close,
+  v: b.volume,
+  n: 0,
+  vw: (b.high + b.low + b.close) / 3,
+});
 
 /** An Alpaca calendar day on the wire (`/v2/calendar`). */
 export interface AlpacaWireDay {
