@@ -96,7 +96,7 @@ function newYorkWallClock(instant: number): number {
 }
 
 /** UTC instant of a New York wall time on a date (never inside a DST gap: sessions are far from 02:00). */
-function newYorkTime(date: string, time: { hour: number; minute: number }): number {
+export function newYorkTime(date: string, time: { hour: number; minute: number }): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, time.hour, time.minute);
   // Start from standard time (UTC−5), then correct by the offset actually in force at that instant.

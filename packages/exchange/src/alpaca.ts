@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from '@alpacahq/alpaca-trade-api/rest';
 import type { Config } from '@tradehits/config';
+import { newYorkTime } from '@tradehits/core/calendar';
 import type { Broker, OrderState, OrderStatus } from '@tradehits/core/ports';
 import { type Bar, type MarketDay, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
 import {
@@ -382,29 +383,10 @@ export async function fetchAlpacaClock(
   }
 }
 
-/** UTC instant of a New York wall-clock time (`HH:MM`) on a date: the calendar edge's one time-zone step. */
+/** UTC instant of a New York wall-clock time (`HH:MM`) on a date, as Alpaca's calendar gives them. */
 export function newYorkInstant(date: string, hhmm: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, min] = hhmm.split(':').map(Number) as [number, number];
-  const wallAsUtc = Date.UTC(y, m - 1, d, h, min);
-  // Offset at a first guess, then again at the corrected instant (right across DST changes).
-  const first = wallAsUtc - newYorkOffset(wallAsUtc);
-  return wallAsUtc - newYorkOffset(first);
-}
-
-const NY_PARTS = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-function newYorkOffset(instant: number): number {
-  const p = Object.fromEntries(NY_PARTS.formatToParts(instant).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(instant / 60_000) * 60_000;
+  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+  return newYorkTime(date, { hour, minute });
 }
 
 /** One day on which our NYSE calendar and Alpaca's disagree. */
