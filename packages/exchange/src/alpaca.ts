@@ -17,6 +17,7 @@ import {
 } from '@alpacahq/alpaca-trade-api/rest';
 import type { Config } from '@tradehits/config';
 import { newYorkTime } from '@tradehits/core/calendar';
+import { errorMessage } from '@tradehits/core/errors';
 import type { Broker, OrderState, OrderStatus } from '@tradehits/core/ports';
 import { type Bar, type MarketDay, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
 import {
@@ -115,10 +116,7 @@ export function toAlpacaError(error: unknown, action: string): Error {
       timedOut ? `timed out while trying to ${action}` : `unreachable while trying to ${action}`,
     );
   }
-  return new VenueError(
-    venue,
-    `failed to ${action} (${error instanceof Error ? error.message : String(error)})`,
-  );
+  return new VenueError(venue, `failed to ${action} (${errorMessage(error)})`);
 }
 
 /** Daily, hourly and 5-minute bars of US stock tickers from Alpaca's market-data API. */

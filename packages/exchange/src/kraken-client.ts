@@ -1,3 +1,4 @@
+import { errorMessage } from '@tradehits/core/errors';
 import ccxt, { type kraken as KrakenExchange } from 'ccxt';
 import {
   InsufficientFundsError,
@@ -105,7 +106,7 @@ export function loadKrakenMarkets(exchange: KrakenExchange, withXStocks: boolean
  */
 export function toVenueError(error: unknown, action: string, secrets: string[] = []): Error {
   if (error instanceof VenueError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = errorMessage(error);
   const detail = scrub(krakenErrorCode(raw) ?? raw.replace(/^kraken\s*/, '').slice(0, 300), secrets);
   const venue = 'kraken';
   if (error instanceof ccxt.InsufficientFunds || /Insufficient funds/i.test(raw)) {

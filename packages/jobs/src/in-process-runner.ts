@@ -1,3 +1,4 @@
+import { errorMessage } from '@tradehits/core/errors';
 import parser from 'cron-parser';
 import {
   type JobName,
@@ -59,7 +60,7 @@ export function createInProcessRunner(
               id,
               name,
               data,
-              failedReason: err instanceof Error ? err.message : String(err),
+              failedReason: errorMessage(err),
               attemptsMade: attempt,
               finishedOn: Date.now(),
             });

@@ -1,3 +1,4 @@
+import { errorMessage } from '@tradehits/core/errors';
 import { recordJobRuns } from '@tradehits/db';
 import type { JobName, JobPayload } from './contracts';
 import type { Processors, Services } from './runner';
@@ -34,7 +35,7 @@ export async function runProcessor<N extends JobName>(
     ]);
     return detail;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     services.log.warn({ job: name, attempt, err: message }, 'job failed');
     await recordJobRuns(services.db, [
       {

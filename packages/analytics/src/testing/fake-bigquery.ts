@@ -12,6 +12,7 @@ import {
   listValue,
   VARCHAR,
 } from '@duckdb/node-api';
+import { errorMessage } from '@tradehits/core/errors';
 
 /**
  * A local stand-in for the BigQuery REST API's `jobs.query` (POST /bigquery/v2/projects/P/queries),
@@ -242,7 +243,7 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
     try {
       reply(res, 200, await run);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       reply(res, 400, {
         error: {
           code: 400,

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAnalyticsStore } from '@tradehits/analytics';
 import { type Config, loadConfig } from '@tradehits/config';
+import { errorMessage } from '@tradehits/core/errors';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import { assetTypeOf } from '@tradehits/core/symbols';
 import { type AssetType, TIMEFRAMES, type Timeframe } from '@tradehits/core/types';
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${errorMessage(error)}\n`);
     process.exitCode = 1;
   });
 }

@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { errorMessage } from '@tradehits/core/errors';
 import {
   type BarSeries,
   barSeriesRows,
@@ -80,7 +81,7 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     try {
       await store.upsertBars(assetType, barSeriesRows(batch.map((p) => p.series)));
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = errorMessage(e);
     }
     // Each series is charged its own fetch and compute time plus its share of the batch write, so the
     // durations add up to the run's time.
@@ -109,7 +110,7 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
         pendingRows += rows;
         if (pendingRows >= batchRows) await flush();
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
+        const error = errorMessage(e);
         finish({ symbol, timeframe, rows: 0, durationMs: performance.now() - started, error });
       }
     }

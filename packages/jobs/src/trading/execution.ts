@@ -1,4 +1,5 @@
 import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
+import { errorMessage } from '@tradehits/core/errors';
 import { formatCents, toCents, valueCentsUp } from '@tradehits/core/money';
 import { type FillCosts, openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
 import { tradeParametersSchema } from '@tradehits/core/params';
@@ -289,10 +290,6 @@ async function settleEntry(
   });
   const partly = Number(quantity.toFixed(8)) < Number(trade.quantity);
   return { outcome: partly ? 'partly-filled' : 'filled', trade: opened };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Closes a position at `price` (paper) or at the venue's fill (live). Closing twice is a no-op. */
