@@ -48,6 +48,13 @@ describe('scoreSentiment', () => {
     expect(Object.is(scoreSentiment('', model).score, 0)).toBe(true);
   });
 
+  it('reads words that name object properties as plain words', () => {
+    expect(scoreSentiment('Builder picks new constructor; toString valueOf __proto__', model)).toMatchObject({
+      score: 0,
+      learned: [],
+    });
+  });
+
   it('stays within −100…100', () => {
     const huge: SentimentModel = { ruleWeight: 6, weights: { moon: 50, rug: -50 } };
     expect(scoreSentiment('moon', huge).score).toBe(100);

@@ -64,17 +64,6 @@ export function textFeatures(text: string): string[] {
   return [...features];
 }
 
-/** The model's log-odds that a text is bullish, from the rules' compound and the text's features. */
-export function modelLogit(
-  model: SentimentModel,
-  rulesCompound: number,
-  features: readonly string[],
-): number {
-  let z = model.ruleWeight * rulesCompound;
-  for (const f of features) z += model.weights[f] ?? 0;
-  return z;
-}
-
 /**
  * Scores a text from −100 (very bearish) to 100 (very bullish) as 100 · tanh(z / 4). The softer
  * scale keeps the score's correlation with graded gold scores where the rules alone had it.
@@ -84,15 +73,18 @@ export function scoreSentiment(
   model: SentimentModel = SHIPPED_SENTIMENT_MODEL,
 ): ModelSentiment {
   const rules = scoreByRules(text);
-  const features = textFeatures(text);
-  const z = modelLogit(model, rules.score / 100, features);
+  // The log-odds that the text is bullish: the rules' compound plus the weight of each known feature.
+  let z = model.ruleWeight * (rules.score / 100);
+  const learned: { term: string; weight: number }[] = [];
+  for (const term of textFeatures(text)) {
+    // Own keys only: a word like "constructor" must not find Object.prototype's.
+    const weight = Object.hasOwn(model.weights, term) ? model.weights[term]! : 0;
+    if (weight === 0) continue;
+    z += weight;
+    learned.push({ term, weight });
+  }
+  learned.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   // A text with neither rule hits nor known words stays exactly 0: no evidence is not a lean.
   const score = Math.round(100 * Math.tanh(z / 4)) + 0;
-  const learned = features
-    .flatMap((term) => {
-      const weight = model.weights[term];
-      return weight ? [{ term, weight }] : [];
-    })
-    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   return { score, category: categorize(score), hits: rules.hits, rules: rules.score, learned };
 }
