@@ -48,6 +48,11 @@ describe('scoreByRules', () => {
     expect(score('Loading more calls, bullish')).toBeGreaterThan(30);
   });
 
+  it('reads words that name object properties as plain words', () => {
+    expect(score('constructor good')).toBe(score('builder good'));
+    expect(score('toString valueOf hasOwnProperty')).toBe(0);
+  });
+
   it('ignores cashtags, links and mentions as words', () => {
     expect(score('$UP @bull http://example.com/crash')).toBe(0);
   });

@@ -241,7 +241,7 @@ export function scoreByRules(text: string, options: ScorerOptions = DEFAULT_SCOR
     for (let back = 1; back <= 3; back++) {
       const prev = tokens[i - back];
       if (!prev || prev.isBreak) break;
-      const boost = BOOSTERS[prev.word];
+      const boost = Object.hasOwn(BOOSTERS, prev.word) ? BOOSTERS[prev.word] : undefined;
       if (boost !== undefined) v += sign * boost * (1 - 0.05 * (back - 1));
     }
     const raw = tokens[i]!.raw;
