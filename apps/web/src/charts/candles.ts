@@ -10,7 +10,15 @@ import type {
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import { formatPrice } from '../lib/format';
-import { baseTextStyle, palette } from './theme';
+import {
+  axisLabelStyle,
+  chartBase,
+  emptyNotice,
+  gridSplitLine,
+  palette,
+  referenceLines,
+  tooltipFrame,
+} from './theme';
 import { formatBarTime } from './time';
 
 /** The option shape the candlestick chart produces; only the chart and component types it registers. */
@@ -59,6 +67,27 @@ export const INITIAL_VISIBLE_BARS = 120;
 type Cell = number | '-';
 const cell = (value: number | null): Cell => (value === null || !Number.isFinite(value) ? '-' : value);
 
+/** A 1px indicator line in one pane (0 price, 1 RSI, 2 MACD), with gaps where the field is null. */
+function thinLine(
+  name: string,
+  pane: number,
+  color: string,
+  bars: readonly BarWithIndicators[],
+  field: (bar: BarWithIndicators) => number | null,
+  type?: 'dashed' | 'solid',
+): LineSeriesOption {
+  return {
+    name,
+    type: 'line',
+    xAxisIndex: pane,
+    yAxisIndex: pane,
+    data: bars.map((b) => cell(field(b))),
+    showSymbol: false,
+    lineStyle: { width: 1, color, ...(type ? { type } : {}) },
+    itemStyle: { color },
+  };
+}
+
 /**
  * Candles with Bollinger and moving-average overlays, and RSI and MACD panes below on a shared x axis.
  * Pure: same bars in, same option out. Empty input yields axes with a "No bars" notice.
@@ -86,25 +115,23 @@ export function candleChartOption(
     name,
     nameLocation: 'middle' as const,
     nameGap: 44,
-    nameTextStyle: { color: palette.muted, fontSize: 10 },
+    nameTextStyle: axisLabelStyle,
   });
   const valueAxisCommon = {
     scale: true,
     axisLine: { show: false },
-    axisLabel: { color: palette.muted, fontSize: 10 },
-    splitLine: { lineStyle: { color: palette.grid } },
+    axisLabel: axisLabelStyle,
+    splitLine: gridSplitLine,
   };
 
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: baseTextStyle,
+    ...chartBase,
     ...(opts.title ? { title: { text: opts.title } } : {}),
     legend: {
       top: 0,
       left: 0,
       type: 'scroll',
-      textStyle: { color: palette.muted, fontSize: 10 },
+      textStyle: axisLabelStyle,
       itemWidth: 14,
       itemHeight: 8,
       data: PRICE_OVERLAYS.map((o) => o.name),
@@ -113,9 +140,7 @@ export function candleChartOption(
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'cross', link: [{ xAxisIndex: 'all' }] },
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.axis,
-      textStyle: { color: palette.text, fontSize: 11 },
+      ...tooltipFrame,
       confine: true,
       valueFormatter: tooltipValue,
     },
@@ -127,7 +152,7 @@ export function candleChartOption(
     xAxis: [
       { ...axisCommon, gridIndex: 0, axisLabel: { show: false } },
       { ...axisCommon, gridIndex: 1, axisLabel: { show: false } },
-      { ...axisCommon, gridIndex: 2, axisLabel: { color: palette.muted, fontSize: 10 } },
+      { ...axisCommon, gridIndex: 2, axisLabel: axisLabelStyle },
     ],
     yAxis: [
       { ...valueAxisCommon, gridIndex: 0 },
@@ -155,18 +180,7 @@ export function candleChartOption(
         textStyle: { color: palette.muted },
       },
     ],
-    ...(bars.length === 0
-      ? {
-          graphic: [
-            {
-              type: 'text',
-              left: 'center',
-              top: '30%',
-              style: { text: 'No bars for this range', fill: palette.muted, fontSize: 13 },
-            },
-          ],
-        }
-      : {}),
+    ...(bars.length === 0 ? emptyNotice('No bars for this range', { top: '30%', fontSize: 13 }) : {}),
     series: [
       {
         name: 'Price',
@@ -181,35 +195,10 @@ export function candleChartOption(
           borderColor0: palette.down,
         },
       },
-      ...PRICE_OVERLAYS.map(
-        (o): LineSeriesOption => ({
-          name: o.name,
-          type: 'line',
-          xAxisIndex: 0,
-          yAxisIndex: 0,
-          data: bars.map((b) => cell(b[o.field])),
-          showSymbol: false,
-          lineStyle: { width: 1, color: o.color, type: o.dashed ? 'dashed' : 'solid' },
-          itemStyle: { color: o.color },
-        }),
+      ...PRICE_OVERLAYS.map((o) =>
+        thinLine(o.name, 0, o.color, bars, (b) => b[o.field], o.dashed ? 'dashed' : 'solid'),
       ),
-      {
-        name: 'RSI 14',
-        type: 'line',
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: bars.map((b) => cell(b.rsi14)),
-        showSymbol: false,
-        lineStyle: { width: 1, color: palette.rsi },
-        itemStyle: { color: palette.rsi },
-        markLine: {
-          silent: true,
-          symbol: 'none',
-          label: { show: false },
-          lineStyle: { color: palette.muted, type: 'dashed', width: 1 },
-          data: [{ yAxis: 30 }, { yAxis: 70 }],
-        },
-      },
+      { ...thinLine('RSI 14', 1, palette.rsi, bars, (b) => b.rsi14), markLine: referenceLines(30, 70) },
       {
         name: 'MACD hist',
         type: 'bar',
@@ -221,26 +210,8 @@ export function candleChartOption(
             : { value: b.macdHist, itemStyle: { color: b.macdHist >= 0 ? palette.up : palette.down } },
         ),
       },
-      {
-        name: 'MACD',
-        type: 'line',
-        xAxisIndex: 2,
-        yAxisIndex: 2,
-        data: bars.map((b) => cell(b.macd)),
-        showSymbol: false,
-        lineStyle: { width: 1, color: palette.macd },
-        itemStyle: { color: palette.macd },
-      },
-      {
-        name: 'Signal',
-        type: 'line',
-        xAxisIndex: 2,
-        yAxisIndex: 2,
-        data: bars.map((b) => cell(b.macdSignal)),
-        showSymbol: false,
-        lineStyle: { width: 1, color: palette.signal },
-        itemStyle: { color: palette.signal },
-      },
+      thinLine('MACD', 2, palette.macd, bars, (b) => b.macd),
+      thinLine('Signal', 2, palette.signal, bars, (b) => b.macdSignal),
     ],
   };
 }

@@ -6,7 +6,16 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import { baseTextStyle, palette } from './theme';
+import {
+  axisLabelStyle,
+  chartBase,
+  emptyNotice,
+  gridSplitLine,
+  palette,
+  referenceLines,
+  timeAxis,
+  tooltipFrame,
+} from './theme';
 
 /** The option shape of the equity-curve chart. */
 export type EquityChartOption = ComposeOption<
@@ -29,43 +38,23 @@ export function equityChartOption(curve: readonly EquityPoint[]): EquityChartOpt
   const last = curve.at(-1)?.[1];
   const color = first !== undefined && last !== undefined && last < first ? palette.down : palette.equity;
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: baseTextStyle,
+    ...chartBase,
     useUTC: true,
     grid: { left: 64, right: 16, top: 16, bottom: 48 },
     tooltip: {
       trigger: 'axis',
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.axis,
-      textStyle: { color: palette.text, fontSize: 11 },
+      ...tooltipFrame,
       valueFormatter: (v) => (typeof v === 'number' ? `$${v.toFixed(2)}` : String(v)),
     },
-    xAxis: {
-      type: 'time',
-      axisLine: { lineStyle: { color: palette.axis } },
-      axisLabel: { color: palette.muted, fontSize: 10 },
-      splitLine: { show: false },
-    },
+    xAxis: timeAxis,
     yAxis: {
       type: 'value',
       scale: true,
-      axisLabel: { color: palette.muted, fontSize: 10 },
-      splitLine: { lineStyle: { color: palette.grid } },
+      axisLabel: axisLabelStyle,
+      splitLine: gridSplitLine,
     },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 14, bottom: 4, borderColor: palette.axis }],
-    ...(curve.length === 0
-      ? {
-          graphic: [
-            {
-              type: 'text',
-              left: 'center',
-              top: 'middle',
-              style: { text: 'No equity points', fill: palette.muted, fontSize: 13 },
-            },
-          ],
-        }
-      : {}),
+    ...(curve.length === 0 ? emptyNotice('No equity points', { top: 'middle', fontSize: 13 }) : {}),
     series: [
       {
         name: 'Equity',
@@ -75,17 +64,7 @@ export function equityChartOption(curve: readonly EquityPoint[]): EquityChartOpt
         lineStyle: { width: 1.5, color },
         itemStyle: { color },
         areaStyle: { color, opacity: 0.08 },
-        ...(first !== undefined
-          ? {
-              markLine: {
-                silent: true,
-                symbol: 'none',
-                label: { show: false },
-                lineStyle: { color: palette.muted, type: 'dashed', width: 1 },
-                data: [{ yAxis: first }],
-              },
-            }
-          : {}),
+        ...(first !== undefined ? { markLine: referenceLines(first) } : {}),
       },
     ],
   };

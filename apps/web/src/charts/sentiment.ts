@@ -7,7 +7,16 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import { baseTextStyle, palette } from './theme';
+import {
+  axisLabelStyle,
+  chartBase,
+  emptyNotice,
+  gridSplitLine,
+  palette,
+  referenceLines,
+  timeAxis,
+  tooltipFrame,
+} from './theme';
 
 /** The option shape of the sentiment timeline. */
 export type SentimentChartOption = ComposeOption<
@@ -27,47 +36,27 @@ export type SentimentChartOption = ComposeOption<
 export function sentimentChartOption(points: readonly SentimentAggregate[]): SentimentChartOption {
   const sorted = [...points].sort((a, b) => a.asOf - b.asOf);
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: baseTextStyle,
+    ...chartBase,
     useUTC: true,
     grid: { left: 40, right: 36, top: 10, bottom: 24 },
     tooltip: {
       trigger: 'axis',
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.axis,
-      textStyle: { color: palette.text, fontSize: 11 },
+      ...tooltipFrame,
       valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(0) : '—'),
     },
-    xAxis: {
-      type: 'time',
-      axisLine: { lineStyle: { color: palette.axis } },
-      axisLabel: { color: palette.muted, fontSize: 10 },
-      splitLine: { show: false },
-    },
+    xAxis: timeAxis,
     yAxis: [
       {
         type: 'value',
         min: -100,
         max: 100,
         interval: 50,
-        axisLabel: { color: palette.muted, fontSize: 10 },
-        splitLine: { lineStyle: { color: palette.grid } },
+        axisLabel: axisLabelStyle,
+        splitLine: gridSplitLine,
       },
       { type: 'value', min: 0, axisLabel: { show: false }, splitLine: { show: false } },
     ],
-    ...(sorted.length === 0
-      ? {
-          graphic: [
-            {
-              type: 'text',
-              left: 'center',
-              top: 'middle',
-              style: { text: 'No sentiment history', fill: palette.muted, fontSize: 12 },
-            },
-          ],
-        }
-      : {}),
+    ...(sorted.length === 0 ? emptyNotice('No sentiment history', { top: 'middle', fontSize: 12 }) : {}),
     series: [
       {
         name: 'Items',
@@ -86,13 +75,7 @@ export function sentimentChartOption(points: readonly SentimentAggregate[]): Sen
         data: sorted.map((p) => [p.asOf, p.average ?? '-']),
         lineStyle: { width: 1.5, color: palette.rsi },
         itemStyle: { color: palette.rsi },
-        markLine: {
-          silent: true,
-          symbol: 'none',
-          label: { show: false },
-          lineStyle: { color: palette.muted, type: 'dashed', width: 1 },
-          data: [{ yAxis: 0 }],
-        },
+        markLine: referenceLines(0),
       },
     ],
   };
