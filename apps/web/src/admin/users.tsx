@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
 import { formatUsd, formatUtc } from '../lib/format';
 import { useTRPC } from '../trpc';
@@ -27,79 +28,77 @@ export function UsersPanel() {
       {pause.error ? <ErrorState error={pause.error} /> : null}
       <QueryView query={users} isEmpty={(d) => d.length === 0} empty="No users.">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">Trading</th>
-                  <th scope="col" className="num">
-                    Crypto
-                  </th>
-                  <th scope="col" className="num">
-                    Stocks
-                  </th>
-                  <th scope="col">Last login</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => (
-                  <tr key={u.id}>
-                    <th scope="row">
-                      {u.username}
-                      <div className="muted small">{u.email}</div>
-                    </th>
-                    <td>
-                      <label className="sr-only" htmlFor={`role-${u.id}`}>
-                        Role of {u.username}
-                      </label>
-                      <select
-                        id={`role-${u.id}`}
-                        value={u.role}
-                        disabled={update.isPending}
-                        onChange={(e) =>
-                          update.mutate({ id: u.id, role: e.target.value as (typeof ROLES)[number] })
-                        }
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r.replace('_', ' ')}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <label className="inline-check">
-                        <input
-                          type="checkbox"
-                          checked={u.active}
-                          disabled={update.isPending}
-                          onChange={(e) => update.mutate({ id: u.id, active: e.target.checked })}
-                        />
-                        <span className="sr-only">{u.username} is </span>active
-                      </label>
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className={paused.has(u.id) ? 'btn btn-small btn-warn' : 'btn btn-small'}
-                        aria-pressed={paused.has(u.id)}
-                        disabled={pause.isPending}
-                        onClick={() => pause.mutate({ userId: u.id, paused: !paused.has(u.id) })}
-                      >
-                        {paused.has(u.id) ? `Resume ${u.username}` : `Pause ${u.username}`}
-                      </button>
-                    </td>
-                    <td className="num">{formatUsd(u.cryptoBalance)}</td>
-                    <td className="num">{formatUsd(u.stockBalance)}</td>
-                    <td className="small">{formatUtc(u.lastLoginAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            rowKey={(u) => u.id}
+            columns={[
+              {
+                label: 'User',
+                rowHeader: true,
+                cell: (u) => (
+                  <>
+                    {u.username}
+                    <div className="muted small">{u.email}</div>
+                  </>
+                ),
+              },
+              {
+                label: 'Role',
+                cell: (u) => (
+                  <>
+                    <label className="sr-only" htmlFor={`role-${u.id}`}>
+                      Role of {u.username}
+                    </label>
+                    <select
+                      id={`role-${u.id}`}
+                      value={u.role}
+                      disabled={update.isPending}
+                      onChange={(e) =>
+                        update.mutate({ id: u.id, role: e.target.value as (typeof ROLES)[number] })
+                      }
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r.replace('_', ' ')}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                ),
+              },
+              {
+                label: 'Active',
+                cell: (u) => (
+                  <label className="inline-check">
+                    <input
+                      type="checkbox"
+                      checked={u.active}
+                      disabled={update.isPending}
+                      onChange={(e) => update.mutate({ id: u.id, active: e.target.checked })}
+                    />
+                    <span className="sr-only">{u.username} is </span>active
+                  </label>
+                ),
+              },
+              {
+                label: 'Trading',
+                cell: (u) => (
+                  <button
+                    type="button"
+                    className={paused.has(u.id) ? 'btn btn-small btn-warn' : 'btn btn-small'}
+                    aria-pressed={paused.has(u.id)}
+                    disabled={pause.isPending}
+                    onClick={() => pause.mutate({ userId: u.id, paused: !paused.has(u.id) })}
+                  >
+                    {paused.has(u.id) ? `Resume ${u.username}` : `Pause ${u.username}`}
+                  </button>
+                ),
+              },
+              { label: 'Crypto', className: 'num', cell: (u) => formatUsd(u.cryptoBalance) },
+              { label: 'Stocks', className: 'num', cell: (u) => formatUsd(u.stockBalance) },
+              { label: 'Last login', cellClassName: 'small', cell: (u) => formatUtc(u.lastLoginAt) },
+            ]}
+          />
         )}
       </QueryView>
     </AdminSection>

@@ -6,6 +6,46 @@ interface FieldShell {
   hint?: ReactNode;
 }
 
+/** The control's id (the caller's, or a generated one) and the aria wiring to its hint and error. */
+function useFieldWiring(id: string | undefined, error: string | undefined, hint?: ReactNode) {
+  const auto = useId();
+  const controlId = id ?? auto;
+  const describedBy = [error ? `${controlId}-error` : null, hint ? `${controlId}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    id: controlId,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy || undefined,
+  } as const;
+}
+
+/** The hint and the error under a control, with the ids its aria-describedby points at. */
+function FieldNotes({
+  controlId,
+  hint,
+  error,
+}: {
+  controlId: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+}) {
+  return (
+    <>
+      {hint ? (
+        <small id={`${controlId}-hint`} className="hint">
+          {hint}
+        </small>
+      ) : null}
+      {error ? (
+        <small id={`${controlId}-error`} className="error">
+          {error}
+        </small>
+      ) : null}
+    </>
+  );
+}
+
 /** A labelled input with its error under it, wired with aria-invalid and aria-describedby. */
 export function TextField({
   label,
@@ -14,30 +54,12 @@ export function TextField({
   id,
   ...input
 }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
-  const auto = useId();
-  const inputId = id ?? auto;
-  const describedBy = [error ? `${inputId}-error` : null, hint ? `${inputId}-hint` : null]
-    .filter(Boolean)
-    .join(' ');
+  const wiring = useFieldWiring(id, error, hint);
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
-      {hint ? (
-        <small id={`${inputId}-hint`} className="hint">
-          {hint}
-        </small>
-      ) : null}
-      {error ? (
-        <small id={`${inputId}-error`} className="error">
-          {error}
-        </small>
-      ) : null}
+      <label htmlFor={wiring.id}>{label}</label>
+      <input {...wiring} {...input} />
+      <FieldNotes controlId={wiring.id} hint={hint} error={error} />
     </div>
   );
 }
@@ -51,25 +73,14 @@ export function SelectField({
   children,
   ...select
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
-  const auto = useId();
-  const selectId = id ?? auto;
+  const wiring = useFieldWiring(id, error, hint);
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={selectId}>{label}</label>
-      <select
-        id={selectId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${selectId}-error` : undefined}
-        {...select}
-      >
+      <label htmlFor={wiring.id}>{label}</label>
+      <select {...wiring} {...select}>
         {children}
       </select>
-      {hint ? <small className="hint">{hint}</small> : null}
-      {error ? (
-        <small id={`${selectId}-error`} className="error">
-          {error}
-        </small>
-      ) : null}
+      <FieldNotes controlId={wiring.id} hint={hint} error={error} />
     </div>
   );
 }
@@ -80,24 +91,13 @@ export function CheckboxField({
   error,
   id,
   ...input
-}: FieldShell & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
-  const auto = useId();
-  const inputId = id ?? auto;
+}: Omit<FieldShell, 'hint'> & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+  const wiring = useFieldWiring(id, error);
   return (
     <div className={error ? 'field field-check field-invalid' : 'field field-check'}>
-      <input
-        id={inputId}
-        type="checkbox"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${inputId}-error` : undefined}
-        {...input}
-      />
-      <label htmlFor={inputId}>{label}</label>
-      {error ? (
-        <small id={`${inputId}-error`} className="error">
-          {error}
-        </small>
-      ) : null}
+      <input {...wiring} type="checkbox" {...input} />
+      <label htmlFor={wiring.id}>{label}</label>
+      <FieldNotes controlId={wiring.id} error={error} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { formatUsd } from '../lib/format';
 import { useTRPC } from '../trpc';
 import { FormError, SelectField, TextField } from './field';
@@ -98,11 +98,7 @@ export function LinkVenueCard() {
               error={fieldErrors.secret}
             />
           </div>
-          <FormError
-            message={
-              link.error && Object.keys(fieldErrors).length === 0 ? errorMessage(link.error) : undefined
-            }
-          />
+          <FormError message={formErrorMessage(link.error)} />
           {link.data ? (
             <output className="form-ok">
               Linked {VENUE_LABEL[link.data.venue as Venue] ?? link.data.venue} for {link.data.assetType}:

@@ -22,6 +22,12 @@ export function ParamsFields({
     error: errors[key],
     onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
   });
+  const check = (key: 'buyAtLowestOnly' | 'requirePoliticalPositive' | 'autoTradingEnabled') => ({
+    name: key,
+    checked: values[key],
+    error: errors[key],
+    onChange: (e: { target: { checked: boolean } }) => set(key, e.target.checked),
+  });
   const shown = (key: keyof ParamsFormValues) => !omit.includes(key);
 
   return (
@@ -54,28 +60,10 @@ export function ParamsFields({
       {/* Text, not type="time": a time picker shows local 12-hour clocks, and these hours are UTC. */}
       <TextField label="Trading hours start (UTC)" placeholder="HH:MM" {...text('tradingHoursStart')} />
       <TextField label="Trading hours end (UTC)" placeholder="HH:MM" {...text('tradingHoursEnd')} />
-      <CheckboxField
-        label="Buy at lowest only"
-        name="buyAtLowestOnly"
-        checked={values.buyAtLowestOnly}
-        error={errors.buyAtLowestOnly}
-        onChange={(e) => set('buyAtLowestOnly', e.target.checked)}
-      />
-      <CheckboxField
-        label="Require political positive"
-        name="requirePoliticalPositive"
-        checked={values.requirePoliticalPositive}
-        error={errors.requirePoliticalPositive}
-        onChange={(e) => set('requirePoliticalPositive', e.target.checked)}
-      />
+      <CheckboxField label="Buy at lowest only" {...check('buyAtLowestOnly')} />
+      <CheckboxField label="Require political positive" {...check('requirePoliticalPositive')} />
       {shown('autoTradingEnabled') ? (
-        <CheckboxField
-          label="Auto-trading enabled"
-          name="autoTradingEnabled"
-          checked={values.autoTradingEnabled}
-          error={errors.autoTradingEnabled}
-          onChange={(e) => set('autoTradingEnabled', e.target.checked)}
-        />
+        <CheckboxField label="Auto-trading enabled" {...check('autoTradingEnabled')} />
       ) : null}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { formatUsd, formatUtc } from '../lib/format';
 import { type RouterOutputs, useTRPC } from '../trpc';
 import { FormError, TextField } from './field';
@@ -64,11 +64,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
           error={fieldErrors.email}
         />
       </div>
-      <FormError
-        message={
-          update.error && Object.keys(fieldErrors).length === 0 ? errorMessage(update.error) : undefined
-        }
-      />
+      <FormError message={formErrorMessage(update.error)} />
       {update.isSuccess ? <output className="form-ok">Profile saved.</output> : null}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>

@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AssetType } from '@tradehits/core/types';
+import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
-import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
+import { pnlColumn, TradeStatus } from '../components/trade-cells';
+import { formatPrice, formatUtc } from '../lib/format';
 import { centsToDecimal, unrealizedPnl } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
@@ -48,102 +50,84 @@ export function ActiveTrades() {
       {close.error ? <ErrorState error={close.error} /> : null}
       <QueryView query={active} isEmpty={(d) => d.length === 0} empty="No open positions.">
         {(trades) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Entry
-                  </th>
-                  <th scope="col" className="num">
-                    Last
-                  </th>
-                  <th scope="col" className="num">
-                    P&amp;L
-                  </th>
-                  <th scope="col" className="num">
-                    TP / SL
-                  </th>
-                  <th scope="col">Opened</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {trades.map((t) => (
-                  <ActiveRow
-                    key={t.id}
-                    trade={t}
-                    last={prices.get(t.symbol)}
-                    onClose={() => close.mutate({ tradeId: t.id })}
-                    closing={close.isPending && close.variables?.tradeId === t.id}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={trades.map((t) => withLivePnl(t, prices.get(t.symbol)))}
+            rowKey={(r) => r.trade.id}
+            rowData={(r) => ({ 'data-testid': 'active-trade', 'data-trade-id': r.trade.id })}
+            columns={[
+              {
+                label: 'Symbol',
+                rowHeader: true,
+                cell: ({ trade }) => (
+                  <>
+                    {trade.symbol}
+                    {trade.isPaper ? (
+                      <span className="badge badge-paper">paper</span>
+                    ) : (
+                      <span className="badge badge-live">live</span>
+                    )}
+                  </>
+                ),
+              },
+              { label: 'Status', cell: (r) => <TradeStatus status={r.trade.status} /> },
+              { label: 'Entry', className: 'num', cell: (r) => formatPrice(r.trade.entryPrice) },
+              { label: 'Last', className: 'num', cell: (r) => formatPrice(r.last) },
+              {
+                ...pnlColumn('P&L', (r: LiveTrade) => ({ usd: r.pnl, pct: r.pnlPct })),
+                cellTestId: 'trade-pnl',
+              },
+              {
+                label: 'TP / SL',
+                className: 'num',
+                cellClassName: 'num small',
+                cell: ({ trade }) => (
+                  <>
+                    {formatPrice(trade.takeProfitPrice)}
+                    <br />
+                    {formatPrice(trade.stopLossPrice)}
+                  </>
+                ),
+              },
+              { label: 'Opened', cellClassName: 'small', cell: (r) => formatUtc(r.trade.entryTime) },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: ({ trade }) => {
+                  if (trade.status !== 'open') return null;
+                  const closing = close.isPending && close.variables?.tradeId === trade.id;
+                  return (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      onClick={() => close.mutate({ tradeId: trade.id })}
+                      disabled={closing}
+                      aria-label={`Close ${trade.symbol} position`}
+                    >
+                      {closing ? 'Closing…' : 'Close'}
+                    </button>
+                  );
+                },
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>
   );
 }
 
-function ActiveRow({
-  trade,
-  last,
-  onClose,
-  closing,
-}: {
+/** A row of the table: the trade, the latest price of its symbol, and the P&L to show. */
+interface LiveTrade {
   trade: Trade;
   last: number | undefined;
-  onClose: () => void;
-  closing: boolean;
-}) {
+  pnl: Trade['pnl'];
+  pnlPct: Trade['pnlPct'] | number;
+}
+
+/** An open position's P&L at the latest price; any other keeps the P&L the server stored. */
+function withLivePnl(trade: Trade, last: number | undefined): LiveTrade {
   const live = trade.status === 'open' ? unrealizedPnl(trade.entryPrice, trade.quantity, last) : null;
-  const pnl = live ? centsToDecimal(live.cents) : trade.pnl;
-  const pnlPct = live ? live.pct : trade.pnlPct;
-  return (
-    <tr data-testid="active-trade" data-trade-id={trade.id}>
-      <th scope="row">
-        {trade.symbol}
-        {trade.isPaper ? (
-          <span className="badge badge-paper">paper</span>
-        ) : (
-          <span className="badge badge-live">live</span>
-        )}
-      </th>
-      <td>
-        <span className={`status status-${trade.status}`}>{trade.status.replace('_', ' ')}</span>
-      </td>
-      <td className="num">{formatPrice(trade.entryPrice)}</td>
-      <td className="num">{formatPrice(last)}</td>
-      <td className={`num ${signClass(pnl)}`} data-testid="trade-pnl">
-        {formatUsd(pnl, { signed: true })}
-        <br />
-        <small>{formatPct(pnlPct, { signed: true })}</small>
-      </td>
-      <td className="num small">
-        {formatPrice(trade.takeProfitPrice)}
-        <br />
-        {formatPrice(trade.stopLossPrice)}
-      </td>
-      <td className="small">{formatUtc(trade.entryTime)}</td>
-      <td>
-        {trade.status === 'open' ? (
-          <button
-            type="button"
-            className="btn btn-small btn-danger"
-            onClick={onClose}
-            disabled={closing}
-            aria-label={`Close ${trade.symbol} position`}
-          >
-            {closing ? 'Closing…' : 'Close'}
-          </button>
-        ) : null}
-      </td>
-    </tr>
-  );
+  return live
+    ? { trade, last, pnl: centsToDecimal(live.cents), pnlPct: live.pct }
+    : { trade, last, pnl: trade.pnl, pnlPct: trade.pnlPct };
 }

@@ -84,15 +84,16 @@ export function TradeForm({
         <span className="muted small">{symbol}</span>
       </header>
       <form className="form" onSubmit={submit} noValidate data-testid="trade-form">
-        <fieldset className="segmented">
-          <legend>Side</legend>
-          {(['buy', 'sell'] as const).map((s) => (
-            <label key={s} className={side === s ? 'seg seg-on' : 'seg'}>
-              <input type="radio" name="side" value={s} checked={side === s} onChange={() => setSide(s)} />
-              {s === 'buy' ? 'Buy' : 'Sell'}
-            </label>
-          ))}
-        </fieldset>
+        <Segmented
+          legend="Side"
+          name="side"
+          value={side}
+          onChange={setSide}
+          options={[
+            { value: 'buy', label: 'Buy' },
+            { value: 'sell', label: 'Sell' },
+          ]}
+        />
         {side === 'buy' ? (
           <TextField
             label="Amount (USD)"
@@ -119,30 +120,16 @@ export function TradeForm({
             ))}
           </SelectField>
         )}
-        <fieldset className="segmented">
-          <legend>Mode</legend>
-          <label className={effectiveMode === 'paper' ? 'seg seg-on' : 'seg'}>
-            <input
-              type="radio"
-              name="mode"
-              value="paper"
-              checked={effectiveMode === 'paper'}
-              onChange={() => setMode('paper')}
-            />
-            Paper
-          </label>
-          <label className={effectiveMode === 'live' ? 'seg seg-on seg-live' : 'seg'}>
-            <input
-              type="radio"
-              name="mode"
-              value="live"
-              checked={effectiveMode === 'live'}
-              onChange={() => setMode('live')}
-              disabled={paperOnly}
-            />
-            Live
-          </label>
-        </fieldset>
+        <Segmented
+          legend="Mode"
+          name="mode"
+          value={effectiveMode}
+          onChange={setMode}
+          options={[
+            { value: 'paper', label: 'Paper' },
+            { value: 'live', label: 'Live', onClass: 'seg-live', disabled: paperOnly },
+          ]}
+        />
         {paperOnly ? <p className="muted small">Your account trades on paper only.</p> : null}
         <FormError message={execute.error ? errorMessage(execute.error) : undefined} />
         {result ? (
@@ -161,5 +148,42 @@ export function TradeForm({
         </button>
       </form>
     </section>
+  );
+}
+
+/** A row of radio buttons drawn as one segmented control; the chosen segment is highlighted. */
+function Segmented<V extends string>({
+  legend,
+  name,
+  value,
+  onChange,
+  options,
+}: {
+  legend: string;
+  name: string;
+  value: V;
+  onChange: (next: V) => void;
+  options: readonly { value: V; label: string; onClass?: string; disabled?: boolean }[];
+}) {
+  return (
+    <fieldset className="segmented">
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label
+          key={o.value}
+          className={o.value !== value ? 'seg' : o.onClass ? `seg seg-on ${o.onClass}` : 'seg seg-on'}
+        >
+          <input
+            type="radio"
+            name={name}
+            value={o.value}
+            checked={o.value === value}
+            onChange={() => onChange(o.value)}
+            disabled={o.disabled}
+          />
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }

@@ -1,7 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { DataTable } from '../components/data-table';
 import { QueryView } from '../components/states';
-import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
-import { useTRPC } from '../trpc';
+import { pnlColumn, TradeStatus } from '../components/trade-cells';
+import { formatPrice, formatUsd, formatUtc } from '../lib/format';
+import { type RouterOutputs, useTRPC } from '../trpc';
+
+type ClosedTrade = RouterOutputs['trades']['history']['items'][number];
 
 const PAGE_SIZE = 20;
 
@@ -27,61 +31,55 @@ export function TradeHistory() {
       >
         {(data) => (
           <>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Symbol</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="num">
-                      Entry → exit
-                    </th>
-                    <th scope="col" className="num">
-                      Amount
-                    </th>
-                    <th scope="col" className="num">
-                      P&amp;L
-                    </th>
-                    <th scope="col">Why</th>
-                    <th scope="col">Closed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.pages.flatMap((page) =>
-                    page.items.map((t) => (
-                      <tr key={t.id}>
-                        <th scope="row">
-                          {t.symbol}
-                          {t.isPaper ? <span className="badge badge-paper">paper</span> : null}
-                          {t.wasLowestPoint ? (
-                            <span className="badge" title="Opened at a detected lowest point">
-                              low
-                            </span>
-                          ) : null}
-                        </th>
-                        <td>
-                          <span className={`status status-${t.status}`}>{t.status.replace('_', ' ')}</span>
-                        </td>
-                        <td className="num small">
-                          {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
-                        </td>
-                        <td className="num">{formatUsd(t.amount)}</td>
-                        <td className={`num ${signClass(t.pnl)}`}>
-                          {formatUsd(t.pnl, { signed: true })}
-                          <br />
-                          <small>{formatPct(t.pnlPct, { signed: true })}</small>
-                        </td>
-                        <td className="small">
-                          {t.executionReason ?? '—'}
-                          {t.exitReason ? <span className="muted"> · {t.exitReason}</span> : null}
-                        </td>
-                        <td className="small">{formatUtc(t.exitTime ?? t.entryTime)}</td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={data.pages.flatMap((page) => page.items)}
+              rowKey={(t) => t.id}
+              columns={[
+                {
+                  label: 'Symbol',
+                  rowHeader: true,
+                  cell: (t) => (
+                    <>
+                      {t.symbol}
+                      {t.isPaper ? <span className="badge badge-paper">paper</span> : null}
+                      {t.wasLowestPoint ? (
+                        <span className="badge" title="Opened at a detected lowest point">
+                          low
+                        </span>
+                      ) : null}
+                    </>
+                  ),
+                },
+                { label: 'Status', cell: (t) => <TradeStatus status={t.status} /> },
+                {
+                  label: 'Entry → exit',
+                  className: 'num',
+                  cellClassName: 'num small',
+                  cell: (t) => (
+                    <>
+                      {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
+                    </>
+                  ),
+                },
+                { label: 'Amount', className: 'num', cell: (t) => formatUsd(t.amount) },
+                pnlColumn('P&L', (t: ClosedTrade) => ({ usd: t.pnl, pct: t.pnlPct })),
+                {
+                  label: 'Why',
+                  cellClassName: 'small',
+                  cell: (t) => (
+                    <>
+                      {t.executionReason ?? '—'}
+                      {t.exitReason ? <span className="muted"> · {t.exitReason}</span> : null}
+                    </>
+                  ),
+                },
+                {
+                  label: 'Closed',
+                  cellClassName: 'small',
+                  cell: (t) => formatUtc(t.exitTime ?? t.entryTime),
+                },
+              ]}
+            />
             {history.hasNextPage ? (
               <button
                 type="button"

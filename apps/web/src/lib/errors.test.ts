@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, issuesToFieldErrors, serverFieldErrors } from './errors';
+import { errorMessage, formErrorMessage, issuesToFieldErrors, serverFieldErrors } from './errors';
 
 // The shape a TRPCClientError carries when the server's formatter flattens a zod error.
 const zodFailure = Object.assign(new Error('[{"code":"too_small"...}]'), {
@@ -49,6 +49,18 @@ describe('errorMessage', () => {
   it('never returns a blank sentence for an error', () => {
     expect(errorMessage(new Error(''))).toBe('Something went wrong.');
     expect(errorMessage(undefined)).toBe('');
+  });
+});
+
+describe('formErrorMessage', () => {
+  it('leaves field complaints to the fields', () => {
+    expect(formErrorMessage(zodFailure)).toBeUndefined();
+  });
+
+  it('says anything else in a sentence, and nothing when there is no error', () => {
+    expect(formErrorMessage(new Error('Wrong username or password.'))).toBe('Wrong username or password.');
+    expect(formErrorMessage(new TypeError('Failed to fetch'))).toMatch(/cannot be reached/);
+    expect(formErrorMessage(null)).toBeUndefined();
   });
 });
 

@@ -41,6 +41,15 @@ export function errorMessage(error: unknown): string {
   return message || 'Something went wrong.';
 }
 
+/**
+ * What a form says above its submit button after a failed submit: the error in a sentence, or nothing
+ * when the server's complaint is about fields, which show their own messages under their inputs.
+ */
+export function formErrorMessage(error: unknown): string | undefined {
+  if (error === null || error === undefined) return undefined;
+  return Object.keys(serverFieldErrors(error)).length === 0 ? errorMessage(error) : undefined;
+}
+
 /** Per-field messages from a zod `safeParse` failure, keyed by the top-level field name. */
 export function issuesToFieldErrors(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],

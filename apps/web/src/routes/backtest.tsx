@@ -2,19 +2,22 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useMemo, useState } from 'react';
 import { type EquityPoint, equityChartOption } from '../charts/equity';
+import { DataTable } from '../components/data-table';
 import { EChart } from '../components/echart';
 import { FormError, SelectField, TextField } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
 import { QueryView } from '../components/states';
+import { pnlColumn } from '../components/trade-cells';
 import { metricRows } from '../lib/backtest';
 import { fromDateInput } from '../lib/dates';
-import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
-import { formatPct, formatPrice, formatUsd, formatUtc, signClass } from '../lib/format';
+import { type FieldErrors, formErrorMessage, serverFieldErrors } from '../lib/errors';
+import { formatPrice, formatUsd, formatUtc } from '../lib/format';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
 import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
 type BacktestResult = RouterOutputs['backtest']['run'];
+type SimulatedTrade = BacktestResult['trades'][number];
 
 /** Replay chosen symbols over a period with a set of parameters and see what would have happened. */
 export function BacktestPage() {
@@ -144,13 +147,7 @@ export function BacktestPage() {
         <p className="muted small">
           Sentiment is ignored: history has no sentiment record, so those conditions drop out.
         </p>
-        <FormError
-          message={
-            run.error && Object.keys(serverFieldErrors(run.error)).length === 0
-              ? errorMessage(run.error)
-              : undefined
-          }
-        />
+        <FormError message={formErrorMessage(run.error)} />
         <button type="submit" className="btn btn-primary" disabled={run.isPending}>
           {run.isPending ? 'Running…' : 'Run backtest'}
         </button>
@@ -205,50 +202,31 @@ function BacktestReport({ result }: { result: BacktestResult }) {
         {result.trades.length === 0 ? (
           <p className="state state-empty">No trades: the entry rules never held in this period.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Entry</th>
-                  <th scope="col">Exit</th>
-                  <th scope="col" className="num">
-                    Prices
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col" className="num">
-                    P&amp;L after fees
-                  </th>
-                  <th scope="col">Exit reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.trades.map((t) => (
-                  <tr key={`${t.symbol}-${t.entryTime}`}>
-                    <th scope="row">{t.symbol}</th>
-                    <td className="small">{formatUtc(t.entryTime)}</td>
-                    <td className="small">{formatUtc(t.exitTime)}</td>
-                    <td className="num small">
-                      {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
-                    </td>
-                    <td className="num">{formatUsd(centsToDecimal(t.costCents))}</td>
-                    <td className={`num ${signClass(t.pnlCents)}`}>
-                      {formatUsd(centsToDecimal(t.pnlCents), { signed: true })}
-                      <br />
-                      <small>
-                        {formatPct(t.costCents === 0 ? null : (t.pnlCents / t.costCents) * 100, {
-                          signed: true,
-                        })}
-                      </small>
-                    </td>
-                    <td className="small">{t.exitReason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={result.trades}
+            rowKey={(t) => `${t.symbol}-${t.entryTime}`}
+            columns={[
+              { label: 'Symbol', rowHeader: true, cell: (t) => t.symbol },
+              { label: 'Entry', cellClassName: 'small', cell: (t) => formatUtc(t.entryTime) },
+              { label: 'Exit', cellClassName: 'small', cell: (t) => formatUtc(t.exitTime) },
+              {
+                label: 'Prices',
+                className: 'num',
+                cellClassName: 'num small',
+                cell: (t) => (
+                  <>
+                    {formatPrice(t.entryPrice)} → {formatPrice(t.exitPrice)}
+                  </>
+                ),
+              },
+              { label: 'Cost', className: 'num', cell: (t) => formatUsd(centsToDecimal(t.costCents)) },
+              pnlColumn('P&L after fees', (t: SimulatedTrade) => ({
+                usd: centsToDecimal(t.pnlCents),
+                pct: t.costCents === 0 ? null : (t.pnlCents / t.costCents) * 100,
+              })),
+              { label: 'Exit reason', cellClassName: 'small', cell: (t) => t.exitReason },
+            ]}
+          />
         )}
       </div>
     </section>

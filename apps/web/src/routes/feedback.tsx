@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { FormError } from '../components/field';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { useTRPC } from '../trpc';
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
@@ -95,11 +95,7 @@ export function FeedbackPage() {
           </small>
           {serverErrors.text ? <small className="error">{serverErrors.text}</small> : null}
         </div>
-        <FormError
-          message={
-            submit.error && Object.keys(serverErrors).length === 0 ? errorMessage(submit.error) : undefined
-          }
-        />
+        <FormError message={formErrorMessage(submit.error)} />
         <button type="submit" className="btn btn-primary" disabled={submit.isPending}>
           {submit.isPending ? 'Sending…' : 'Send feedback'}
         </button>

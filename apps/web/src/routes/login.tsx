@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { FormError, TextField } from '../components/field';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { useTRPC } from '../trpc';
 
 /** Sign in with username and password; on success, on to where the user was going. */
@@ -55,11 +55,7 @@ export function LoginPage() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldErrors.password}
         />
-        <FormError
-          message={
-            login.error && Object.keys(fieldErrors).length === 0 ? errorMessage(login.error) : undefined
-          }
-        />
+        <FormError message={formErrorMessage(login.error)} />
         <button type="submit" className="btn btn-primary" disabled={login.isPending}>
           {login.isPending ? 'Logging in…' : 'Log in'}
         </button>

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { FormError, TextField } from '../components/field';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { useTRPC } from '../trpc';
 
 /** Create an account; the server signs the new user in and we go to the dashboard. */
@@ -77,11 +77,7 @@ export function RegisterPage() {
           onChange={set('password')}
           error={fieldErrors.password}
         />
-        <FormError
-          message={
-            register.error && Object.keys(fieldErrors).length === 0 ? errorMessage(register.error) : undefined
-          }
-        />
+        <FormError message={formErrorMessage(register.error)} />
         <button type="submit" className="btn btn-primary" disabled={register.isPending}>
           {register.isPending ? 'Registering…' : 'Register'}
         </button>

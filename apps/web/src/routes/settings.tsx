@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { DataTable } from '../components/data-table';
 import { FormError } from '../components/field';
 import { LinkVenueCard } from '../components/link-venue';
 import { ParamsFields } from '../components/params-fields';
 import { ProfileCard } from '../components/profile-form';
 import { ErrorState, QueryView } from '../components/states';
-import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
+import { type FieldErrors, formErrorMessage, serverFieldErrors } from '../lib/errors';
 import { formatUsd } from '../lib/format';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
 import { type RouterOutputs, useTRPC } from '../trpc';
@@ -50,72 +51,77 @@ export function SettingsPage() {
         empty="No parameter sets yet. Create one to start trading."
       >
         {(sets) => (
-          <div className="table-wrap card">
-            <table className="table" data-testid="params-list">
-              <thead>
-                <tr>
-                  <th scope="col">Applies to</th>
-                  <th scope="col">Auto</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col" className="num">
-                    TP / SL
-                  </th>
-                  <th scope="col" className="num">
-                    Max open
-                  </th>
-                  <th scope="col">Hours (UTC)</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sets.map((p) => (
-                  <tr key={p.id}>
-                    <th scope="row">
-                      {p.assetType} · {p.symbol}
-                    </th>
-                    <td className={p.autoTradingEnabled ? 'up' : 'muted'}>
-                      {p.autoTradingEnabled ? 'on' : 'off'}
-                    </td>
-                    <td className="num">{formatUsd(p.tradeAmount)}</td>
-                    <td className="num">
-                      {p.takeProfitPct}% / {p.stopLossPct}%
-                    </td>
-                    <td className="num">{p.maxConcurrentTrades}</td>
-                    <td>
-                      {p.tradingHoursStart}–{p.tradingHoursEnd}
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() => setEditing(p)}
-                        aria-label={`Edit ${p.assetType} ${p.symbol}`}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        disabled={remove.isPending}
-                        onClick={() => {
-                          if (window.confirm(`Delete the ${p.assetType} ${p.symbol} parameters?`)) {
-                            remove.mutate({ id: p.id });
-                          }
-                        }}
-                        aria-label={`Delete ${p.assetType} ${p.symbol}`}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="card"
+            testId="params-list"
+            rows={sets}
+            rowKey={(p) => p.id}
+            columns={[
+              {
+                label: 'Applies to',
+                rowHeader: true,
+                cell: (p) => (
+                  <>
+                    {p.assetType} · {p.symbol}
+                  </>
+                ),
+              },
+              {
+                label: 'Auto',
+                cellClassName: (p) => (p.autoTradingEnabled ? 'up' : 'muted'),
+                cell: (p) => (p.autoTradingEnabled ? 'on' : 'off'),
+              },
+              { label: 'Amount', className: 'num', cell: (p) => formatUsd(p.tradeAmount) },
+              {
+                label: 'TP / SL',
+                className: 'num',
+                cell: (p) => (
+                  <>
+                    {p.takeProfitPct}% / {p.stopLossPct}%
+                  </>
+                ),
+              },
+              { label: 'Max open', className: 'num', cell: (p) => p.maxConcurrentTrades },
+              {
+                label: 'Hours (UTC)',
+                cell: (p) => (
+                  <>
+                    {p.tradingHoursStart}–{p.tradingHoursEnd}
+                  </>
+                ),
+              },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cellClassName: 'actions',
+                cell: (p) => (
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setEditing(p)}
+                      aria-label={`Edit ${p.assetType} ${p.symbol}`}
+                    >
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      disabled={remove.isPending}
+                      onClick={() => {
+                        if (window.confirm(`Delete the ${p.assetType} ${p.symbol} parameters?`)) {
+                          remove.mutate({ id: p.id });
+                        }
+                      }}
+                      aria-label={`Delete ${p.assetType} ${p.symbol}`}
+                    >
+                      Delete
+                    </button>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryView>
       <ProfileCard />
@@ -174,13 +180,7 @@ function ParamsEditor({ existing, onDone }: { existing: Params | null; onDone: (
           }
         }}
       />
-      <FormError
-        message={
-          save.error && Object.keys(serverFieldErrors(save.error)).length === 0
-            ? errorMessage(save.error)
-            : undefined
-        }
-      />
+      <FormError message={formErrorMessage(save.error)} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : existing ? 'Save changes' : 'Create'}

@@ -1,0 +1,28 @@
+import { formatPct, formatUsd, signClass } from '../lib/format';
+import type { Column } from './data-table';
+
+type Amount = string | number | null | undefined;
+
+/** A trade's status as a coloured tag; "pending_approval" reads "pending approval". */
+export function TradeStatus({ status }: { status: string }) {
+  return <span className={`status status-${status}`}>{status.replace('_', ' ')}</span>;
+}
+
+/** A right-aligned P&L column: signed dollars over the signed percentage, green or red by the sign. */
+export function pnlColumn<T>(label: string, pnl: (row: T) => { usd: Amount; pct: Amount }): Column<T> {
+  return {
+    label,
+    className: 'num',
+    cellClassName: (row) => `num ${signClass(pnl(row).usd)}`,
+    cell: (row) => {
+      const { usd, pct } = pnl(row);
+      return (
+        <>
+          {formatUsd(usd, { signed: true })}
+          <br />
+          <small>{formatPct(pct, { signed: true })}</small>
+        </>
+      );
+    },
+  };
+}
