@@ -4,8 +4,8 @@ import { DetectorState } from '@tradehits/core/detector';
 import { type EngineUser, engineTick, type MarketTick } from '@tradehits/core/engine';
 import { withIndicators } from '@tradehits/core/indicators';
 import { backtestParamsSchema, tradeParametersSchema } from '@tradehits/core/params';
-import type { SafetySettings } from '@tradehits/core/safety';
 import { loadBinance2018 } from '@tradehits/core/testing/binance-2018';
+import { DEFAULT_SAFETY } from '@tradehits/core/testing/safety';
 import type { Detection } from '@tradehits/core/types';
 
 /**
@@ -71,14 +71,6 @@ export async function benchTrading(): Promise<
     balanceCents: 10_000 + (i % 13) * 7_500,
     lossTodayCents: 0,
   }));
-  const safety: SafetySettings = {
-    killSwitch: false,
-    circuitBreakerPct: 20,
-    smallMoneyTradeCapCents: 5_000,
-    smallMoneyDailyLossCents: 10_000,
-    paperDailyLossCents: null,
-    liveRequiresApproval: true,
-  };
   const now = Date.UTC(2018, 0, 20, 12, 0);
   const tick = () =>
     engineTick({
@@ -86,7 +78,7 @@ export async function benchTrading(): Promise<
       markets,
       users,
       positions: [],
-      safety,
+      safety: DEFAULT_SAFETY,
       isMarketOpen: () => true,
       sentiment: 'judge',
       minConfidence: 0.7,

@@ -10,18 +10,10 @@ import {
   withinHours,
 } from './engine';
 import { tradeParametersSchema } from './params';
-import type { SafetySettings } from './safety';
+import { DEFAULT_SAFETY } from './testing/safety';
 import type { Detection } from './types';
 
 const NOW = Date.UTC(2024, 0, 3, 14, 30); // a Wednesday, 14:30 UTC
-const SAFETY: SafetySettings = {
-  killSwitch: false,
-  circuitBreakerPct: 20,
-  smallMoneyTradeCapCents: 5_000,
-  smallMoneyDailyLossCents: 10_000,
-  paperDailyLossCents: null,
-  liveRequiresApproval: true,
-};
 
 function detection(symbol: string, fields: Partial<Detection> = {}): Detection {
   return {
@@ -81,7 +73,7 @@ function tick(fields: Partial<TickInput>): ReturnType<typeof engineTick> {
     markets: [market('BTC/USD')],
     users: [user('u1')],
     positions: [],
-    safety: SAFETY,
+    safety: DEFAULT_SAFETY,
     isMarketOpen: () => true,
     sentiment: 'judge',
     minConfidence: 0.7,
@@ -162,7 +154,7 @@ describe('engineTick entries', () => {
   });
 
   it('blocks a whole market on the kill switch, the circuit breaker, or a closed stock market', () => {
-    expect(tick({ safety: { ...SAFETY, killSwitch: true } }).blocked).toEqual([
+    expect(tick({ safety: { ...DEFAULT_SAFETY, killSwitch: true } }).blocked).toEqual([
       { symbol: 'BTC/USD', reason: 'kill-switch' },
     ]);
     expect(tick({ markets: [market('BTC/USD', { recentRangePct: 25 })] }).blocked[0]?.reason).toBe(

@@ -1,27 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { rsi as indicatortsRsi } from 'indicatorts';
 import { BollingerBands, EMA, MACD, RSI, SMA, VWAP } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import { computeIndicators, INDICATOR_WARMUP_BARS, withIndicators } from './indicators';
+import { binance2018Pair } from './testing/binance-2018';
 import type { Bar, Indicators } from './types';
 
-const DATA_DIR = new URL('../../../../shared/data/market/binance-2018-01/', import.meta.url);
 const PAIRS = ['ADA', 'DASH', 'ETH', 'LTC', 'NXT', 'XLM', 'XMR'];
 
-function loadBars(base: string): Bar[] {
-  const rows = JSON.parse(readFileSync(new URL(`${base}_BTC-5m.json`, DATA_DIR), 'utf8')) as number[][];
-  return rows.map(([openTime, open, high, low, close, volume]) => ({
-    symbol: `${base}/BTC`,
-    timeframe: '5m',
-    openTime: openTime!,
-    open: open!,
-    high: high!,
-    low: low!,
-    close: close!,
-    volume: volume!,
-    tradeCount: null,
-  }));
-}
+const loadBars = (base: string): Bar[] => binance2018Pair(`${base}/BTC`);
 
 /** Our series from index `from` against a reference aligned so that reference[0] is our index `offset`. */
 function expectClose(

@@ -1,27 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resampleBars } from './resample';
+import { binance2018Pair } from './testing/binance-2018';
 import type { Bar } from './types';
 
 const HOUR = 3_600_000;
 const FIVE_MIN = 300_000;
-const DATA = new URL('../../../../shared/data/market/binance-2018-01/ADA_BTC-5m.json', import.meta.url);
-
-function loadAda(): Bar[] {
-  const rows = JSON.parse(readFileSync(DATA, 'utf8')) as number[][];
-  return rows.map(([openTime, open, high, low, close, volume]) => ({
-    symbol: 'ADA/BTC',
-    timeframe: '5m',
-    openTime: openTime!,
-    open: open!,
-    high: high!,
-    low: low!,
-    close: close!,
-    volume: volume!,
-    tradeCount: null,
-  }));
-}
-
 const bar = (minute: number, price: number, extra: Partial<Bar> = {}): Bar => ({
   symbol: 'BTC/USD',
   timeframe: '5m',
@@ -37,7 +20,7 @@ const bar = (minute: number, price: number, extra: Partial<Bar> = {}): Bar => ({
 
 describe('resampleBars', () => {
   it('builds OHLCV per UTC hour and day from the real candles, gaps included', () => {
-    const bars = loadAda();
+    const bars = binance2018Pair('ADA/BTC');
     const gaps = bars.filter((b, i) => i > 0 && b.openTime - bars[i - 1]!.openTime > FIVE_MIN).length;
     expect(gaps).toBeGreaterThan(0); // the shared data really has missing candles
     for (const [to, ms] of [

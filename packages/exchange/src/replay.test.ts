@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resampleBars } from '@tradehits/core/resample';
+import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReplaySource, parseRecordedBars, replayTime, visibleBars } from './replay';
 
-const dir = path.resolve(fileURLToPath(import.meta.url), '../../../../../shared/data/market/binance-2018-01');
+const dir = BINANCE_2018_DIR;
 const ethRows = JSON.parse(readFileSync(path.join(dir, 'ETH_BTC-5m.json'), 'utf8')) as number[][];
 const eth = parseRecordedBars('ETH/BTC', JSON.stringify(ethRows), 'ETH_BTC-5m.json');
 const first = eth[0]!.openTime;

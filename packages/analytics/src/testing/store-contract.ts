@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type {
-  Bar,
   BarWithIndicators,
   Detection,
   PoliticalPost,
@@ -10,26 +8,13 @@ import type {
 import { marketDays } from '@tradehits/core/calendar';
 import { withIndicators } from '@tradehits/core/indicators';
 import { resampleBars } from '@tradehits/core/resample';
+import { binance2018Pair } from '@tradehits/core/testing/binance-2018';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsStore } from '../store';
 
-const DATA = new URL('../../../../../shared/data/market/binance-2018-01/', import.meta.url);
-
 /** Real 5m candles of one shared pair with indicators. */
 export function sharedBars(base: string, count?: number): BarWithIndicators[] {
-  const rows = JSON.parse(readFileSync(new URL(`${base}_BTC-5m.json`, DATA), 'utf8')) as number[][];
-  const bars: Bar[] = rows.slice(0, count).map(([openTime, open, high, low, close, volume]) => ({
-    symbol: `${base}/BTC`,
-    timeframe: '5m',
-    openTime: openTime!,
-    open: open!,
-    high: high!,
-    low: low!,
-    close: close!,
-    volume: volume!,
-    tradeCount: null,
-  }));
-  return withIndicators(bars);
+  return withIndicators(binance2018Pair(`${base}/BTC`).slice(0, count));
 }
 
 const T0 = Date.UTC(2025, 5, 2, 12);

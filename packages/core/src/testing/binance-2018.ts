@@ -27,9 +27,14 @@ export function loadBinance2018(): { symbol: string; bars: Bar[] }[] {
     });
 }
 
+/** One pair's 5m bars as recorded (`pair` as `ETH/BTC`), read from its file alone. */
+export function binance2018Pair(pair: string): Bar[] {
+  const file = path.join(BINANCE_2018_DIR, `${pair.replace('/', '_')}-5m.json`);
+  if (!fs.existsSync(file)) throw new Error(`no shared candles for ${pair}`);
+  return barsFromOhlcv(pair, '5m', JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
 /** One pair's 5m bars relabelled as `symbol` and moved `shift` ms later (prices and volumes unchanged). */
 export function binance2018As(symbol: string, shift = 0, pair = 'ETH/BTC'): Bar[] {
-  const series = loadBinance2018().find((s) => s.symbol === pair);
-  if (!series) throw new Error(`no shared candles for ${pair}`);
-  return series.bars.map((b) => ({ ...b, symbol, openTime: b.openTime + shift }));
+  return binance2018Pair(pair).map((b) => ({ ...b, symbol, openTime: b.openTime + shift }));
 }

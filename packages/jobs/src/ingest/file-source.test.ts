@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFileMarketData } from './file-source';
 
-const SHARED = path.resolve(import.meta.dirname, '../../../../../shared/data/market/binance-2018-01');
 const scratch = mkdtempSync(path.join(tmpdir(), 'tradehits-files-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('file market data', () => {
-  const source = createFileMarketData(SHARED);
+  const source = createFileMarketData(BINANCE_2018_DIR);
 
   it('lists the recorded pairs as crypto symbols', async () => {
     expect(await source.symbols('crypto')).toEqual([

@@ -5,15 +5,22 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { withIndicators } from '@tradehits/core/indicators';
 import type { MarketDataSource } from '@tradehits/core/ports';
+import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import type { BarWithIndicators } from '@tradehits/core/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileMarketData } from './file-source';
-import { type IngestProgress, ingestBars } from './ingest-bars';
+import { type IngestBarsOptions, type IngestProgress, ingestBars } from './ingest-bars';
 
-const SHARED = path.resolve(import.meta.dirname, '../../../../../shared/data/market/binance-2018-01');
 const dir = mkdtempSync(path.join(tmpdir(), 'tradehits-ingest-'));
-const source = createFileMarketData(SHARED);
+const source = createFileMarketData(BINANCE_2018_DIR);
 const MID = Date.UTC(2018, 0, 20, 13, 7);
+
+/** A migrated DuckDB store in this file's scratch folder. */
+async function openStore(name: string): Promise<AnalyticsStore> {
+  const store = await createDuckDbStore(path.join(dir, name));
+  await store.migrate();
+  return store;
+}
 
 function expectSameBars(a: BarWithIndicators[], b: BarWithIndicators[]) {
   expect(a.map((x) => x.openTime)).toEqual(b.map((x) => x.openTime));
@@ -37,10 +44,8 @@ describe('ingestBars', () => {
   let full: AnalyticsStore;
   let resumed: AnalyticsStore;
   beforeAll(async () => {
-    full = await createDuckDbStore(path.join(dir, 'full.duckdb'));
-    resumed = await createDuckDbStore(path.join(dir, 'resumed.duckdb'));
-    await full.migrate();
-    await resumed.migrate();
+    full = await openStore('full.duckdb');
+    resumed = await openStore('resumed.duckdb');
   });
   afterAll(async () => {
     await full.close();
@@ -50,17 +55,13 @@ describe('ingestBars', () => {
 
   const symbols = ['ETH/BTC', 'ADA/BTC'];
   const timeframes = ['5m', '1h', '1d'] as const;
+  /** Both pairs at every timeframe from the recording into `store`. */
+  const ingestAll = (store: AnalyticsStore, options: Partial<IngestBarsOptions> = {}) =>
+    ingestBars({ source, store, assetType: 'crypto', symbols, timeframes: [...timeframes], ...options });
 
   it('backfills every symbol and timeframe with indicators, reporting progress', async () => {
     const progress: IngestProgress[] = [];
-    const summary = await ingestBars({
-      source,
-      store: full,
-      assetType: 'crypto',
-      symbols,
-      timeframes: [...timeframes],
-      onProgress: (p) => progress.push(p),
-    });
+    const summary = await ingestAll(full, { onProgress: (p) => progress.push(p) });
     expect(summary.map((s) => [s.symbol, s.timeframe, s.rows, s.error])).toEqual([
       ['ETH/BTC', '5m', 5760, undefined],
       ['ETH/BTC', '1h', 480, undefined],
@@ -86,28 +87,15 @@ describe('ingestBars', () => {
 
   it('a second run finds nothing new and writes nothing', async () => {
     const before = await full.countBars();
-    const summary = await ingestBars({
-      source,
-      store: full,
-      assetType: 'crypto',
-      symbols,
-      timeframes: [...timeframes],
-    });
+    const summary = await ingestAll(full);
     expect(summary.every((s) => s.rows === 0 && !s.error)).toBe(true);
     expect(await full.countBars()).toBe(before);
   });
 
   it('resumes from the stored end with warm-up history: same values as one full run', async () => {
-    const first = await ingestBars({
-      source,
-      store: resumed,
-      assetType: 'crypto',
-      symbols,
-      timeframes: [...timeframes],
-      to: MID,
-    });
+    const first = await ingestAll(resumed, { to: MID });
     expect(first.find((s) => s.symbol === 'ETH/BTC' && s.timeframe === '5m')!.rows).toBeLessThan(5760);
-    await ingestBars({ source, store: resumed, assetType: 'crypto', symbols, timeframes: [...timeframes] });
+    await ingestAll(resumed);
     for (const symbol of symbols) {
       for (const timeframe of timeframes) {
         expectSameBars(await resumed.bars({ symbol, timeframe }), await full.bars({ symbol, timeframe }));
@@ -140,8 +128,7 @@ describe('ingestBars', () => {
   });
 
   it('a failed write is reported on every series of its batch, and the next batch still lands', async () => {
-    const store = await createDuckDbStore(path.join(dir, 'failing.duckdb'));
-    await store.migrate();
+    const store = await openStore('failing.duckdb');
     let writes = 0;
     const failingOnce: AnalyticsStore = {
       ...store,
@@ -168,8 +155,7 @@ describe('ingestBars', () => {
   });
 
   it('pages through a source that serves a few bars per call', async () => {
-    const store = await createDuckDbStore(path.join(dir, 'paged.duckdb'));
-    await store.migrate();
+    const store = await openStore('paged.duckdb');
     const [summary] = await ingestBars({
       source,
       store,
