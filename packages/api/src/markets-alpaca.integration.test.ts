@@ -6,7 +6,7 @@ import { loadConfig } from '@tradehits/config';
 import { resampleBars } from '@tradehits/core/resample';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
-import { createUser, type DbHandle } from '@tradehits/db';
+import type { DbHandle } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { createMarketDataSources } from '@tradehits/exchange';
 import {
@@ -16,17 +16,9 @@ import {
   startFakeAlpaca,
   toAlpacaWireBar,
 } from '@tradehits/exchange/testing/fake-alpaca';
-import {
-  createInProcessRunner,
-  createLogger,
-  createMemoryBus,
-  processors,
-  type Services,
-} from '@tradehits/jobs';
 import { runBackfill } from '@tradehits/jobs/cli/backfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from './root';
-import { createContextInner } from './trpc';
+import { createTestApi } from './testing';
 
 /**
  * US stock bars backfilled from Alpaca (a local fake of its REST API, driven by the real SDK) read
@@ -84,17 +76,15 @@ describe('markets.bars over an Alpaca backfill', () => {
   });
 
   it('shows every backfilled bar at 5m, 1h and 1d to a signed-in trader', async () => {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: dir,
+    const env = {
       STOCK_VENUE: 'alpaca',
       STOCK_SYMBOLS: SYMBOL,
       ALPACA_KEY_ID: FAKE_ALPACA_CREDENTIALS.keyId,
       ALPACA_SECRET_KEY: FAKE_ALPACA_CREDENTIALS.secretKey,
       ALPACA_DATA_URL: fake.url,
       ALPACA_TRADING_URL: fake.url,
-    });
+    };
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dir, ...env });
     if (config.analytics.kind !== 'duckdb') throw new Error('expected the embedded analytics store');
     const summaries = await runBackfill(
       { source: 'alpaca', symbols: [SYMBOL], timeframes: [...TIMEFRAMES], from: Date.UTC(2025, 2, 1) },
@@ -107,32 +97,13 @@ describe('markets.bars over an Alpaca backfill', () => {
     expect(fake.requests.filter((r) => r.path === '/v2/stocks/bars').length).toBeGreaterThan(5);
 
     store = await createDuckDbStore(config.analytics.file);
-    const services: Services = {
-      config,
-      db: db.db,
+    const testApi = await createTestApi(db, env, {
       analytics: store,
-      bus: createMemoryBus(),
-      log: createLogger('silent'),
       market: createMarketDataSources(config),
-      now: () => new Date(Date.UTC(2025, 3, 1)),
-    };
-    const runner = createInProcessRunner(services, processors, { schedules: [] });
+    });
     try {
-      const user = (await createUser(db.db, {
-        username: 'reader',
-        email: 'reader@example.test',
-        passwordHash: 'x',
-        fullName: 'Reader',
-        balance: '100000.00',
-      }))!;
-      const api = createCaller(
-        createContextInner({
-          services,
-          runner,
-          user,
-          session: { id: 'reader-session', expiresAt: new Date(Date.UTC(2025, 3, 2)) },
-        }),
-      );
+      testApi.setNow(new Date(Date.UTC(2025, 3, 1)));
+      const { caller: api } = await testApi.signUp('reader');
       expect(await api.markets.symbols({ assetType: 'stock' })).toEqual([SYMBOL]);
 
       for (const tf of ['1h', '1d'] as const) {
@@ -154,7 +125,7 @@ describe('markets.bars over an Alpaca backfill', () => {
       expect(older[0]!.rsi14).toBeNull();
       expect(newest.at(-1)!.rsi14).not.toBeNull();
     } finally {
-      await runner.close();
+      await testApi.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
 import type { DbHandle } from '@tradehits/db';
@@ -21,15 +22,27 @@ function staticSource(symbols: string[]): MarketDataSource {
   return { id: 'static', fetchBars: async () => [], symbols: async () => symbols };
 }
 
+/** What a test may bring to `createTestApi` instead of its defaults. */
+export interface TestApiOptions {
+  /** An analytics store the test opened, filled and will close (default: a fresh DuckDB file). */
+  analytics?: AnalyticsStore;
+  /** The market data sources (default: fixed symbol lists and no bars). */
+  market?: Services['market'];
+}
+
 /**
  * A whole API over a real database (Postgres or PGlite) and a DuckDB file, callable in process the
  * way the HTTP edge calls it: `as(token)` resolves the session exactly as a request's cookie would.
  */
-export async function createTestApi(db: DbHandle, env: Record<string, string> = {}) {
+export async function createTestApi(
+  db: DbHandle,
+  env: Record<string, string> = {},
+  options: TestApiOptions = {},
+) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-api-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dir, ...env });
-  const analytics = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
-  await analytics.migrate();
+  const analytics = options.analytics ?? (await createDuckDbStore(path.join(dir, 'analytics.duckdb')));
+  if (!options.analytics) await analytics.migrate();
   let now = new Date();
   const services: Services = {
     config,
@@ -37,7 +50,7 @@ export async function createTestApi(db: DbHandle, env: Record<string, string> = 
     analytics,
     bus: createMemoryBus(),
     log: createLogger('silent'),
-    market: { crypto: staticSource(['BTC/USD', 'ETH/USD']), stock: staticSource(['AAPL']) },
+    market: options.market ?? { crypto: staticSource(['BTC/USD', 'ETH/USD']), stock: staticSource(['AAPL']) },
     now: () => now,
   };
   const runner = createInProcessRunner(services, processors, { schedules: [] });
@@ -93,7 +106,7 @@ export async function createTestApi(db: DbHandle, env: Record<string, string> = 
     },
     async close() {
       await runner.close();
-      await analytics.close();
+      if (!options.analytics) await analytics.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

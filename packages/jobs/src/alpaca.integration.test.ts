@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
-import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { type Config, loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
 import { withIndicators } from '@tradehits/core/indicators';
@@ -12,10 +11,7 @@ import { resampleBars } from '@tradehits/core/resample';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
 import {
-  createParameters,
-  createUser,
   type DbHandle,
-  ensurePaperAccounts,
   getAccount,
   getTrade,
   getUser,
@@ -45,7 +41,7 @@ import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
-import { bullishAggregates } from './testing';
+import { bullishAggregates, createPaperTrader, createPaperUser } from './testing';
 import { closeTrade } from './trading/execution';
 
 /**
@@ -85,16 +81,38 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function newUser(username: string) {
-  const user = (await createUser(db.db, {
-    username,
-    email: `${username}@x.test`,
-    passwordHash: 'x',
-    fullName: username,
-    balance: '100000.00',
-  }))!;
-  await ensurePaperAccounts(db.db, user.id, '100000.00');
-  return user;
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+
+/**
+ * The services an engine tick gets with `fake` as the Alpaca venue and stock source, over a fresh
+ * migrated DuckDB store; the fake, the store and its folder are closed after the file.
+ */
+async function alpacaServices(
+  fake: FakeAlpaca,
+  now: () => Date,
+  env: Record<string, string> = {},
+): Promise<Services> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-'));
+  const analytics = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
+  closers.push(async () => {
+    await analytics.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await analytics.migrate();
+  const config = alpacaConfig(fake, env);
+  return {
+    config,
+    db: db.db,
+    analytics,
+    bus: createMemoryBus(),
+    log: createLogger('silent'),
+    market: createMarketDataSources(config),
+    now,
+  };
 }
 
 describe('backfill --source alpaca', () => {
@@ -234,10 +252,6 @@ describe('a paper user whose stock venue is Alpaca', () => {
     { symbol: SYMBOL, assetType: 'stock', timeframe: '5m', sentiment: 'judge' },
     reading,
   ).findIndex((d, i) => d.isLowestPoint && i > 2100);
-  const opened: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const close of opened) await close();
-  });
 
   /**
    * A fake Alpaca serving the recording moved so that the signal bar closes at `close`, ingested
@@ -250,17 +264,10 @@ describe('a paper user whose stock venue is Alpaca', () => {
       bars: { [SYMBOL]: { '5Min': bars.map(toAlpacaWireBar) } },
       pageSize: 1000,
     });
-    const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-engine-'));
-    const analytics: AnalyticsStore = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
-    opened.push(async () => {
-      await analytics.close();
-      await fake.close();
-      await rm(dir, { recursive: true, force: true });
-    });
-    await analytics.migrate();
-    const config = alpacaConfig(fake);
+    const services = await alpacaServices(fake, () => new Date(close));
+    const { analytics } = services;
     const [summary] = await ingestBars({
-      source: createAlpacaMarketData(config, { now: () => close }),
+      source: createAlpacaMarketData(services.config, { now: () => close }),
       store: analytics,
       assetType: 'stock',
       symbols: [SYMBOL],
@@ -272,15 +279,6 @@ describe('a paper user whose stock venue is Alpaca', () => {
     await analytics.upsertSentimentAggregates(
       bullishAggregates(SYMBOL, 'stock', entryBar - 24 * HOUR, entryBar + 48 * HOUR),
     );
-    const services: Services = {
-      config,
-      db: db.db,
-      analytics,
-      bus: createMemoryBus(),
-      log: createLogger('silent'),
-      market: createMarketDataSources(config),
-      now: () => new Date(close),
-    };
     expect(services.market.stock.id).toBe('alpaca');
     expect(await services.market.stock.symbols('stock')).toEqual([SYMBOL]);
     return { services, analytics, fake };
@@ -288,22 +286,8 @@ describe('a paper user whose stock venue is Alpaca', () => {
 
   /** A paper trader on Alpaca with stock parameters and auto-trading on, around the clock. */
   async function alpacaTrader(username: string) {
-    const user = await newUser(username);
+    const user = await createPaperTrader(db.db, username, 'stock');
     await updateUser(db.db, user.id, { stockVenue: 'alpaca' });
-    await createParameters(db.db, user.id, {
-      assetType: 'stock',
-      symbol: 'ALL',
-      tradeAmount: '1000.00',
-      takeProfitPct: '1.5',
-      stopLossPct: '1.5',
-      maxConcurrentTrades: 3,
-      buyAtLowestOnly: true,
-      minSentimentScore: 10,
-      requirePoliticalPositive: false,
-      autoTradingEnabled: true,
-      tradingHoursStart: '00:00',
-      tradingHoursEnd: '23:59',
-    });
     expect((await getUser(db.db, user.id))!.stockVenue).toBe('alpaca');
     return user;
   }
@@ -359,32 +343,11 @@ describe('a paper user whose stock venue is Alpaca', () => {
 
 describe('a live stock order a dead tick left held, reconciled with Alpaca', () => {
   const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
-  const closers: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const close of closers) await close();
-  });
-
   /** Services with a fake Alpaca as the users' live stock venue, a live trader, and cash held for AAPL. */
   async function heldAtAlpaca(username: string, clientOrderId: string) {
     const fake = await startFakeAlpaca({ cash: 10_000 });
-    const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-alpaca-live-'));
-    const analytics = await createDuckDbStore(path.join(dir, 'analytics.duckdb'));
-    closers.push(async () => {
-      await analytics.close();
-      await fake.close();
-      await rm(dir, { recursive: true, force: true });
-    });
-    const config = alpacaConfig(fake, { SECRETS_KEY });
-    const services: Services = {
-      config,
-      db: db.db,
-      analytics,
-      bus: createMemoryBus(),
-      log: createLogger('silent'),
-      market: createMarketDataSources(config),
-      now: () => new Date(),
-    };
-    const user = await newUser(username);
+    const services = await alpacaServices(fake, () => new Date(), { SECRETS_KEY });
+    const user = await createPaperUser(db.db, username);
     await upsertLiveAccount(db.db, {
       userId: user.id,
       assetType: 'stock',

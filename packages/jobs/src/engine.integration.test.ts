@@ -5,11 +5,9 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
+import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import {
-  createParameters,
-  createUser,
   type DbHandle,
-  ensurePaperAccounts,
   getAccount,
   getTrade,
   listAudit,
@@ -34,10 +32,9 @@ import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
-import { bullishAggregates } from './testing';
+import { bullishAggregates, createPaperTrader, type PaperTraderOverrides } from './testing';
 import { closeTrade, recoverInterruptedOrders } from './trading/execution';
 
-const DATA = path.resolve(import.meta.dirname, '../../../../shared/data/market/binance-2018-01');
 const SYMBOL = 'ETH/BTC';
 const BAR = 5 * 60_000;
 const HOUR = 3_600_000;
@@ -61,7 +58,7 @@ describe('engine ticks over replayed bars', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tradehits-engine-'));
     analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
     await analytics.migrate();
-    const source = createFileMarketData(DATA);
+    const source = createFileMarketData(BINANCE_2018_DIR);
     await ingestBars({
       source,
       store: analytics,
@@ -106,34 +103,8 @@ describe('engine ticks over replayed bars', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function trader(
-    username: string,
-    overrides: Partial<{ maxConcurrentTrades: number; autoTradingEnabled: boolean }> = {},
-  ) {
-    const user = (await createUser(db.db, {
-      username,
-      email: `${username}@x.test`,
-      passwordHash: 'x',
-      fullName: username,
-      balance: '100000.00',
-    }))!;
-    await ensurePaperAccounts(db.db, user.id, '100000.00');
-    await createParameters(db.db, user.id, {
-      assetType: 'crypto',
-      symbol: 'ALL',
-      tradeAmount: '1000.00',
-      takeProfitPct: '1.5',
-      stopLossPct: '1.5',
-      maxConcurrentTrades: overrides.maxConcurrentTrades ?? 3,
-      buyAtLowestOnly: true,
-      minSentimentScore: 10,
-      requirePoliticalPositive: false,
-      autoTradingEnabled: overrides.autoTradingEnabled ?? true,
-      tradingHoursStart: '00:00',
-      tradingHoursEnd: '23:59',
-    });
-    return user;
-  }
+  const trader = (username: string, overrides?: PaperTraderOverrides) =>
+    createPaperTrader(db.db, username, 'crypto', overrides);
 
   it('opens at a lowest point, closes at take-profit or stop-loss, and the ledger reconciles', async () => {
     const alice = await trader('alice');

@@ -1,4 +1,5 @@
 import type { AssetType, SentimentAggregate } from '@tradehits/core';
+import { createParameters, createUser, type Db, ensurePaperAccounts } from '@tradehits/db';
 
 const HOUR = 3_600_000;
 
@@ -30,4 +31,51 @@ export function bullishAggregates(
     });
   }
   return rows;
+}
+
+/** A user named `username` (email `<username>@x.test`) with 100,000.00 in each paper account. */
+export async function createPaperUser(db: Db, username: string) {
+  const user = (await createUser(db, {
+    username,
+    email: `${username}@x.test`,
+    passwordHash: 'x',
+    fullName: username,
+    balance: '100000.00',
+  }))!;
+  await ensurePaperAccounts(db, user.id, '100000.00');
+  return user;
+}
+
+/** What a test may change about `createPaperTrader`'s parameters. */
+export interface PaperTraderOverrides {
+  maxConcurrentTrades?: number;
+  autoTradingEnabled?: boolean;
+}
+
+/**
+ * A paper user (see `createPaperUser`) trading `assetType` automatically around the clock: every
+ * symbol, 1,000.00 a trade at lowest points only, 1.5 % take-profit and stop-loss, sentiment at least 10.
+ */
+export async function createPaperTrader(
+  db: Db,
+  username: string,
+  assetType: AssetType,
+  overrides: PaperTraderOverrides = {},
+) {
+  const user = await createPaperUser(db, username);
+  await createParameters(db, user.id, {
+    assetType,
+    symbol: 'ALL',
+    tradeAmount: '1000.00',
+    takeProfitPct: '1.5',
+    stopLossPct: '1.5',
+    maxConcurrentTrades: overrides.maxConcurrentTrades ?? 3,
+    buyAtLowestOnly: true,
+    minSentimentScore: 10,
+    requirePoliticalPositive: false,
+    autoTradingEnabled: overrides.autoTradingEnabled ?? true,
+    tradingHoursStart: '00:00',
+    tradingHoursEnd: '23:59',
+  });
+  return user;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { Bar, Timeframe } from '@tradehits/core/types';
+import { serveOnLoopback } from './loopback-server';
 
 /**
  * A local stand-in for Alpaca's data and trading REST APIs (one port serves both) for tests that
@@ -115,8 +115,6 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
   let fillMarketOrders = options.fillMarketOrders ?? true;
   const requests: FakeAlpacaRequest[] = [];
   const failures: { route: string; failure: FakeAlpacaFailure; times: number }[] = [];
-  const hanging = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, status: number, body?: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': randomUUID() });
@@ -271,58 +269,46 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     return apiError(res, 404, 40410000, `no route ${method} ${path}`);
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        return apiError(res, 400, 40010000, 'request body is not JSON');
-      }
-      const path = decodeURIComponent(url.pathname);
-      const method = req.method ?? 'GET';
-      requests.push({
-        method,
-        path,
-        query: Object.fromEntries(url.searchParams),
-        body,
-        headers: req.headers,
-      });
-
-      const key = `${method} ${path}`;
-      const failure = failures.find((f) => f.times > 0 && key.startsWith(f.route));
-      if (failure) {
-        failure.times -= 1;
-        if (failure.failure.kind === 'hang') {
-          hanging.add(res);
-          return;
-        }
-        return apiError(
-          res,
-          failure.failure.status,
-          failure.failure.status * 100_000,
-          failure.failure.message ?? 'injected failure',
-        );
-      }
-      if (req.headers['apca-api-key-id'] !== keyId || req.headers['apca-api-secret-key'] !== secretKey) {
-        return apiError(res, 401, 40110000, 'request is not authorized');
-      }
-      return route(method, path, Object.fromEntries(url.searchParams), body, res);
+  const server = await serveOnLoopback((req, res, { url, body: text, hold }) => {
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return apiError(res, 400, 40010000, 'request body is not JSON');
+    }
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+    requests.push({
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: req.headers,
     });
+
+    const key = `${method} ${path}`;
+    const failure = failures.find((f) => f.times > 0 && key.startsWith(f.route));
+    if (failure) {
+      failure.times -= 1;
+      if (failure.failure.kind === 'hang') {
+        hold();
+        return;
+      }
+      return apiError(
+        res,
+        failure.failure.status,
+        failure.failure.status * 100_000,
+        failure.failure.message ?? 'injected failure',
+      );
+    }
+    if (req.headers['apca-api-key-id'] !== keyId || req.headers['apca-api-secret-key'] !== secretKey) {
+      return apiError(res, 401, 40110000, 'request is not authorized');
+    }
+    return route(method, path, Object.fromEntries(url.searchParams), body, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     failNext(routePrefix, failure, times = 1) {
       failures.push({ route: routePrefix, failure, times });
@@ -331,11 +317,6 @@ export async function startFakeAlpaca(options: FakeAlpacaOptions = {}): Promise<
     setFillMarketOrders: (fill) => {
       fillMarketOrders = fill;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

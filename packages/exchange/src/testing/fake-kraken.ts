@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveOnLoopback } from './loopback-server';
 
 /**
  * A local stand-in for Kraken's REST API (public and private on one port) for tests that drive the
@@ -182,8 +182,6 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
   const failures = new Map<string, { failure: FakeFailure; times: number }>();
   const orders = new Map<string, FakeOrder>();
   const lastNonce = new Map<string, bigint>();
-  const hanging = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
   let orderSeq = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -436,59 +434,47 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
     }
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      const body = Object.fromEntries(new URLSearchParams(rawBody));
-      const record: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        body,
-        headers: req.headers,
-      };
-      requests.push(record);
-      const match = /^\/0\/(public|private)\/(\w+)$/.exec(url.pathname);
-      if (!match) return send(res, 404, { error: ['EGeneral:Unknown method'] });
-      const [, scope, endpoint] = match as unknown as [string, 'public' | 'private', string];
+  const server = await serveOnLoopback((req, res, { url, body: rawBody, hold }) => {
+    const body = Object.fromEntries(new URLSearchParams(rawBody));
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: req.headers,
+    };
+    requests.push(record);
+    const match = /^\/0\/(public|private)\/(\w+)$/.exec(url.pathname);
+    if (!match) return send(res, 404, { error: ['EGeneral:Unknown method'] });
+    const [, scope, endpoint] = match as unknown as [string, 'public' | 'private', string];
 
-      const injected = failures.get(endpoint);
-      if (injected && injected.times > 0) {
-        injected.times -= 1;
-        const f = injected.failure;
-        if (f.kind === 'hang') {
-          hanging.add(res);
-          return;
-        }
-        if (f.kind === 'http') return send(res, f.status, f.body ?? `<html>${f.status}</html>`);
-        return krakenError(res, f.error);
+    const injected = failures.get(endpoint);
+    if (injected && injected.times > 0) {
+      injected.times -= 1;
+      const f = injected.failure;
+      if (f.kind === 'hang') {
+        hold();
+        return;
       }
+      if (f.kind === 'http') return send(res, f.status, f.body ?? `<html>${f.status}</html>`);
+      return krakenError(res, f.error);
+    }
 
-      if (scope === 'public') return handlePublic(endpoint, record.query, res);
+    if (scope === 'public') return handlePublic(endpoint, record.query, res);
 
-      const nonce = body.nonce ?? '';
-      record.signatureValid = verifySignature(req, url.pathname, rawBody, nonce);
-      if (req.headers['api-key'] !== apiKey) return krakenError(res, 'EAPI:Invalid key');
-      if (!record.signatureValid) return krakenError(res, 'EAPI:Invalid signature');
-      if (!/^\d+$/.test(nonce) || BigInt(nonce) <= (lastNonce.get(apiKey) ?? -1n)) {
-        return krakenError(res, 'EAPI:Invalid nonce');
-      }
-      lastNonce.set(apiKey, BigInt(nonce));
-      return handlePrivate(endpoint, body, res);
-    });
+    const nonce = body.nonce ?? '';
+    record.signatureValid = verifySignature(req, url.pathname, rawBody, nonce);
+    if (req.headers['api-key'] !== apiKey) return krakenError(res, 'EAPI:Invalid key');
+    if (!record.signatureValid) return krakenError(res, 'EAPI:Invalid signature');
+    if (!/^\d+$/.test(nonce) || BigInt(nonce) <= (lastNonce.get(apiKey) ?? -1n)) {
+      return krakenError(res, 'EAPI:Invalid nonce');
+    }
+    lastNonce.set(apiKey, BigInt(nonce));
+    return handlePrivate(endpoint, body, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     failNext(endpoint, failure, times = 1) {
       failures.set(endpoint, { failure, times });
@@ -503,11 +489,6 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
       if (o?.status !== 'open') throw new Error(`fake kraken: no open order ${txid}`);
       execute(o, volume);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
