@@ -59,7 +59,7 @@ function user(
 ): EngineUser {
   return {
     id,
-    params: tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40, ...params }),
+    rules: [tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40, ...params })],
     mode: 'paper',
     balanceCents: 100_000,
     lossTodayCents: 0,
@@ -96,6 +96,7 @@ function position(
     takeProfitPrice: 103,
     stopLossPrice: 98,
     openedAt: 0,
+    mode: 'paper',
     ...fields,
   };
 }

@@ -7,11 +7,13 @@ import { loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
 import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import {
+  claimOrder,
   type DbHandle,
   getAccount,
   getTrade,
   listAudit,
   listOpenTrades,
+  listOrders,
   openPosition,
   putSetting,
   tradeHistory,
@@ -25,15 +27,14 @@ import {
   type FakeKrakenOptions,
   startFakeKraken,
 } from '@tradehits/exchange/testing/fake-kraken';
+import { closeTrade, type LiveEvent, recoverInterruptedOrders, type Services } from '@tradehits/trading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryBus, type LiveEvent } from './events';
+import { createMemoryBus } from './events';
 import { createFileMarketData } from './ingest/file-source';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
-import type { Services } from './runner';
 import { bullishAggregates, createPaperTrader, type PaperTraderOverrides } from './testing';
-import { closeTrade, recoverInterruptedOrders } from './trading/execution';
 
 const SYMBOL = 'ETH/BTC';
 const BAR = 5 * 60_000;
@@ -226,7 +227,10 @@ describe('engine ticks over replayed bars', () => {
     });
     return user;
   }
-  /** Cash held for a live ETH/USD buy, as openTrade holds it before calling the venue. */
+  /**
+   * A live ETH/USD buy as openTrade leaves it just before calling the venue: cash held, the position
+   * claimed (opening) with its order row written. A process that dies here leaves exactly this.
+   */
   async function held(userId: string, clientOrderId: string, quantity = '0.01') {
     const r = await openPosition(db.db, {
       userId,
@@ -234,7 +238,7 @@ describe('engine ticks over replayed bars', () => {
       mode: 'live',
       symbol: 'ETH/USD',
       clientOrderId,
-      status: 'pending_approval',
+      status: 'held',
       maxConcurrentTrades: 3,
       amount: '50.00',
       entryFee: '0.00',
@@ -243,10 +247,22 @@ describe('engine ticks over replayed bars', () => {
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
-      executionReason: 'lowest-point',
+      takeProfitPct: '1.50',
+      stopLossPct: '1.50',
+      currency: 'USD',
+      // Manual: a test holds two orders of one user on one symbol.
+      executionReason: 'manual',
     });
     if (!r.ok) throw new Error(r.reason);
-    return r.trade;
+    const claimed = await claimOrder(db.db, {
+      tradeId: r.trade.id,
+      from: 'held',
+      to: 'opening',
+      side: 'buy',
+      clientOrderId: () => clientOrderId,
+      quantity,
+    });
+    return claimed!.trade;
   }
   /** Well after the venue should have answered. */
   const later = () => new Date(Date.now() + 11 * 60_000);
@@ -309,7 +325,10 @@ describe('engine ticks over replayed bars', () => {
     expect(Number(open.quantity)).toBe(0.01);
     expect(Number(open.takeProfitPrice)).toBeCloseTo(3045, 8); // the user's 1.5 % exits
     expect(Number(open.stopLossPrice)).toBeCloseTo(2955, 8);
-    expect(open.entryTime!.getTime()).toBe(trade.createdAt.getTime());
+    // Entered when its order was claimed and sent.
+    const [buy] = await listOrders(db.db, trade.id);
+    expect(open.entryTime!.getTime()).toBe(buy!.createdAt.getTime());
+    expect(buy).toMatchObject({ status: 'filled', side: 'buy', venueOrderId: placed.venueOrderId });
     const account = await expectLedgerReconciles(erin.id);
     expect(account).toMatchObject({ balance: '469.92', fees: '0.08' });
     const [entry] = await auditOf(trade.id);
@@ -320,15 +339,32 @@ describe('engine ticks over replayed bars', () => {
     expect(kraken.orderCount()).toBe(1);
     expect(await recoverInterruptedOrders(live, later())).toBe(0);
 
-    // Its exit reached Kraken too before another tick died: closing finds that sell, sells nothing twice.
+    // Its exit was claimed and reached Kraken too before another tick died: the reconciler finds that
+    // sell and books it; a close meanwhile finds the position closing and sells nothing twice.
+    await claimOrder(db.db, {
+      tradeId: trade.id,
+      from: 'open',
+      to: 'closing',
+      side: 'sell',
+      clientOrderId: () => 'erin-entry:exit',
+      quantity: '0.01',
+      exitReason: 'take-profit',
+    });
     await venue.placeOrder({
       clientOrderId: 'erin-entry:exit',
       symbol: 'ETH/USD',
       side: 'sell',
       quantity: 0.01,
     });
-    const closed = await closeTrade(live, trade.id, 3050, 'take-profit', later());
-    expect(closed).toMatchObject({ status: 'closed', exitFee: '0.08', pnl: '-0.16' });
+    expect(await closeTrade(live, trade.id, 3050, 'take-profit', later())).toBeNull();
+    expect(await recoverInterruptedOrders(live, later())).toBe(1);
+    const closed = await getTrade(db.db, trade.id);
+    expect(closed).toMatchObject({
+      status: 'closed',
+      exitFee: '0.08',
+      pnl: '-0.16',
+      exitReason: 'take-profit',
+    });
     expect(Number(closed!.exitPrice)).toBe(3000);
     expect(kraken.orderCount()).toBe(2);
     expect(kraken.balance('XETH')).toBeCloseTo(0, 10);

@@ -1,31 +1,45 @@
 import type { AssetType, Detection, SentimentReading } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { detectSeries } from '@tradehits/core/detector';
-import { type EngineUser, engineTick, type MarketTick, type OpenPosition } from '@tradehits/core/engine';
-import { toCents } from '@tradehits/core/money';
-import { tradeParametersSchema } from '@tradehits/core/params';
-import { rangePct, safetySettingsFrom, utcDayStart } from '@tradehits/core/safety';
+import {
+  type EngineUser,
+  engineTick,
+  type Intent,
+  type MarketTick,
+  type OpenPosition,
+} from '@tradehits/core/engine';
+import { parseCents } from '@tradehits/core/money';
+import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
+import { rangePct, utcDayStart } from '@tradehits/core/safety';
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 import {
+  type EngineTrader,
   engineTraders,
-  getSetting,
+  type JobRunRecord,
   listExpiredApprovals,
   listOpenTrades,
+  quarantinedAccountIds,
   recordJobRuns,
   updateUser,
 } from '@tradehits/db';
 import { markTriggeringPosts } from '@tradehits/sentiment/political';
 import { sentimentFor } from '@tradehits/sentiment/reading';
-import type { Processor, Services } from '../runner';
-import { closeTrade, expireApprovals, openTrade, recoverInterruptedOrders } from '../trading/execution';
+import type { Services } from '@tradehits/trading';
+import {
+  classify,
+  closeTrade,
+  currentSafety,
+  expireApprovals,
+  openTrade,
+  recoverInterruptedOrders,
+} from '@tradehits/trading';
+import type { Processor } from '../runner';
 
 /** Bars of history the detector sees each tick: seven days of 5m bars covers its 24 h and 7 d lows. */
 const HISTORY_BARS = 7 * 288 + 48;
 /** The circuit breaker judges the range of the last hour of 5m bars. */
 const BREAKER_BARS = 12;
 const BAR_MS = TIMEFRAME_MS['5m'];
-
-export const KILL_SWITCH_KEY = 'kill_switch';
 
 /** Detects on every symbol once (never per user), stores the detections, and returns the market view. */
 export async function scanMarkets(services: Services, assetType: AssetType, now: number) {
@@ -63,8 +77,10 @@ export async function scanMarkets(services: Services, assetType: AssetType, now:
 
 /**
  * One engine tick for an asset type: detect once per symbol, decide for every trader with the pure
- * engine, then carry out the exits and entries through the brokers. Safe to repeat: entries carry a
- * client order id per user, symbol and bar, and exits close a position at most once.
+ * engine, then carry out the exits and entries one at a time, each on its own: a failure is recorded
+ * with its reason and whether it may pass on a retry, and never stops the others. Safe to repeat:
+ * entries carry a client order id per user, symbol, bar and mode, and exits close a position at most
+ * once.
  */
 export async function runEngineTick(services: Services, assetType: AssetType, at: Date) {
   const now = at.getTime();
@@ -76,40 +92,79 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
   const markets = await scanMarkets(services, assetType, now);
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
   const open = await listOpenTrades(services.db, { assetType });
+  const quarantined = await quarantinedAccountIds(services.db, assetType);
+  const failures: JobRunRecord[] = [];
 
-  const users: EngineUser[] = traders.map((t) => ({
-    id: t.params.id,
-    params: tradeParametersSchema.parse({
-      ...t.params,
-      tradeAmount: Number(t.params.tradeAmount),
-      takeProfitPct: Number(t.params.takeProfitPct),
-      stopLossPct: Number(t.params.stopLossPct),
-    }),
-    mode: t.mode,
-    balanceCents: toCents(Number(t.balance)),
-    lossTodayCents: Math.max(0, -toCents(Number(t.pnlToday))),
-  }));
-  const traderById = new Map(traders.map((t) => [t.params.id, t]));
-  // A position belongs to the parameter row that opened it; a manual one is tracked for its exits only.
+  // A rule row that fails validation (written around the API) is skipped with its reason; a broken
+  // symbol row still governs its symbol, so that symbol is not traded rather than traded by ALL.
+  const users: EngineUser[] = [];
+  const rowsByUser = new Map<string, EngineTrader['rules']>();
+  for (const t of traders) {
+    if (t.mode === 'live' && t.account.status === 'quarantined') continue;
+    const rules: TradeParameters[] = [];
+    for (const row of t.rules) {
+      const parsed = tradeParametersSchema.safeParse({
+        ...row,
+        tradeAmount: Number(row.tradeAmount),
+        takeProfitPct: Number(row.takeProfitPct),
+        stopLossPct: Number(row.stopLossPct),
+      });
+      if (parsed.success) {
+        rules.push(parsed.data);
+        continue;
+      }
+      const issue = parsed.error.issues[0]!;
+      failures.push({
+        job: 'engine.tick',
+        symbol: row.symbol,
+        status: 'skipped',
+        error: `invalid rule ${row.id}: ${issue.path.join('.')}: ${issue.message}`,
+        detail: { userId: t.userId, parametersId: row.id, retryable: false },
+      });
+      const off = tradeParametersSchema.safeParse({
+        assetType,
+        symbol: row.symbol,
+        autoTradingEnabled: false,
+      });
+      if (off.success) rules.push(off.data);
+    }
+    rowsByUser.set(t.userId, t.rules);
+    users.push({
+      id: t.userId,
+      rules,
+      mode: t.mode,
+      balanceCents: parseCents(t.account.balance),
+      lossTodayCents: Math.max(0, -parseCents(t.pnlToday)),
+    });
+  }
+  const modeByUser = new Map(traders.map((t) => [t.userId, t.mode]));
+  // Positions of quarantined accounts wait for relinked keys; a manual one is tracked for its exits.
   const positions: OpenPosition[] = open
-    .filter((p) => p.status === 'open' && p.entryPrice && p.takeProfitPrice && p.stopLossPrice)
+    .filter(
+      (p) =>
+        p.status === 'open' &&
+        p.entryPrice &&
+        p.takeProfitPrice &&
+        p.stopLossPrice &&
+        !quarantined.has(p.accountId),
+    )
     .map((p) => ({
       id: p.id,
-      userId: p.parametersId ?? `manual:${p.userId}`,
+      userId: p.userId,
       symbol: p.symbol,
       quantity: Number(p.quantity),
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
       openedAt: p.entryTime?.getTime() ?? now,
+      mode: p.isPaper ? 'paper' : 'live',
     }));
-  const killSwitch = (await getSetting<boolean>(services.db, KILL_SWITCH_KEY)) ?? false;
   const result = engineTick({
     now,
     markets,
     users,
     positions,
-    safety: { ...safetySettingsFrom(services.config), killSwitch },
+    safety: await currentSafety(services),
     isMarketOpen,
     sentiment: 'judge',
     minConfidence: 0.7,
@@ -117,60 +172,82 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
 
   let closed = 0;
   const openedSymbols: string[] = [];
-  const refusals: { symbol: string; userId: string; reason: string }[] = [];
+  const failed = (intent: Intent, err: unknown) => {
+    const f = classify(err);
+    services.log.error(
+      { userId: intent.userId, symbol: intent.symbol, reason: f.reason },
+      'engine intent failed',
+    );
+    failures.push({
+      job: 'engine.tick',
+      symbol: intent.symbol,
+      status: 'failed',
+      error: f.reason,
+      detail: {
+        userId: intent.userId,
+        retryable: f.retryable,
+        ...(intent.kind === 'close' ? { tradeId: intent.positionId } : {}),
+      },
+    });
+  };
   for (const intent of result.intents) {
     if (intent.kind !== 'close') continue;
-    if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
+    try {
+      if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
+    } catch (err) {
+      failed(intent, err);
+    }
   }
+  const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
   for (const intent of result.intents) {
     if (intent.kind !== 'open') continue;
-    const trader = traderById.get(intent.userId)!;
-    const market = markets.find((m) => m.symbol === intent.symbol)!;
-    const r = await openTrade(services, {
-      userId: trader.params.userId,
-      assetType,
-      mode: trader.mode,
-      symbol: intent.symbol,
-      amountCents: intent.amountCents,
-      price: market.bar.close,
-      takeProfitPct: intent.takeProfitPct,
-      stopLossPct: intent.stopLossPct,
-      maxConcurrentTrades: trader.params.maxConcurrentTrades,
-      clientOrderId: `${trader.params.id}:${intent.symbol}:${market.bar.openTime}`,
-      executionReason: intent.reason,
-      parametersId: trader.params.id,
-      detection: intent.detection,
-      requiresApproval: intent.requiresApproval,
-      at,
-    });
-    if (r.ok) openedSymbols.push(intent.symbol);
-    else refusals.push({ symbol: intent.symbol, userId: trader.params.userId, reason: r.reason });
+    const mode = modeByUser.get(intent.userId)!;
+    const market = marketBySymbol.get(intent.symbol)!;
+    try {
+      const r = await openTrade(services, {
+        userId: intent.userId,
+        assetType,
+        mode,
+        symbol: intent.symbol,
+        amountCents: intent.amountCents,
+        price: market.bar.close,
+        takeProfitPct: intent.takeProfitPct,
+        stopLossPct: intent.stopLossPct,
+        maxConcurrentTrades: intent.maxConcurrentTrades,
+        clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
+        executionReason: intent.reason,
+        parametersId:
+          effectiveRule(rowsByUser.get(intent.userId) ?? [], assetType, intent.symbol)?.id ?? null,
+        detection: intent.detection,
+        requiresApproval: intent.requiresApproval,
+        at,
+      });
+      if (r.ok) openedSymbols.push(intent.symbol);
+      else
+        failures.push({
+          job: 'engine.tick',
+          symbol: intent.symbol,
+          status: 'skipped',
+          error: r.reason,
+          detail: { userId: intent.userId },
+        });
+    } catch (err) {
+      failed(intent, err);
+    }
   }
   await markTriggeringPosts(services.analytics, openedSymbols, now);
   // The daily loss limit pauses the user until the next UTC day.
   const paused = new Set<string>();
   for (const group of result.skips) {
     if (group.reason !== 'daily-loss-limit') continue;
-    for (const id of group.userIds) {
-      const userId = traderById.get(id)?.params.userId;
-      if (!userId || paused.has(userId)) continue;
+    for (const userId of group.userIds) {
+      if (paused.has(userId)) continue;
       paused.add(userId);
       await updateUser(services.db, userId, { pausedUntil: new Date(utcDayStart(now) + 86_400_000) });
     }
   }
   const lowest = markets.filter((m) => m.detection?.isLowestPoint).map((m) => m.symbol);
-  if (refusals.length) {
-    await recordJobRuns(
-      services.db,
-      refusals.map((r) => ({
-        job: 'engine.tick',
-        symbol: r.symbol,
-        status: 'skipped' as const,
-        error: r.reason,
-        detail: { userId: r.userId },
-      })),
-    );
-  }
+  if (failures.length) await recordJobRuns(services.db, failures);
   return {
     symbols: markets.length,
     lowest,
@@ -179,6 +256,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     closed,
     expired,
     interrupted,
+    failed: failures.filter((f) => f.status === 'failed').length,
     skips: result.skips.reduce((n, g) => n + g.userIds.length, 0),
     blocked: result.blocked,
     paused: paused.size,
