@@ -76,9 +76,8 @@ export async function scanMarkets(services: Services, assetType: AssetType, now:
 }
 
 /**
- * One engine tick for an asset type: detect once per symbol, decide for every trader with the pure
- * engine, then carry out the exits and entries one at a time, each on its own: a failure is recorded
- * with its reason and whether it may pass on a retry, and never stops the others. Safe to repeat:
+ * One engine tick for an asset type: settle expired approvals and interrupted orders, detect once per
+ * symbol, then trade on that view (`tradeOnMarkets`). Safe to repeat:
  * entries carry a client order id per user, symbol, bar and mode, and exits close a position at most
  * once.
  */
@@ -90,6 +89,34 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     return { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})`, expired, interrupted };
   }
   const markets = await scanMarkets(services, assetType, now);
+  const t = await tradeOnMarkets(services, assetType, at, markets);
+  return {
+    symbols: t.symbols,
+    lowest: t.lowest,
+    traders: t.traders,
+    opened: t.opened,
+    closed: t.closed,
+    expired,
+    interrupted,
+    failed: t.failed,
+    skips: t.skips,
+    blocked: t.blocked,
+    paused: t.paused,
+  };
+}
+
+/**
+ * Decides for every trader on the tick's market view with the pure engine, then books the exits and
+ * entries, each on its own: a failure is recorded with its reason and whether it may pass on a retry,
+ * and never stops the others.
+ */
+export async function tradeOnMarkets(
+  services: Services,
+  assetType: AssetType,
+  at: Date,
+  markets: MarketTick[],
+) {
+  const now = at.getTime();
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
   const open = await listOpenTrades(services.db, { assetType });
   const quarantined = await quarantinedAccountIds(services.db, assetType);
@@ -254,8 +281,6 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     traders: users.length,
     opened: openedSymbols.length,
     closed,
-    expired,
-    interrupted,
     failed: failures.filter((f) => f.status === 'failed').length,
     skips: result.skips.reduce((n, g) => n + g.userIds.length, 0),
     blocked: result.blocked,
