@@ -40,6 +40,17 @@ const HISTORY_BARS = 7 * 288 + 48;
 /** The circuit breaker judges the range of the last hour of 5m bars. */
 const BREAKER_BARS = 12;
 const BAR_MS = TIMEFRAME_MS['5m'];
+/** Users booked at once in a tick; below the database pool's size so the API keeps connections. */
+const BOOKING_CONCURRENCY = 4;
+
+/** Runs `fn` over `items` with at most `limit` running at once. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /** Detects on every symbol once (never per user), stores the detections, and returns the market view. */
 export async function scanMarkets(services: Services, assetType: AssetType, now: number) {
@@ -217,51 +228,60 @@ export async function tradeOnMarkets(
       },
     });
   };
+  // Users are booked side by side, each user's intents in order (exits first): different users
+  // never share an account row, so their transactions do not wait on each other.
+  const byUser = new Map<string, Intent[]>();
   for (const intent of result.intents) {
-    if (intent.kind !== 'close') continue;
-    try {
-      if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
-    } catch (err) {
-      failed(intent, err);
-    }
+    const list = byUser.get(intent.userId);
+    if (list) list.push(intent);
+    else byUser.set(intent.userId, [intent]);
   }
+  for (const list of byUser.values())
+    list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'close' ? -1 : 1));
   const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
-  for (const intent of result.intents) {
-    if (intent.kind !== 'open') continue;
+  const book = async (intent: Intent) => {
+    if (intent.kind === 'close') {
+      if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
+      return;
+    }
     const mode = modeByUser.get(intent.userId)!;
     const market = marketBySymbol.get(intent.symbol)!;
-    try {
-      const r = await openTrade(services, {
-        userId: intent.userId,
-        assetType,
-        mode,
+    const r = await openTrade(services, {
+      userId: intent.userId,
+      assetType,
+      mode,
+      symbol: intent.symbol,
+      amountCents: intent.amountCents,
+      price: market.bar.close,
+      takeProfitPct: intent.takeProfitPct,
+      stopLossPct: intent.stopLossPct,
+      maxConcurrentTrades: intent.maxConcurrentTrades,
+      clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
+      executionReason: intent.reason,
+      parametersId: effectiveRule(rowsByUser.get(intent.userId) ?? [], assetType, intent.symbol)?.id ?? null,
+      detection: intent.detection,
+      requiresApproval: intent.requiresApproval,
+      at,
+    });
+    if (r.ok) openedSymbols.push(intent.symbol);
+    else
+      failures.push({
+        job: 'engine.tick',
         symbol: intent.symbol,
-        amountCents: intent.amountCents,
-        price: market.bar.close,
-        takeProfitPct: intent.takeProfitPct,
-        stopLossPct: intent.stopLossPct,
-        maxConcurrentTrades: intent.maxConcurrentTrades,
-        clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
-        executionReason: intent.reason,
-        parametersId:
-          effectiveRule(rowsByUser.get(intent.userId) ?? [], assetType, intent.symbol)?.id ?? null,
-        detection: intent.detection,
-        requiresApproval: intent.requiresApproval,
-        at,
+        status: 'skipped',
+        error: r.reason,
+        detail: { userId: intent.userId },
       });
-      if (r.ok) openedSymbols.push(intent.symbol);
-      else
-        failures.push({
-          job: 'engine.tick',
-          symbol: intent.symbol,
-          status: 'skipped',
-          error: r.reason,
-          detail: { userId: intent.userId },
-        });
-    } catch (err) {
-      failed(intent, err);
+  };
+  await eachLimited([...byUser.values()], BOOKING_CONCURRENCY, async (list) => {
+    for (const intent of list) {
+      try {
+        await book(intent);
+      } catch (err) {
+        failed(intent, err);
+      }
     }
-  }
+  });
   await markTriggeringPosts(services.analytics, openedSymbols, now);
   // The daily loss limit pauses the user until the next UTC day.
   const paused = new Set<string>();
