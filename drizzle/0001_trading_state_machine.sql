@@ -36,4 +36,6 @@ ALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_accounts_id_fk" FOREIGN K
 CREATE UNIQUE INDEX "orders_client_order_id_key" ON "orders" USING btree ("client_order_id");--> statement-breakpoint
 CREATE INDEX "orders_trade_idx" ON "orders" USING btree ("trade_id");--> statement-breakpoint
 CREATE INDEX "orders_status_idx" ON "orders" USING btree ("status");--> statement-breakpoint
-CREATE UNIQUE INDEX "trades_one_automatic_position_key" ON "trades" USING btree ("user_id","symbol","is_paper") WHERE "trades"."execution_reason" <> 'manual' and "trades"."status" not in ('closed', 'rejected', 'expired', 'failed');
+CREATE UNIQUE INDEX "trades_one_automatic_position_key" ON "trades" USING btree ("user_id","symbol","is_paper") WHERE "trades"."execution_reason" <> 'manual' and "trades"."status" not in ('closed', 'rejected', 'expired', 'failed');--> statement-breakpoint
+-- Existing positions carry their pair's quote currency (ETH/BTC amounts are BTC).
+UPDATE "trades" SET "currency" = split_part("symbol", '/', 2) WHERE "symbol" LIKE '%/%';
