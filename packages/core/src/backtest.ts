@@ -6,14 +6,23 @@ import { valueCentsDown } from './money';
 import { openLedger, type PaperLedger, type PaperLot, paperBuy, paperSell } from './paper';
 import type { BacktestParams } from './params';
 import { rangePct, type SafetySettings, utcDayStart } from './safety';
-import type { AssetType, Bar, BarWithIndicators, ExitReason, SentimentReading, Timeframe } from './types';
+import type {
+  AssetType,
+  Bar,
+  BarWithIndicators,
+  Detection,
+  ExitReason,
+  SentimentReading,
+  Timeframe,
+} from './types';
 import { TIMEFRAME_MS } from './types';
 
 /**
  * The backtester: the live detector and engine over replayed bars, with a paper ledger for a broker.
  * At each bar close the detector judges the bar and the engine decides; an entry fills at the next bar's
  * open of that symbol with slippage and fees, and take-profit and stop-loss are checked inside every
- * later bar, the entry bar included (stop-loss first when a bar touches both). Positions still open at
+ * later bar from the fill bar on (stop-loss first when a bar touches both): the fill bar opens after the
+ * entry was decided, so its whole range follows the entry. Positions still open at
  * the end close at the last close ('end-of-data').
  *
  * The circuit breaker judges each symbol's high–low range over the detector's evidence window.
@@ -65,6 +74,8 @@ export interface BacktestOptions {
   safety?: Partial<SafetySettings>;
   /** Called every few thousand bars with bars done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with the detection at every buy signal, in replay order. */
+  onSignal?: (detection: Detection) => void;
 }
 
 /** Everything a backtest found. */
@@ -96,7 +107,7 @@ interface Lane {
   lastClose: number;
   holding: Holding | null;
   /** An entry decided at a bar's close, filled at this lane's next open. */
-  pending: { amountCents: number; takeProfitPct: number; stopLossPct: number } | null;
+  pending: { amountCents: number; takeProfitPct: number; stopLossPct: number; barTime: number } | null;
 }
 
 interface Holding {
@@ -254,6 +265,7 @@ export function runBacktest(
               takeProfitPrice: entry * (1 + order.takeProfitPct / 100),
               stopLossPrice: entry * (1 - order.stopLossPct / 100),
               openedAt: t,
+              entryBarTime: order.barTime,
             },
           };
         } else {
@@ -261,7 +273,10 @@ export function runBacktest(
         }
       }
       const reading = sentiment === 'ignore' ? null : readingAt(sentiment, t, lane.symbol);
-      if (lane.detector.push(bar, reading)) signals++;
+      if (lane.detector.push(bar, reading)) {
+        signals++;
+        options.onSignal?.(lane.detector.detection());
+      }
       lane.lastClose = bar.close;
       const d = lane.detector;
       const market = lane.market;
@@ -313,6 +328,7 @@ export function runBacktest(
             amountCents: intent.amountCents,
             takeProfitPct: intent.takeProfitPct,
             stopLossPct: intent.stopLossPct,
+            barTime: t,
           };
         }
       }
@@ -398,6 +414,7 @@ function placeholder(symbol: string): OpenPosition {
     takeProfitPrice: Number.POSITIVE_INFINITY,
     stopLossPrice: Number.NEGATIVE_INFINITY,
     openedAt: 0,
+    entryBarTime: 0,
   };
 }
 

@@ -95,7 +95,8 @@ function position(
     entryPrice: 100,
     takeProfitPrice: 103,
     stopLossPrice: 98,
-    openedAt: 0,
+    openedAt: NOW - 300_000,
+    entryBarTime: NOW - 600_000,
     ...fields,
   };
 }
@@ -212,7 +213,7 @@ describe('engineTick entries', () => {
 describe('exits', () => {
   it('closes at take-profit or stop-loss, stop-loss first when a bar touches both', () => {
     const both = market('BTC/USD', {
-      bar: { openTime: 0, open: 100, high: 104, low: 97, close: 100 },
+      bar: { openTime: NOW - 300_000, open: 100, high: 104, low: 97, close: 100 },
       detection: null,
     });
     const result = tick({ markets: [both], positions: [position('p1', 'u1', 'BTC/USD')] });
@@ -228,6 +229,18 @@ describe('exits', () => {
     expect(
       exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 100, high: 102, low: 99 }),
     ).toBeNull();
+  });
+
+  it('never judges the entry bar or an older one, only bars after it', () => {
+    const touched = (openTime: number) =>
+      market('BTC/USD', { bar: { openTime, open: 100, high: 104, low: 97, close: 100 }, detection: null });
+    const entered = position('p1', 'u1', 'BTC/USD', { entryBarTime: NOW - 300_000 });
+    for (const openTime of [NOW - 600_000, NOW - 300_000]) {
+      expect(tick({ markets: [touched(openTime)], positions: [entered] }).intents).toEqual([]);
+    }
+    expect(tick({ markets: [touched(NOW)], positions: [entered] }).intents).toEqual([
+      expect.objectContaining({ kind: 'close', positionId: 'p1', reason: 'stop-loss' }),
+    ]);
   });
 
   it('fills at the open when a bar gaps through a level', () => {

@@ -16,8 +16,8 @@ import type { AssetType, Bar, Detection, SentimentReading } from './types';
  * reason for every user and symbol that did not trade on a signal. The backtester runs this same
  * function over replayed bars.
  *
- * Exits come first: a position whose take-profit or stop-loss was touched inside the bar closes; when
- * one bar touches both, the stop-loss is assumed first. A bar that opens beyond a level fills at its open.
+ * Exits come first: a position whose take-profit or stop-loss was touched inside a bar after its entry
+ * bar closes; when one bar touches both, the stop-loss is assumed first. A bar that opens beyond a level fills at its open.
  * Entries follow the design's rules, cheapest check first, and spend balance and position slots as
  * they go, so two symbols signalling in one tick cannot overdraw a user. Markets are taken strongest
  * signal first. A market with no qualifying detection produces no skip rows (there was nothing to skip).
@@ -47,6 +47,12 @@ export interface OpenPosition {
   takeProfitPrice: number;
   stopLossPrice: number;
   openedAt: number;
+  /**
+   * openTime of the bar whose close the entry was decided on. Exits are judged only on bars that open
+   * after it: the entry bar's range (and an older bar a stale tick might carry) holds prices from
+   * before the position existed.
+   */
+  entryBarTime: number;
 }
 
 /** One symbol at this tick: the bar that just closed and what is known about it. */
@@ -176,7 +182,7 @@ export function engineTick(input: TickInput): TickResult {
   for (const m of input.markets) marketBySymbol.set(m.symbol, m);
   for (const p of positions) {
     const market = marketBySymbol.get(p.symbol);
-    if (market === undefined) continue;
+    if (market === undefined || market.bar.openTime <= p.entryBarTime) continue;
     const exit = exitFor(p, market.bar);
     if (exit !== null) {
       intents.push({

@@ -13,6 +13,12 @@ export const TIMEFRAME_MS: Record<Timeframe, number> = {
   '1d': 24 * 60 * 60_000,
 };
 
+/** openTime of the newest `timeframe` bar closed at instant `t` (bars aligned to whole periods since the epoch). */
+export function lastClosedBarTime(t: number, timeframe: Timeframe): number {
+  const ms = TIMEFRAME_MS[timeframe];
+  return Math.floor(t / ms) * ms - ms;
+}
+
 /**
  * One OHLCV bar. `openTime` is the UTC instant (ms since epoch) the bar opens; prices are in the quote
  * currency. Analytics prices are floats (as exchanges publish them); money that is owed lives in

@@ -48,7 +48,7 @@ export function createBullmqRunner(
     removeOnFail: { count: 1000 },
   });
 
-  return {
+  const runner: JobRunner = {
     kind: 'bullmq',
     async start() {
       if (!options.consume) return;
@@ -67,7 +67,7 @@ export function createBullmqRunner(
           async (job: Job) => {
             const jobName = job.name as JobName;
             const payload = jobPayloads[jobName].parse(job.data);
-            return runProcessor(services, processors, jobName, payload, job.attemptsMade + 1);
+            return runProcessor(services, processors, jobName, payload, job.attemptsMade + 1, runner.enqueue);
           },
           { connection: connect(), prefix, lockDuration, concurrency: 1 },
         );
@@ -116,4 +116,5 @@ export function createBullmqRunner(
       for (const c of connections) c.disconnect();
     },
   };
+  return runner;
 }

@@ -32,7 +32,12 @@ import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
 import type { Services } from './runner';
-import { bullishAggregates, createPaperTrader, type PaperTraderOverrides } from './testing';
+import {
+  bullishAggregates,
+  createPaperTrader,
+  type PaperTraderOverrides,
+  SENTIMENT_SOURCE_ENV,
+} from './testing';
 import { closeTrade, recoverInterruptedOrders } from './trading/execution';
 
 const SYMBOL = 'ETH/BTC';
@@ -69,7 +74,7 @@ describe('engine ticks over replayed bars', () => {
     const bus = createMemoryBus();
     bus.subscribe((e) => events.push(e));
     services = {
-      config: loadConfig({ NODE_ENV: 'test', CRYPTO_SYMBOLS: SYMBOL }),
+      config: loadConfig({ NODE_ENV: 'test', CRYPTO_SYMBOLS: SYMBOL, ...SENTIMENT_SOURCE_ENV }),
       db: db.db,
       analytics,
       bus,
@@ -201,6 +206,7 @@ describe('engine ticks over replayed bars', () => {
       config: loadConfig({
         NODE_ENV: 'test',
         CRYPTO_SYMBOLS: SYMBOL,
+        ...SENTIMENT_SOURCE_ENV,
         SECRETS_KEY,
         KRAKEN_PUBLIC_URL: kraken.url,
         KRAKEN_PRIVATE_URL: kraken.url,

@@ -1,7 +1,7 @@
 import { errorMessage } from '@tradehits/core/errors';
 import { recordJobRuns } from '@tradehits/db';
 import type { JobName, JobPayload } from './contracts';
-import type { Processors, Services } from './runner';
+import type { JobContext, Processors, Services } from './runner';
 
 /**
  * Runs one job body and records the run (job, duration, outcome) for the admin console. Both runners
@@ -13,6 +13,7 @@ export async function runProcessor<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   attempt: number,
+  enqueue: JobContext['enqueue'],
 ): Promise<unknown> {
   const startedAt = services.now();
   const t0 = performance.now();
@@ -21,7 +22,7 @@ export async function runProcessor<N extends JobName>(
     ctx: Parameters<Processors[N]>[1],
   ) => Promise<unknown>;
   try {
-    const detail = await processor(payload, { services, now: startedAt, attempt });
+    const detail = await processor(payload, { services, now: startedAt, attempt, enqueue });
     // A processor that declined to run (a stock job outside the session) says why in `skipped`.
     const skipped = typeof detail === 'object' && detail !== null && 'skipped' in detail;
     await recordJobRuns(services.db, [

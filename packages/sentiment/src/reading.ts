@@ -44,3 +44,23 @@ export async function sentimentFor(
       scores.length > 0 ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
   };
 }
+
+/**
+ * The recorded 24 h aggregates of one symbol as a score series: the score at `asOf` is the newest
+ * aggregate at or before it and no older than READING_MAX_AGE_MS, null otherwise (the rule
+ * `sentimentFor` applies to one instant). `aggregates` must be sorted by `asOf`; lookups must not go
+ * back in time.
+ */
+export function sentimentScoreSeries(
+  aggregates: readonly SentimentAggregate[],
+): (asOf: number) => number | null {
+  let next = 0;
+  let current: SentimentAggregate | null = null;
+  let lastAsOf = Number.NEGATIVE_INFINITY;
+  return (asOf) => {
+    if (asOf < lastAsOf) throw new Error(`sentimentScoreSeries: asked for ${asOf} after ${lastAsOf}`);
+    lastAsOf = asOf;
+    while (next < aggregates.length && aggregates[next]!.asOf <= asOf) current = aggregates[next++]!;
+    return current !== null && asOf - current.asOf <= READING_MAX_AGE_MS ? current.average : null;
+  };
+}

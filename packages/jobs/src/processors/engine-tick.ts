@@ -1,9 +1,10 @@
-import type { AssetType } from '@tradehits/core';
+import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { type EngineUser, engineTick, type OpenPosition } from '@tradehits/core/engine';
 import { toCents } from '@tradehits/core/money';
 import { tradeParametersSchema } from '@tradehits/core/params';
 import { safetySettingsFrom, utcDayStart } from '@tradehits/core/safety';
+import { lastClosedBarTime } from '@tradehits/core/types';
 import {
   engineTraders,
   getSetting,
@@ -24,14 +25,35 @@ export const KILL_SWITCH_KEY = 'kill_switch';
  * engine, then carry out the exits and entries through the brokers. Safe to repeat: entries carry a
  * client order id per user, symbol and bar, and exits close a position at most once.
  */
-export async function runEngineTick(services: Services, assetType: AssetType, at: Date) {
+export async function runEngineTick(
+  services: Services,
+  assetType: AssetType,
+  at: Date,
+  bar: { timeframe: Timeframe; barTime?: number } = { timeframe: '5m' },
+) {
   const now = at.getTime();
+  // Without a bar named (a direct call), the tick is for the bar that closed last.
+  const barTime = bar.barTime ?? lastClosedBarTime(now, bar.timeframe);
   const expired = await expireApprovals(services, at, await listExpiredApprovals(services.db, at));
   const interrupted = await recoverInterruptedOrders(services, at);
-  if (assetType === 'stock' && !isMarketOpen(now)) {
-    return { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})`, expired, interrupted };
+  const scan =
+    assetType === 'stock' && !isMarketOpen(now)
+      ? { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})` }
+      : await scanMarkets(services, { assetType, timeframe: bar.timeframe, barTime, now });
+  if ('skipped' in scan) return { skipped: scan.skipped, expired, interrupted };
+  const { markets } = scan;
+  if (scan.missing.length > 0) {
+    await recordJobRuns(
+      services.db,
+      scan.missing.map((m) => ({
+        job: 'engine.tick',
+        symbol: m.symbol,
+        timeframe: bar.timeframe,
+        status: 'skipped' as const,
+        error: `no ${bar.timeframe} bar at ${new Date(barTime).toISOString()} (newest ${m.newest === null ? 'none' : new Date(m.newest).toISOString()})`,
+      })),
+    );
   }
-  const markets = await scanMarkets(services, assetType, now);
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
   const open = await listOpenTrades(services.db, { assetType });
 
@@ -60,6 +82,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
       openedAt: p.entryTime?.getTime() ?? now,
+      entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
     }));
   const killSwitch = (await getSetting<boolean>(services.db, KILL_SWITCH_KEY)) ?? false;
   const result = engineTick({
@@ -69,8 +92,8 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     positions,
     safety: { ...safetySettingsFrom(services.config), killSwitch },
     isMarketOpen,
-    sentiment: 'judge',
-    minConfidence: 0.7,
+    sentiment: scan.sentiment,
+    minConfidence: scan.settings.minConfidence,
   });
 
   let closed = 0;
@@ -130,6 +153,10 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     );
   }
   return {
+    notes: scan.notes,
+    timeframe: bar.timeframe,
+    barTime,
+    missing: scan.missing.length,
     symbols: markets.length,
     lowest,
     traders: users.length,
@@ -143,5 +170,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
   };
 }
 
-export const engineTickProcessor: Processor<'engine.tick'> = ({ assetType }, { services, now }) =>
-  runEngineTick(services, assetType, now);
+export const engineTickProcessor: Processor<'engine.tick'> = (
+  { assetType, timeframe, barTime },
+  { services, now },
+) => runEngineTick(services, assetType, now, { timeframe, ...(barTime === undefined ? {} : { barTime }) });
