@@ -74,8 +74,8 @@ export interface BacktestOptions {
   safety?: Partial<SafetySettings>;
   /** Called every few thousand bars with bars done and the total. */
   onProgress?: (done: number, total: number) => void;
-  /** Called with the detection at every buy signal, in replay order. */
-  onSignal?: (detection: Detection) => void;
+  /** Called with the detector's verdict at every bar, in replay order (for comparing with live runs). */
+  onDetection?: (detection: Detection) => void;
 }
 
 /** Everything a backtest found. */
@@ -273,10 +273,8 @@ export function runBacktest(
         }
       }
       const reading = sentiment === 'ignore' ? null : readingAt(sentiment, t, lane.symbol);
-      if (lane.detector.push(bar, reading)) {
-        signals++;
-        options.onSignal?.(lane.detector.detection());
-      }
+      if (lane.detector.push(bar, reading)) signals++;
+      options.onDetection?.(lane.detector.detection());
       lane.lastClose = bar.close;
       const d = lane.detector;
       const market = lane.market;

@@ -5,7 +5,7 @@ import type { MarketTick } from '@tradehits/core/engine';
 import type { DetectorSettings } from '@tradehits/core/params';
 import { rangePct } from '@tradehits/core/safety';
 import { type BarWithIndicators, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
-import { READING_MAX_AGE_MS, sentimentFor, sentimentScoreSeries } from '@tradehits/sentiment/reading';
+import { READING_MAX_AGE_MS, sentimentForSymbols, sentimentScoreSeries } from '@tradehits/sentiment/reading';
 import { anySentimentSourceConfigured } from '@tradehits/sentiment/sources/index';
 import type { Services } from '../runner';
 
@@ -51,6 +51,9 @@ export function resetDetectorStates(store: AnalyticsStore): void {
   lanesByStore.delete(store);
 }
 
+/** The adapters a scan reads and writes. */
+export type ScanServices = Pick<Services, 'analytics' | 'config' | 'market' | 'bus'>;
+
 /** Which bar a scan judges. */
 export interface ScanRequest {
   assetType: AssetType;
@@ -78,7 +81,7 @@ export interface MarketScan {
  * and been stored, so a late tick never judges a stale bar, or when no symbol has a bar at `barTime`.
  */
 export async function scanMarkets(
-  services: Services,
+  services: ScanServices,
   request: ScanRequest,
 ): Promise<MarketScan | { skipped: string }> {
   const store = services.analytics;
@@ -98,7 +101,7 @@ export async function scanMarkets(
   }
 }
 
-async function scan(services: Services, request: ScanRequest): Promise<MarketScan | { skipped: string }> {
+async function scan(services: ScanServices, request: ScanRequest): Promise<MarketScan | { skipped: string }> {
   const { assetType, timeframe, barTime, now } = request;
   const store = services.analytics;
   const barMs = TIMEFRAME_MS[timeframe];
@@ -116,56 +119,47 @@ async function scan(services: Services, request: ScanRequest): Promise<MarketSca
   }
 
   const symbols = await services.market[assetType].symbols(assetType);
-  const latest = new Map((await store.latestBars(assetType, timeframe)).map((b) => [b.symbol, b]));
+  // One read for every symbol: the bar this tick is for, and any bar that has closed since.
+  const atBar = new Map<string, BarWithIndicators>();
+  for (const b of await store.barsInRange(assetType, timeframe, { from: barTime, to: closedBy })) {
+    if (b.openTime > barTime) {
+      return {
+        skipped: `stale: the ${timeframe} bar at ${iso(b.openTime)} (${b.symbol}) has closed since the bar at ${iso(barTime)} this tick was for`,
+      };
+    }
+    atBar.set(b.symbol, b);
+  }
   const fresh: { symbol: string; lane: Lane; bars: BarWithIndicators[] }[] = [];
   const missing: MarketScan['missing'] = [];
   for (const symbol of symbols) {
+    const bar = atBar.get(symbol);
+    if (bar === undefined) {
+      const [newest] = await store.bars({ symbol, timeframe, to: closedBy, limit: 1 });
+      missing.push({ symbol, newest: newest?.openTime ?? null });
+      continue;
+    }
     const laneKey = `${assetType}:${timeframe}:${symbol}`;
     const lane = lanes.get(laneKey);
     const usable = lane !== undefined && lane.key === key ? lane : undefined;
-    const newestStored = latest.get(symbol);
     let bars: BarWithIndicators[] = [];
     let rebuild = false;
-    let newest: number | null;
     if (usable !== undefined && usable.lastTime === barTime) {
-      // This bar again (a retried tick): the verdict stands, unless a newer bar has closed since.
-      newest = barTime;
-      if (newestStored !== undefined && newestStored.openTime > barTime) {
-        const [next] = await store.bars({ symbol, timeframe, from: barTime + 1, to: closedBy, limit: 1 });
-        if (next !== undefined) newest = next.openTime;
-      }
-    } else if (
-      usable !== undefined &&
-      usable.lastTime + barMs === barTime &&
-      newestStored?.openTime === barTime
-    ) {
-      bars = [newestStored]; // the usual tick: exactly one new bar, and nothing newer stored
-      newest = barTime;
+      // This bar again (a retried tick): the verdict stands.
+    } else if (usable !== undefined && usable.lastTime + barMs === barTime) {
+      bars = [bar]; // the usual tick: exactly the one new bar
+    } else if (usable !== undefined && usable.lastTime < barTime) {
+      bars = await store.bars({
+        symbol,
+        timeframe,
+        from: usable.lastTime + 1,
+        to: barTime,
+        limit: MAX_CATCH_UP_BARS + 1,
+      });
+      rebuild = bars.length > MAX_CATCH_UP_BARS;
     } else {
-      if (usable !== undefined && usable.lastTime < barTime) {
-        bars = await store.bars({
-          symbol,
-          timeframe,
-          from: usable.lastTime + 1,
-          to: closedBy,
-          limit: MAX_CATCH_UP_BARS + 1,
-        });
-        rebuild = bars.length > MAX_CATCH_UP_BARS;
-      } else {
-        rebuild = true; // first tick, changed thresholds, or time went backwards (a replay restarted)
-      }
-      if (rebuild) bars = await store.bars({ symbol, timeframe, from: barTime - HISTORY_MS, to: closedBy });
-      newest = bars.at(-1)?.openTime ?? (rebuild ? null : usable!.lastTime);
+      rebuild = true; // first tick, changed thresholds, or time went backwards (a replay restarted)
     }
-    if (newest !== null && newest > barTime) {
-      return {
-        skipped: `stale: the ${timeframe} bar at ${iso(newest)} (${symbol}) has closed since the bar at ${iso(barTime)} this tick was for`,
-      };
-    }
-    if (newest !== barTime) {
-      missing.push({ symbol, newest });
-      continue;
-    }
+    if (rebuild) bars = await store.bars({ symbol, timeframe, from: barTime - HISTORY_MS, to: barTime });
     const target: Lane =
       rebuild || usable === undefined
         ? {
@@ -185,10 +179,19 @@ async function scan(services: Services, request: ScanRequest): Promise<MarketSca
     };
   }
 
+  // The reading at the bar's close, for every symbol in one go.
+  const readings =
+    sentiment === 'judge'
+      ? await sentimentForSymbols(
+          store,
+          fresh.map((f) => f.symbol),
+          barTime + barMs,
+        )
+      : null;
   const markets: MarketTick[] = [];
   const detections: Detection[] = [];
   for (const { symbol, lane, bars } of fresh) {
-    const reading = sentiment === 'judge' ? await sentimentFor(store, symbol, barTime + barMs) : null;
+    const reading = readings?.get(symbol) ?? null;
     if (bars.length > 0) {
       await feed(store, lane, bars, reading, settings.evidenceWindow, barMs);
     }
