@@ -5,9 +5,6 @@ import { engineTickJobId } from '../contracts';
 import { type IngestSummary, ingestBars } from '../ingest/ingest-bars';
 import type { JobContext, Processor, Services } from '../runner';
 
-/** Timeframes whose fresh bars the engine judges. */
-const TICK_TIMEFRAMES: readonly Timeframe[] = ['5m'];
-
 /** The last 5-minute stock bar closes at the bell; one run after the close picks it up. */
 const AFTER_CLOSE_MS = 5 * 60_000;
 
@@ -95,7 +92,7 @@ async function triggerEngineTick(
     if (s.lastOpenTime !== undefined && (barTime === null || s.lastOpenTime > barTime))
       barTime = s.lastOpenTime;
   }
-  if (barTime === null || !TICK_TIMEFRAMES.includes(timeframe)) return null;
+  if (barTime === null) return null;
   await enqueue(
     'engine.tick',
     { assetType, timeframe, barTime },

@@ -139,4 +139,22 @@ describe.each(['in-process', 'bullmq'] as const)('ingestion triggers the engine 
     expect(String(detailOf(stale).skipped)).toMatch(/^stale: the 5m bar at .* has closed since the bar at/);
     expect(await analytics.detections({ from: firstBar + 1, to: recordStart })).toHaveLength(PAIRS.length);
   });
+
+  it('judges hourly and daily bars when they close, and records their timeframe', {
+    timeout: 300_000,
+  }, async () => {
+    for (const timeframe of ['1h', '1d'] as const) {
+      await runner.enqueue('market.ingest', { assetType: 'crypto', timeframe }, `ingest-${timeframe}`);
+      const run = await waitFor(async () =>
+        (await ticks()).find((r) => (detailOf(r).payload as { timeframe: string }).timeframe === timeframe),
+      );
+      expect(run).toMatchObject({ status: 'ok' });
+      const barTime = detailOf(run).barTime as number;
+      expect(barTime).toBe((await analytics.lastBarTimes('crypto', timeframe)).get('ETH/BTC'));
+      const judged = (await analytics.detections({ from: barTime, to: barTime })).filter(
+        (d) => d.timeframe === timeframe,
+      );
+      expect(judged.map((d) => d.symbol).sort()).toEqual(PAIRS);
+    }
+  });
 });
