@@ -52,7 +52,16 @@ export function createBullmqRunner(
     kind: 'bullmq',
     async start() {
       if (!options.consume) return;
-      for (const s of options.schedules ?? SCHEDULES) {
+      const schedules = options.schedules ?? SCHEDULES;
+      // Schedulers live in Redis across deploys: one dropped from the list (the engine tick's old cron,
+      // now triggered by ingestion) would otherwise keep firing.
+      const wanted = new Set(schedules.map((s) => s.id));
+      for (const queue of queues.values()) {
+        for (const s of await queue.getJobSchedulers(0, -1)) {
+          if (!wanted.has(s.key)) await queue.removeJobScheduler(s.key);
+        }
+      }
+      for (const s of schedules) {
         await queues
           .get(jobQueue[s.name])!
           .upsertJobScheduler(
