@@ -85,7 +85,7 @@ export async function benchIdleTick(): Promise<
     // Nobody trades: auto-trading is off for everyone, so every user is judged and skipped.
     const users: EngineUser[] = Array.from({ length: USERS }, (_, i) => ({
       id: `user-${i}`,
-      params: tradeParametersSchema.parse({ autoTradingEnabled: false, buyAtLowestOnly: i % 2 === 0 }),
+      rules: [tradeParametersSchema.parse({ autoTradingEnabled: false, buyAtLowestOnly: i % 2 === 0 })],
       mode: 'paper',
       balanceCents: 1_000_000,
       lossTodayCents: 0,

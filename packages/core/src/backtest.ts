@@ -187,7 +187,7 @@ export function runBacktest(
   const refusals = new Map<string, number>();
   const user: EngineUser = {
     id: BACKTEST_USER,
-    params: params.params,
+    rules: [params.params],
     mode: 'paper' satisfies AccountMode,
     balanceCents: startCents,
     lossTodayCents: 0,
@@ -266,6 +266,7 @@ export function runBacktest(
               stopLossPrice: entry * (1 - order.stopLossPct / 100),
               openedAt: t,
               entryBarTime: order.barTime,
+              mode: 'paper',
             },
           };
         } else {
@@ -413,6 +414,7 @@ function placeholder(symbol: string): OpenPosition {
     stopLossPrice: Number.NEGATIVE_INFINITY,
     openedAt: 0,
     entryBarTime: 0,
+    mode: 'paper',
   };
 }
 

@@ -7,7 +7,7 @@ import { rangePct } from '@tradehits/core/safety';
 import { type BarWithIndicators, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
 import { READING_MAX_AGE_MS, sentimentForSymbols, sentimentScoreSeries } from '@tradehits/sentiment/reading';
 import { anySentimentSourceConfigured } from '@tradehits/sentiment/sources/index';
-import type { Services } from '../runner';
+import type { Services } from '@tradehits/trading';
 
 /**
  * Live detection, incremental: one streaming `DetectorState` per symbol and timeframe, kept between

@@ -9,6 +9,7 @@ import { BINANCE_2018_DIR, binance2018Pair } from '@tradehits/core/testing/binan
 import { type DbHandle, listJobRuns } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { createReplaySource } from '@tradehits/exchange';
+import type { Services } from '@tradehits/trading';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqRunner } from '../bullmq-runner';
@@ -17,7 +18,7 @@ import { createMemoryBus } from '../events';
 import { createInProcessRunner } from '../in-process-runner';
 import { createLogger } from '../log';
 import { processors } from '../processors';
-import type { JobRunner, Services } from '../runner';
+import type { JobRunner } from '../runner';
 import { SENTIMENT_OFF } from './scan-markets';
 
 const { redisUrl } = loadTestServices();
