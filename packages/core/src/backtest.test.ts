@@ -10,7 +10,8 @@ const FIVE_MIN = 300_000;
 describe('runBacktest on the shared Binance 5m data', () => {
   const series = loadBinance2018();
   const prepared = prepareSeries(series, '5m');
-  const params = backtestParamsSchema.parse({});
+  // Fixed slippage keeps the fill prices checkable; the range-volume model has its own tests.
+  const params = backtestParamsSchema.parse({ slippageModel: 'fixed' });
   const result = runBacktest(prepared, { params });
 
   it('replays every bar through the detector and says that sentiment was ignored', () => {

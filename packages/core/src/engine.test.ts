@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   type EngineUser,
   engineTick,
-  exitFor,
   type MarketTick,
   type OpenPosition,
   skipReasonOf,
   type TickInput,
   withinHours,
 } from './engine';
+import { exitFor } from './exits';
 import { tradeParametersSchema } from './params';
 import { DEFAULT_SAFETY } from './testing/safety';
 import type { Detection } from './types';
 
+const LEVELS = { entryPrice: 100, takeProfitPrice: 103, stopLossPrice: 98 };
 const NOW = Date.UTC(2024, 0, 3, 14, 30); // a Wednesday, 14:30 UTC
 
 function detection(symbol: string, fields: Partial<Detection> = {}): Detection {
@@ -219,23 +220,19 @@ describe('exits', () => {
     expect(result.intents).toEqual([
       { kind: 'close', positionId: 'p1', userId: 'u1', symbol: 'BTC/USD', reason: 'stop-loss', price: 98 },
     ]);
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 100, high: 103.5, low: 99 })).toEqual(
-      {
-        reason: 'take-profit',
-        price: 103,
-      },
-    );
-    expect(
-      exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 100, high: 102, low: 99 }),
-    ).toBeNull();
+    expect(exitFor(LEVELS, { open: 100, high: 103.5, low: 99, close: 100 })).toEqual({
+      reason: 'take-profit',
+      price: 103,
+    });
+    expect(exitFor(LEVELS, { open: 100, high: 102, low: 99, close: 100 })).toBeNull();
   });
 
   it('fills at the open when a bar gaps through a level', () => {
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 96, high: 97, low: 95 })).toEqual({
+    expect(exitFor(LEVELS, { open: 96, high: 97, low: 95, close: 96 })).toEqual({
       reason: 'stop-loss',
       price: 96,
     });
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 105, high: 106, low: 104 })).toEqual({
+    expect(exitFor(LEVELS, { open: 105, high: 106, low: 104, close: 105 })).toEqual({
       reason: 'take-profit',
       price: 105,
     });
