@@ -144,12 +144,7 @@ export function runBacktest(
     liveRequiresApproval: false,
     ...options.safety,
   };
-  const costModel: CostModel = {
-    slippage: params.slippageModel,
-    takerFeeRate: params.feeRate,
-    makerFeeRate: params.makerFeeRate,
-    slippageRate: params.slippageRate,
-  };
+  const costModel = costModelOf(params);
   const tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
   const window = params.detector.evidenceWindow;
 
@@ -393,6 +388,16 @@ export function runBacktest(
     barsEvaluated: done,
     costModel: costModelText,
     notes,
+  };
+}
+
+/** The cost model a backtest's parameters describe. */
+export function costModelOf(params: BacktestParams): CostModel {
+  return {
+    slippage: params.slippageModel,
+    takerFeeRate: params.feeRate,
+    makerFeeRate: params.makerFeeRate,
+    slippageRate: params.slippageRate,
   };
 }
 
