@@ -8,6 +8,7 @@ import { rangePct, safetySettingsFrom, utcDayStart } from '@tradehits/core/safet
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 import {
   engineTraders,
+  exitRulesFromRow,
   getSetting,
   listExpiredApprovals,
   listOpenTrades,
@@ -84,6 +85,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
       tradeAmount: Number(t.params.tradeAmount),
       takeProfitPct: Number(t.params.takeProfitPct),
       stopLossPct: Number(t.params.stopLossPct),
+      ...exitRulesFromRow(t.params),
     }),
     mode: t.mode,
     balanceCents: toCents(Number(t.balance)),
