@@ -55,11 +55,11 @@ export interface WalkForwardConfig {
 }
 
 export const DEFAULT_WALK_FORWARD: WalkForwardConfig = {
-  trainDays: 8,
-  testDays: 3,
-  samples: 40,
+  trainDays: 6,
+  testDays: 2,
+  samples: 60,
   seed: 1,
-  minTrades: 8,
+  minTrades: 5,
   resamples: 2_000,
 };
 
