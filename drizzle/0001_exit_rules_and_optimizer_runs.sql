@@ -12,6 +12,7 @@ CREATE TABLE "optimizer_runs" (
 	"in_sample" jsonb NOT NULL,
 	"out_of_sample" jsonb NOT NULL,
 	"recommended" jsonb NOT NULL,
+	"recommended_out_of_sample" jsonb NOT NULL,
 	"notes" jsonb NOT NULL,
 	"seconds" numeric(10, 1) NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -99,7 +99,11 @@ describe('walkForward on shared data', () => {
     expect(report.outOfSample.trades).toBe(sum);
     expect(report.outOfSample.pnlCents).toBe(report.folds.reduce((n, f) => n + f.test.pnlCents, 0));
     expect(report.inSample.trades).toBe(report.folds.reduce((n, f) => n + f.train.trades, 0));
-    expect(report.recommended).toEqual(report.folds.at(-1)!.chosen);
+    const source = report.folds.findLast((f) => !f.fallback);
+    expect(report.recommendedFold).toBe(source?.fold.index ?? null);
+    if (source !== undefined) expect(report.recommended).toEqual(source.chosen);
+    // The recommendation's own figures come only from bars after the window it was chosen on.
+    expect(report.recommendedOutOfSample.from).toBe(source?.fold.trainTo ?? spanOf(series).from);
     expect(report.costModel).toMatch(/^range-volume costs/);
   });
 

@@ -124,8 +124,15 @@ export interface WalkForwardReport {
   inSample: SummaryWithIntervals;
   /** The concatenated test windows: the result. */
   outOfSample: SummaryWithIntervals;
-  /** The parameters chosen on the latest train window: what to apply going forward. */
+  /**
+   * What to apply going forward: the choice of the latest fold that had an eligible candidate (the
+   * base parameters when none had).
+   */
   recommended: Candidate;
+  /** The fold `recommended` was chosen in; null when it is the base parameters. */
+  recommendedFold: number | null;
+  /** `recommended` run on every bar after the train window it was chosen on: its own out-of-sample figures. */
+  recommendedOutOfSample: SummaryWithIntervals & { from: number; to: number };
   notes: string[];
 }
 
@@ -328,19 +335,27 @@ export function assembleReport(input: {
     'out-of-sample = the concatenated test windows only; intervals are 95 % percentile bootstrap over their trades',
   ];
   if (fallbacks > 0) notes.push(`${fallbacks} folds had no eligible candidate and kept the base parameters`);
-  const bars = input.series.flatMap((s) =>
-    s.bars.length ? [s.bars[0]!.openTime, s.bars.at(-1)!.openTime] : [],
+  const { from, to } = spanOf(input.series);
+  const source = [...finished].reverse().find((f) => !f.result.fallback)?.result;
+  const recommended = source?.chosen ?? candidateOf(base);
+  const recommendedFrom = source?.fold.trainTo ?? from;
+  const recommendedTrades = runWindow(
+    prepareUntil(input.series, to, base.timeframe),
+    withCandidate(base, recommended),
+    recommendedFrom,
   );
   return {
     config,
     costModel: describeCosts(costModelOf(base)),
     symbols: input.series.map((s) => s.symbol),
-    from: bars.length ? Math.min(...bars) : 0,
-    to: bars.length ? Math.max(...bars) + TIMEFRAME_MS[base.timeframe] : 0,
+    from,
+    to,
     folds,
     inSample: withIntervals(finished.flatMap((f) => f.trainTrades)),
     outOfSample: withIntervals(finished.flatMap((f) => f.testTrades)),
-    recommended: folds.at(-1)!.chosen,
+    recommended,
+    recommendedFold: source?.fold.index ?? null,
+    recommendedOutOfSample: { ...withIntervals(recommendedTrades), from: recommendedFrom, to },
     notes,
   };
 }

@@ -25,6 +25,7 @@ export async function listOptimizerRuns(db: DbOrTx, limit: number) {
       inSample: optimizerRuns.inSample,
       outOfSample: optimizerRuns.outOfSample,
       recommended: optimizerRuns.recommended,
+      recommendedOutOfSample: optimizerRuns.recommendedOutOfSample,
       seconds: optimizerRuns.seconds,
       createdAt: optimizerRuns.createdAt,
     })

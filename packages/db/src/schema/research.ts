@@ -24,6 +24,8 @@ export const optimizerRuns = pgTable(
     inSample: jsonb('in_sample').notNull(),
     outOfSample: jsonb('out_of_sample').notNull(),
     recommended: jsonb('recommended').notNull(),
+    /** The recommended parameters' figures on the bars after the window they were chosen on. */
+    recommendedOutOfSample: jsonb('recommended_out_of_sample').notNull(),
     notes: jsonb('notes').$type<string[]>().notNull(),
     seconds: numeric('seconds', { precision: 10, scale: 1 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

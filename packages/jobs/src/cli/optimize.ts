@@ -140,6 +140,7 @@ export async function optimizeCli(
           inSample: report.inSample,
           outOfSample: report.outOfSample,
           recommended: report.recommended,
+          recommendedOutOfSample: report.recommendedOutOfSample,
           notes: report.notes,
           seconds: seconds.toFixed(1),
         });
@@ -171,7 +172,9 @@ export function optimizeSummary(
     `Walk-forward ${r.symbols.join(', ')}, ${day(r.from)} → ${day(r.to)}, ${seconds.toFixed(1)} s on ${workers} worker threads`,
     `  ${''.padEnd(16)}${'out-of-sample (result)'.padEnd(34)}in-sample (chosen on these)`,
     ...summaryRows(r.outOfSample, r.inSample),
-    `  recommended parameters (latest train window): ${describeCandidate(r.recommended)}`,
+    `  recommended parameters (${r.recommendedFold === null ? 'no fold had an eligible candidate: the base parameters' : `chosen in fold ${r.recommendedFold + 1}`}): ${describeCandidate(r.recommended)}`,
+    `  recommended parameters on the bars after their train window (${day(r.recommendedOutOfSample.from)} → ${day(r.recommendedOutOfSample.to)}):`,
+    ...summaryRows(r.recommendedOutOfSample, null),
     ...r.folds.map(
       (f) =>
         `  fold ${f.fold.index + 1}: train ${day(f.fold.trainFrom)}…${day(f.fold.trainTo)} ${f.train.trades} trades ${formatCents(f.train.pnlCents)} | test ${day(f.fold.testFrom)}…${day(f.fold.testTo)} ${f.test.trades} trades ${formatCents(f.test.pnlCents)}${f.fallback ? ' (no eligible candidate: base kept)' : ''}`,
@@ -183,13 +186,13 @@ export function optimizeSummary(
   return `${lines.join('\n')}\n`;
 }
 
-function summaryRows(out: SummaryWithIntervals, ins: SummaryWithIntervals): string[] {
+function summaryRows(out: SummaryWithIntervals, ins: SummaryWithIntervals | null): string[] {
   const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
   const interval = (e: Estimate | null, f: (x: number) => string) =>
     e === null ? '' : ` [${f(e.low)}, ${f(e.high)}]`;
   const cents = (x: number) => formatCents(Math.round(x));
   const row = (label: string, f: (s: SummaryWithIntervals) => string) =>
-    `  ${label.padEnd(16)}${f(out).padEnd(34)}${f(ins)}`;
+    `  ${label.padEnd(16)}${f(out).padEnd(34)}${ins === null ? '' : f(ins)}`.trimEnd();
   return [
     row('trades', (s) => String(s.trades)),
     row('win rate', (s) => `${pct(s.winRate)}${interval(s.winRateInterval, (x) => pct(x))}`),
