@@ -6,12 +6,20 @@ import { loadBinance2018 } from './testing/binance-2018';
 import type { Bar } from './types';
 
 const FIVE_MIN = 300_000;
+const SEED_RULES = {
+  buyAtLowestOnly: true,
+  takeProfitPct: 3,
+  stopLossPct: 2,
+  trailingStopPct: null,
+  breakEvenAfterPct: null,
+};
 
 describe('runBacktest on the shared Binance 5m data', () => {
   const series = loadBinance2018();
   const prepared = prepareSeries(series, '5m');
-  // Fixed slippage keeps the fill prices checkable; the range-volume model has its own tests.
-  const params = backtestParamsSchema.parse({ slippageModel: 'fixed' });
+  // The seed's rules (lowest points only, fixed 3 % / 2 % exits) and fixed slippage keep the fills
+  // checkable; the other exit rules and the range-volume model have their own tests.
+  const params = backtestParamsSchema.parse({ params: SEED_RULES, slippageModel: 'fixed' });
   const result = runBacktest(prepared, { params });
 
   it('replays every bar through the detector and says that sentiment was ignored', () => {

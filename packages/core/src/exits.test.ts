@@ -57,7 +57,13 @@ describe('exit rules', () => {
   });
 
   it('plans ATR-multiple levels from the decision price, and fixed ones without an ATR', () => {
-    const params = tradeParametersSchema.parse({ takeProfitAtr: 3, stopLossAtr: 2, maxHoldingHours: 2 });
+    const params = tradeParametersSchema.parse({
+      takeProfitPct: 3,
+      stopLossPct: 2,
+      takeProfitAtr: 3,
+      stopLossAtr: 2,
+      maxHoldingHours: 2,
+    });
     const plan = planExits(params, { price: 200, atr: 1 });
     expect(plan.takeProfitPct).toBeCloseTo(1.5, 12);
     expect(plan.stopLossPct).toBeCloseTo(1, 12);
