@@ -86,6 +86,21 @@ export interface OpenPositionInput {
   venueOrderId?: string | null;
 }
 
+/** A position's exit state beyond TP/SL, as columns; absent or null = that rule is off. */
+export interface ExitColumns {
+  trailingStopPct?: string | null;
+  breakEvenPrice?: string | null;
+  exitDeadline?: Date | null;
+  highWaterPrice?: string | null;
+}
+
+const exitColumns = (e: ExitColumns) => ({
+  trailingStopPct: e.trailingStopPct ?? null,
+  breakEvenPrice: e.breakEvenPrice ?? null,
+  exitDeadline: e.exitDeadline ?? null,
+  highWaterPrice: e.highWaterPrice ?? null,
+});
+
 export type OpenPositionResult =
   | { ok: true; trade: TradeRow }
   | { ok: false; reason: 'no-account' | 'max-concurrent' | 'insufficient-balance' | 'duplicate' };
@@ -95,7 +110,10 @@ export type OpenPositionResult =
  * user's max concurrent trades nor spend the same balance twice; the unique client order id makes a
  * retried tick a no-op.
  */
-export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<OpenPositionResult> {
+export async function openPosition(
+  db: DbOrTx,
+  p: OpenPositionInput & ExitColumns,
+): Promise<OpenPositionResult> {
   return db.transaction(async (tx) => {
     const [account] = await tx
       .select({ id: accounts.id, balance: accounts.balance })
@@ -153,6 +171,7 @@ export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<Op
         entryFee: p.entryFee,
         takeProfitPrice: p.takeProfitPrice,
         stopLossPrice: p.stopLossPrice,
+        ...exitColumns(p),
         executionReason: p.executionReason,
         timeframeDetected: p.timeframeDetected ?? null,
         sentimentAtBuy: p.sentimentAtBuy == null ? null : String(p.sentimentAtBuy),
@@ -260,7 +279,7 @@ export async function settleLiveEntry(
     /** What the fill cost before fees, and the venue's fee, as decimal strings. */
     amount: string;
     entryFee: string;
-  },
+  } & ExitColumns,
 ) {
   return db.transaction(async (tx) => {
     const [held] = await tx
@@ -279,6 +298,7 @@ export async function settleLiveEntry(
         venueOrderId: f.venueOrderId,
         takeProfitPrice: f.takeProfitPrice,
         stopLossPrice: f.stopLossPrice,
+        ...exitColumns(f),
         amount: f.amount,
         entryFee: f.entryFee,
       })
@@ -415,4 +435,19 @@ export async function listInterruptedLiveOrders(db: DbOrTx, olderThan: Date) {
         sql`not exists (select 1 from ${approvals} where ${approvals.tradeId} = ${trades.id} and not (${approvals.status} = 'approved' and ${approvals.decidedAt} < ${olderThan}))`,
       ),
     );
+}
+
+/**
+ * Raises open positions' high-water prices after a bar they survived (never lowers one): the state a
+ * trailing stop and break-even judge the next bar against.
+ */
+export async function raiseHighWaterPrices(db: DbOrTx, updates: readonly { id: string; price: number }[]) {
+  for (const u of updates) {
+    await db
+      .update(trades)
+      .set({
+        highWaterPrice: sql`greatest(coalesce(${trades.highWaterPrice}, ${trades.entryPrice}), ${String(u.price)}::numeric)`,
+      })
+      .where(and(eq(trades.id, u.id), eq(trades.status, 'open')));
+  }
 }

@@ -2,6 +2,7 @@ import type { AssetType, Detection, SentimentReading } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { detectSeries } from '@tradehits/core/detector';
 import { type EngineUser, engineTick, type MarketTick, type OpenPosition } from '@tradehits/core/engine';
+import { advanceExitState } from '@tradehits/core/exits';
 import { toCents } from '@tradehits/core/money';
 import { tradeParametersSchema } from '@tradehits/core/params';
 import { rangePct, safetySettingsFrom, utcDayStart } from '@tradehits/core/safety';
@@ -12,6 +13,7 @@ import {
   getSetting,
   listExpiredApprovals,
   listOpenTrades,
+  raiseHighWaterPrices,
   recordJobRuns,
   updateUser,
 } from '@tradehits/db';
@@ -103,6 +105,10 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
+      trailingStopPct: p.trailingStopPct === null ? null : Number(p.trailingStopPct),
+      breakEvenPrice: p.breakEvenPrice === null ? null : Number(p.breakEvenPrice),
+      exitDeadline: p.exitDeadline?.getTime() ?? null,
+      highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),
       openedAt: p.entryTime?.getTime() ?? now,
     }));
   const killSwitch = (await getSetting<boolean>(services.db, KILL_SWITCH_KEY)) ?? false;
@@ -124,6 +130,16 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
     if (intent.kind !== 'close') continue;
     if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
   }
+  // Positions that survived this bar raise their high-water price, exactly as the backtester does.
+  const closing = new Set(result.intents.flatMap((i) => (i.kind === 'close' ? [i.positionId] : [])));
+  const marketOf = new Map(markets.map((m) => [m.symbol, m]));
+  await raiseHighWaterPrices(
+    services.db,
+    positions.flatMap((p) => {
+      const bar = marketOf.get(p.symbol)?.bar;
+      return bar === undefined || closing.has(p.id) ? [] : [{ id: p.id, price: advanceExitState(p, bar) }];
+    }),
+  );
   for (const intent of result.intents) {
     if (intent.kind !== 'open') continue;
     const trader = traderById.get(intent.userId)!;
@@ -137,6 +153,7 @@ export async function runEngineTick(services: Services, assetType: AssetType, at
       price: market.bar.close,
       takeProfitPct: intent.takeProfitPct,
       stopLossPct: intent.stopLossPct,
+      exits: intent.exits,
       maxConcurrentTrades: trader.params.maxConcurrentTrades,
       clientOrderId: `${trader.params.id}:${intent.symbol}:${market.bar.openTime}`,
       executionReason: intent.reason,

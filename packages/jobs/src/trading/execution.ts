@@ -1,5 +1,6 @@
 import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
 import { errorMessage } from '@tradehits/core/errors';
+import { type ExitPlan, exitStateAt } from '@tradehits/core/exits';
 import { formatCents, toCents, valueCentsUp } from '@tradehits/core/money';
 import { type FillCosts, openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
 import { tradeParametersSchema } from '@tradehits/core/params';
@@ -33,6 +34,8 @@ export interface OpenRequest {
   price: number;
   takeProfitPct: number;
   stopLossPct: number;
+  /** The engine's whole exit plan (trailing stop, break-even, holding time); TP/SL as above. */
+  exits?: ExitPlan;
   maxConcurrentTrades: number;
   clientOrderId: string;
   executionReason: string;
@@ -48,10 +51,30 @@ function fillCosts(services: Services): FillCosts {
   return { feeRate: services.config.FEE_RATE, slippageRate: services.config.SLIPPAGE_RATE };
 }
 
-const levels = (entry: number, tpPct: number, slPct: number) => ({
-  takeProfitPrice: String(entry * (1 + tpPct / 100)),
-  stopLossPrice: String(entry * (1 - slPct / 100)),
-});
+/** The exit plan fixed on a position; rules beyond TP/SL are off when absent. */
+type Exits = Pick<ExitPlan, 'takeProfitPct' | 'stopLossPct'> & Partial<ExitPlan>;
+
+/** Every exit column of a position filled at `entry` at `at`, from the same plan a backtest uses. */
+function levels(entry: number, exits: Exits, at: Date) {
+  const state = exitStateAt(
+    {
+      trailingStopPct: null,
+      breakEvenAfterPct: null,
+      maxHoldingMs: null,
+      ...exits,
+    },
+    entry,
+    at.getTime(),
+  );
+  return {
+    takeProfitPrice: String(state.takeProfitPrice),
+    stopLossPrice: String(state.stopLossPrice),
+    trailingStopPct: state.trailingStopPct === null ? null : state.trailingStopPct.toFixed(2),
+    breakEvenPrice: state.breakEvenPrice === null ? null : String(state.breakEvenPrice),
+    exitDeadline: state.exitDeadline === null ? null : new Date(state.exitDeadline),
+    highWaterPrice: String(entry),
+  };
+}
 
 function detectionFields(d: Detection | null | undefined) {
   if (!d) return {};
@@ -116,7 +139,11 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       entryTime: pending ? null : r.at,
       ...(pending
         ? { takeProfitPrice: null, stopLossPrice: null }
-        : levels(lot.entryPrice, r.takeProfitPct, r.stopLossPct)),
+        : levels(
+            lot.entryPrice,
+            { ...r.exits, takeProfitPct: r.takeProfitPct, stopLossPct: r.stopLossPct },
+            r.at,
+          )),
     });
     if (!result.ok) return result;
     if (pending) {
@@ -165,7 +192,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
   return executeHeldOrder(
     services,
     held.trade,
-    { takeProfitPct: r.takeProfitPct, stopLossPct: r.stopLossPct },
+    { ...r.exits, takeProfitPct: r.takeProfitPct, stopLossPct: r.stopLossPct },
     r.at,
   );
 }
@@ -174,7 +201,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
 async function executeHeldOrder(
   services: Services,
   trade: TradeRow,
-  exits: { takeProfitPct: number; stopLossPct: number },
+  exits: Exits,
   at: Date,
 ): Promise<OpenResult> {
   let state: OrderState;
@@ -247,7 +274,7 @@ async function settleEntry(
   services: Services,
   trade: TradeRow,
   state: OrderState,
-  exits: { takeProfitPct: number; stopLossPct: number },
+  exits: Exits,
   at: Date,
 ): Promise<EntrySettlement> {
   if (state.status === 'open') {
@@ -280,7 +307,7 @@ async function settleEntry(
     venueOrderId: state.venueOrderId,
     amount: formatCents(valueCentsUp(quantity, price)),
     entryFee: formatCents(valueCentsUp(state.fee, 1)),
-    ...levels(price, exits.takeProfitPct, exits.stopLossPct),
+    ...levels(price, exits, at),
   });
   if (!opened) return { outcome: 'settled-elsewhere' };
   services.bus.publish({
