@@ -38,5 +38,5 @@ describe('fill costs', () => {
     expect(result.costModel).toBe(describeCosts(MODEL));
     expect(result.notes).toContain(result.costModel);
     expect(result.costModel).toMatch(/^range-volume costs: taker 0.26 %.*maker 0.16 %/);
-  });
+  }, 120_000);
 });
