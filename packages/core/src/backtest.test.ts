@@ -62,7 +62,7 @@ describe('runBacktest on the shared Binance 5m data', () => {
     const again = runBacktest(series, { params });
     expect(again.trades).toEqual(result.trades);
     expect(again.metrics).toEqual(result.metrics);
-  });
+  }, 120_000);
 
   it('trades nothing when sentiment is known and negative, and on every unknown score', () => {
     expect(runBacktest(prepared, { params, sentiment: -10 }).trades).toEqual([]);
@@ -72,7 +72,7 @@ describe('runBacktest on the shared Binance 5m data', () => {
     const bullish = runBacktest(prepared, { params, sentiment: 50 });
     expect(bullish.signals).toBeGreaterThanOrEqual(result.signals);
     expect(bullish.notes[0]).toBe('sentiment held constant at 50');
-  });
+  }, 120_000);
 
   function withSignalAt(symbol: string, openTime: number): boolean {
     const p = prepared.find((s) => s.symbol === symbol)!;
@@ -102,7 +102,7 @@ describe('runBacktest mechanics on a constructed series', () => {
     const trade = edited.trades.find((t) => t.entryTime === first.entryTime)!;
     expect(trade.exitReason).toBe('stop-loss');
     expect(trade.exitTime).toBe(first.entryTime + FIVE_MIN);
-  });
+  }, 120_000);
 
   it('refuses bad input with a clear error', () => {
     const params = backtestParamsSchema.parse({});
