@@ -2,7 +2,7 @@ import type { AssetType, Detection, SentimentReading } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { detectSeries } from '@tradehits/core/detector';
 import { type EngineUser, engineTick, type MarketTick, type OpenPosition } from '@tradehits/core/engine';
-import { advanceExitState } from '@tradehits/core/exits';
+import { advanceExitState, averageTrueRange } from '@tradehits/core/exits';
 import { toCents } from '@tradehits/core/money';
 import { tradeParametersSchema } from '@tradehits/core/params';
 import { rangePct, safetySettingsFrom, utcDayStart } from '@tradehits/core/safety';
@@ -26,6 +26,8 @@ import { closeTrade, expireApprovals, openTrade, recoverInterruptedOrders } from
 const HISTORY_BARS = 7 * 288 + 48;
 /** The circuit breaker judges the range of the last hour of 5m bars. */
 const BREAKER_BARS = 12;
+/** Wilder's ATR settles within a few hundred bars, as the full series the backtester reads gives it. */
+const ATR_BARS = 500;
 const BAR_MS = TIMEFRAME_MS['5m'];
 
 export const KILL_SWITCH_KEY = 'kill_switch';
@@ -55,7 +57,17 @@ export async function scanMarkets(services: Services, assetType: AssetType, now:
       if (b.low < low) low = b.low;
     }
     detections.push(detection);
-    markets.push({ symbol, assetType, bar: last, detection, sentiment, recentRangePct: rangePct(high, low) });
+    // ATR(14) at the last bar, for ATR-multiple exits (the backtester reads the same series).
+    const atr = averageTrueRange(bars.slice(-ATR_BARS)).at(-1)!;
+    markets.push({
+      symbol,
+      assetType,
+      bar: last,
+      detection,
+      sentiment,
+      recentRangePct: rangePct(high, low),
+      atr: Number.isNaN(atr) ? null : atr,
+    });
   }
   await services.analytics.upsertDetections(detections);
   for (const d of detections) {
