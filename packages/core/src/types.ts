@@ -1,5 +1,7 @@
 /** Shared domain vocabulary. Every package speaks these types; nothing here does I/O. */
 
+import type { ExitTrigger } from './exits';
+
 export type AssetType = 'crypto' | 'stock';
 export const ASSET_TYPES = ['crypto', 'stock'] as const satisfies readonly AssetType[];
 
@@ -75,7 +77,7 @@ export interface SentimentReading {
 }
 
 export type OrderSide = 'buy' | 'sell';
-export type ExitReason = 'take-profit' | 'stop-loss' | 'manual' | 'end-of-data';
+export type ExitReason = ExitTrigger | 'manual' | 'end-of-data';
 
 /** A scored text from one source (a news item, a post, a CoinMarketCap item). */
 export interface SentimentItem {

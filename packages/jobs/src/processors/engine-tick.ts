@@ -9,6 +9,7 @@ import {
   type OpenPosition,
 } from '@tradehits/core/engine';
 import { parseCents } from '@tradehits/core/money';
+import { advanceExitState } from '@tradehits/core/exits';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
 import { utcDayStart } from '@tradehits/core/safety';
 import { lastClosedBarTime } from '@tradehits/core/types';
@@ -16,9 +17,11 @@ import {
   type EngineTrader,
   engineTraders,
   type JobRunRecord,
+  exitRulesFromRow,
   listExpiredApprovals,
   listOpenTrades,
   quarantinedAccountIds,
+  raiseHighWaterPrices,
   recordJobRuns,
   updateUser,
 } from '@tradehits/db';
@@ -135,6 +138,7 @@ export async function tradeOnMarkets(
         tradeAmount: Number(row.tradeAmount),
         takeProfitPct: Number(row.takeProfitPct),
         stopLossPct: Number(row.stopLossPct),
+        ...exitRulesFromRow(row),
       });
       if (parsed.success) {
         rules.push(parsed.data);
@@ -183,6 +187,10 @@ export async function tradeOnMarkets(
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
+      trailingStopPct: p.trailingStopPct === null ? null : Number(p.trailingStopPct),
+      breakEvenPrice: p.breakEvenPrice === null ? null : Number(p.breakEvenPrice),
+      exitDeadline: p.exitDeadline?.getTime() ?? null,
+      highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),
       openedAt: p.entryTime?.getTime() ?? now,
       entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
       mode: p.isPaper ? 'paper' : 'live',
@@ -197,6 +205,20 @@ export async function tradeOnMarkets(
     sentiment: judging.sentiment,
     minConfidence: judging.minConfidence,
   });
+
+  // Positions that survive this bar raise their high-water price, exactly as the backtester does; a
+  // bar from before a position's entry says nothing about it (as for its exits).
+  const closing = new Set(result.intents.flatMap((i) => (i.kind === 'close' ? [i.positionId] : [])));
+  const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
+  await raiseHighWaterPrices(
+    services.db,
+    positions.flatMap((p) => {
+      const bar = marketBySymbol.get(p.symbol)?.bar;
+      return bar === undefined || bar.openTime <= p.entryBarTime || closing.has(p.id)
+        ? []
+        : [{ id: p.id, price: advanceExitState(p, bar) }];
+    }),
+  );
 
   let closed = 0;
   const openedSymbols: string[] = [];
@@ -228,7 +250,6 @@ export async function tradeOnMarkets(
   }
   for (const list of byUser.values())
     list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'close' ? -1 : 1));
-  const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
   const book = async (intent: Intent) => {
     if (intent.kind === 'close') {
       if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
@@ -245,6 +266,7 @@ export async function tradeOnMarkets(
       price: market.bar.close,
       takeProfitPct: intent.takeProfitPct,
       stopLossPct: intent.stopLossPct,
+      exits: intent.exits,
       maxConcurrentTrades: intent.maxConcurrentTrades,
       clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
       executionReason: intent.reason,
