@@ -131,6 +131,8 @@ describe('live ticks and the backtester exit on the same bar at the same price',
           symbol: trade.symbol,
           quantity: trade.quantity,
           openedAt: trade.entryTime,
+          entryBarTime: signal.openTime,
+          mode: 'paper',
           ...exitStateAt(plan, trade.entryPrice, trade.entryTime),
         };
         let exit: { time: number; price: number; reason: string } | null = null;

@@ -8,16 +8,16 @@ import {
   type MarketTick,
   type OpenPosition,
 } from '@tradehits/core/engine';
-import { parseCents } from '@tradehits/core/money';
 import { advanceExitState } from '@tradehits/core/exits';
+import { parseCents } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
 import { utcDayStart } from '@tradehits/core/safety';
 import { lastClosedBarTime } from '@tradehits/core/types';
 import {
   type EngineTrader,
   engineTraders,
-  type JobRunRecord,
   exitRulesFromRow,
+  type JobRunRecord,
   listExpiredApprovals,
   listOpenTrades,
   quarantinedAccountIds,
