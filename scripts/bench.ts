@@ -5,12 +5,14 @@
 import { benchBackfill } from './bench/backfill';
 import { benchBundle } from './bench/bundle';
 import { benchEngineDb } from './bench/engine-db';
+import { benchIdleTick } from './bench/idle-tick';
 import { benchSentiment } from './bench/sentiment';
 import { benchTrading } from './bench/trading';
 
 const suites: [string, () => Promise<{ name: string; value: number; unit: string; ratio?: number }[]>][] = [
   ['market data', benchBackfill],
   ['trading', benchTrading],
+  ['engine tick', benchIdleTick],
   ['trading with PostgreSQL', benchEngineDb],
   ['sentiment', benchSentiment],
   ['web', benchBundle],

@@ -78,7 +78,10 @@ export async function benchEngineDb(sizes = SIZES) {
         now: () => at,
       } satisfies Services;
       const started = performance.now();
-      const r = await tradeOnMarkets(services, 'crypto', at, markets);
+      const r = await tradeOnMarkets(services, 'crypto', at, markets, {
+        sentiment: 'judge',
+        minConfidence: services.config.DETECTOR_SETTINGS.minConfidence,
+      });
       const ms = performance.now() - started;
       const fills = r.opened + r.closed;
       if (r.failed > 0) throw new Error(`${r.failed} intents failed`);

@@ -104,6 +104,12 @@ const backtestRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/backtest'), 'BacktestPage'),
 });
 
+const studyRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/study',
+  component: lazyRouteComponent(() => import('./routes/study'), 'StudyPage'),
+});
+
 const feedbackRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/feedback',
@@ -119,7 +125,7 @@ const adminRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   registerRoute,
-  appRoute.addChildren([dashboardRoute, settingsRoute, backtestRoute, feedbackRoute, adminRoute]),
+  appRoute.addChildren([dashboardRoute, settingsRoute, backtestRoute, studyRoute, feedbackRoute, adminRoute]),
 ]);
 
 /** The app's router over the given query cache and tRPC options. */

@@ -23,12 +23,14 @@ import {
 } from './schema';
 import {
   aggregatesSql,
+  barsInRangeSql,
   barsSql,
   countSql,
   type Dialect,
   detectionsSql,
   lastBarTimeSql,
   lastBarTimesSql,
+  latestAggregatesSql,
   latestBarsSql,
   politicalPostsSql,
   sentimentItemsSql,
@@ -94,6 +96,15 @@ export function createSqlStore(engine: SqlEngine): AnalyticsStore {
       const rows = await engine.query(barsSql(d, def, q.limit !== undefined), params);
       const bars = rows.map((r) => barFromRow(r, q.timeframe));
       return q.limit !== undefined ? bars.reverse() : bars;
+    },
+
+    async barsInRange(assetType, timeframe, q) {
+      checkTimeframe(timeframe);
+      const rows = await engine.query(barsInRangeSql(d, barTable(assetType, timeframe)), {
+        from: q.from,
+        to: q.to,
+      });
+      return rows.map((r) => barFromRow(r, timeframe));
     },
 
     async latestBars(assetType, timeframe) {
@@ -173,6 +184,12 @@ export function createSqlStore(engine: SqlEngine): AnalyticsStore {
       const sql = aggregatesSql(d, table('sentiment_aggregates'), true);
       const [row] = await engine.query(sql, { symbol, window, to: asOf });
       return row ? aggregateFromRow(row) : null;
+    },
+
+    async latestSentimentAggregates(window, q) {
+      const sql = latestAggregatesSql(d, table('sentiment_aggregates'));
+      const rows = await engine.query(sql, { window, from: q.from, to: q.to });
+      return rows.map(aggregateFromRow);
     },
 
     async sentimentTimeline(q) {

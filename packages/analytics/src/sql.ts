@@ -114,6 +114,12 @@ export function barsSql(d: Dialect, def: TableDef, withLimit: boolean): string {
   return `SELECT ${selectList(d, def)} FROM ${d.table(def.name)} ${where} ${order}`;
 }
 
+/** Every symbol's bars in a bar table with openTime in [@from, @to], by symbol, oldest first. */
+export function barsInRangeSql(d: Dialect, def: TableDef): string {
+  const range = `${d.quote('open_time')} BETWEEN TIMESTAMP_MILLIS(@from) AND TIMESTAMP_MILLIS(@to)`;
+  return `SELECT ${selectList(d, def)} FROM ${d.table(def.name)} WHERE ${range} ORDER BY ${d.quote('symbol')}, ${d.quote('open_time')}`;
+}
+
 /** The newest bar of each symbol in a bar table. */
 export function latestBarsSql(d: Dialect, def: TableDef): string {
   // BigQuery wants a WHERE beside QUALIFY.
@@ -156,6 +162,13 @@ export function politicalPostsSql(d: Dialect, def: TableDef, bySymbol: boolean):
     );
   }
   return `SELECT ${selectList(d, def)} FROM ${d.table(def.name)} WHERE ${where.join(' AND ')} ORDER BY ${d.quote('posted_at')}, ${d.quote('source')}, ${d.quote('item_id')}`;
+}
+
+/** Each symbol's newest aggregate of @window with asOf in [@from, @to], by symbol. */
+export function latestAggregatesSql(d: Dialect, def: TableDef): string {
+  const asOf = d.quote('as_of');
+  const where = `${d.quote('time_window')} = @window AND ${asOf} BETWEEN TIMESTAMP_MILLIS(@from) AND TIMESTAMP_MILLIS(@to)`;
+  return `SELECT ${selectList(d, def)} FROM ${d.table(def.name)} WHERE ${where} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${d.quote('symbol')} ORDER BY ${asOf} DESC) = 1 ORDER BY ${d.quote('symbol')}`;
 }
 
 /** Aggregates of @symbol and @window in [@from, @to] oldest first; `latest`: the newest at or before @to. */

@@ -34,6 +34,15 @@ export interface AnalyticsStore {
   /** Natural key: (symbol, timeframe, openTime). Returns rows written. */
   upsertBars(assetType: AssetType, bars: BarWithIndicators[]): Promise<number>;
   bars(q: BarQuery): Promise<BarWithIndicators[]>;
+  /**
+   * Every symbol's bars of an asset type and timeframe with openTime in [from, to] (inclusive UTC ms),
+   * by symbol and oldest first: what an engine tick reads for the bar that just closed.
+   */
+  barsInRange(
+    assetType: AssetType,
+    timeframe: Timeframe,
+    q: { from: number; to: number },
+  ): Promise<BarWithIndicators[]>;
   /** The newest bar of each symbol of an asset type at a timeframe. */
   latestBars(assetType: AssetType, timeframe: Timeframe): Promise<BarWithIndicators[]>;
   /** openTime of the newest stored bar, for resumable ingestion; null when none. */
@@ -63,6 +72,11 @@ export interface AnalyticsStore {
     window: SentimentWindow,
     asOf?: number,
   ): Promise<SentimentAggregate | null>;
+  /** Each symbol's newest aggregate of `window` with asOf in [from, to], by symbol, in one query. */
+  latestSentimentAggregates(
+    window: SentimentWindow,
+    q: { from: number; to: number },
+  ): Promise<SentimentAggregate[]>;
   sentimentTimeline(q: {
     symbol: string;
     window: SentimentWindow;

@@ -166,7 +166,7 @@ describe.each([
     });
     const result = await processors['system.housekeeping'](
       {},
-      { services: api.services, now: new Date(), attempt: 1 },
+      { services: api.services, now: new Date(), attempt: 1, enqueue: async () => undefined },
     );
     expect(result).toMatchObject({ expiredSessions: 1, loginAttempts: 1 });
     const ids = (await db.db.query.sessions.findMany()).map((s) => s.id);

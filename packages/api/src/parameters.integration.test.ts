@@ -48,6 +48,19 @@ describe('trade parameters', () => {
     });
     expect(updated).toMatchObject({ takeProfitPct: 6.5, autoTradingEnabled: false, stopLossPct: 2 });
     expect(await caller.me.parameters.list()).toHaveLength(1);
+    expect(created).toMatchObject({ trailingStopPct: null, maxHoldingHours: null });
+    const exits = await caller.me.parameters.update({
+      id: created.id,
+      trailingStopPct: 1.25,
+      stopLossAtr: 2.5,
+      maxHoldingHours: 6,
+    });
+    expect(exits).toMatchObject({
+      trailingStopPct: 1.25,
+      stopLossAtr: 2.5,
+      maxHoldingHours: 6,
+      takeProfitAtr: null,
+    });
     await caller.me.parameters.delete({ id: created.id });
     expect(await caller.me.parameters.list()).toHaveLength(0);
   });
@@ -55,6 +68,8 @@ describe('trade parameters', () => {
   it.each([
     [{ takeProfitPct: 0 }, /take-profit must be between 0.1 % and 100 %/],
     [{ stopLossPct: 75 }, /stop-loss must be between 0.1 % and 50 %/],
+    [{ trailingStopPct: 60 }, /trailing stop must be between 0.1 % and 50 %/],
+    [{ maxHoldingHours: 0 }, /maximum holding time must be between 0.25 and 720 hours/],
     [{ maxConcurrentTrades: 0 }, /max concurrent trades must be between 1 and 50/],
     [{ tradeAmount: -5 }, /trade amount must be greater than 0/],
     [{ tradingHoursStart: '25:00' }, /HH:MM/],

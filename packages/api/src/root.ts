@@ -7,6 +7,7 @@ import { healthRouter } from './routers/health';
 import { liveRouter } from './routers/live';
 import { marketsRouter } from './routers/markets';
 import { meRouter } from './routers/me';
+import { researchRouter } from './routers/research';
 import { sentimentRouter } from './routers/sentiment';
 import { tradesRouter } from './routers/trades';
 import { createCallerFactory, router } from './trpc';
@@ -22,6 +23,7 @@ export const appRouter = router({
   trades: tradesRouter,
   accounts: accountsRouter,
   backtest: backtestRouter,
+  research: researchRouter,
   feedback: feedbackRouter,
   admin: adminRouter,
 });

@@ -35,4 +35,15 @@ describe('loadConfig', () => {
     expect(c.database.kind).toBe('pglite');
     expect(c.STOCK_SYMBOLS).toEqual(['AAPL', 'MSFT']);
   });
+
+  it('reads the detector thresholds as one JSON object over the defaults', () => {
+    expect(loadConfig({}).DETECTOR_SETTINGS).toMatchObject({ minConfidence: 0.7, evidenceWindow: 12 });
+    const c = loadConfig({ DETECTOR_SETTINGS: '{"minConfidence":0.75}' });
+    expect(c.DETECTOR_SETTINGS).toMatchObject({ minConfidence: 0.75, evidenceWindow: 12, supportPct: 1.5 });
+    expect(() => loadConfig({ DETECTOR_SETTINGS: '{minConfidence' })).toThrow(
+      /DETECTOR_SETTINGS: must be a JSON/,
+    );
+    expect(() => loadConfig({ DETECTOR_SETTINGS: '{"minConfidence":2}' })).toThrow(/DETECTOR_SETTINGS/);
+    expect(() => loadConfig({ DETECTOR_SETTINGS: '{"minConfidense":0.7}' })).toThrow(/DETECTOR_SETTINGS/);
+  });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { detectorSettingsSchema } from '@tradehits/core/params';
 import { z } from 'zod';
 
 /**
@@ -17,6 +18,18 @@ const list = z.string().transform((s) =>
 );
 const optionalUrl = z.url().optional();
 const money = z.coerce.number().positive();
+/** A JSON object of detector thresholds; omitted fields keep the design's defaults. */
+const detectorSettings = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"minConfidence":0.75}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(detectorSettingsSchema.strict());
 
 export const DEFAULT_CRYPTO_SYMBOLS = [
   'BTC/USD',
@@ -101,6 +114,8 @@ const envSchema = z.object({
   SMALL_MONEY_TRADE_CAP: money.default(50),
   SMALL_MONEY_DAILY_LOSS: money.default(100),
   CIRCUIT_BREAKER_PCT: z.coerce.number().positive().max(100).default(20),
+  /** The live detector's thresholds (minConfidence, evidenceWindow, …), the same object a backtest takes. */
+  DETECTOR_SETTINGS: detectorSettings.default(detectorSettingsSchema.parse({})),
   LIVE_REQUIRES_APPROVAL: bool.default(true),
 
   CMC_API_KEY: z.string().optional(),

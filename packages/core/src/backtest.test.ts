@@ -6,11 +6,20 @@ import { loadBinance2018 } from './testing/binance-2018';
 import type { Bar } from './types';
 
 const FIVE_MIN = 300_000;
+const SEED_RULES = {
+  buyAtLowestOnly: true,
+  takeProfitPct: 3,
+  stopLossPct: 2,
+  trailingStopPct: null,
+  breakEvenAfterPct: null,
+};
 
 describe('runBacktest on the shared Binance 5m data', () => {
   const series = loadBinance2018();
   const prepared = prepareSeries(series, '5m');
-  const params = backtestParamsSchema.parse({});
+  // The seed's rules (lowest points only, fixed 3 % / 2 % exits) and fixed slippage keep the fills
+  // checkable; the other exit rules and the range-volume model have their own tests.
+  const params = backtestParamsSchema.parse({ params: SEED_RULES, slippageModel: 'fixed' });
   const result = runBacktest(prepared, { params });
 
   it('replays every bar through the detector and says that sentiment was ignored', () => {
@@ -53,7 +62,7 @@ describe('runBacktest on the shared Binance 5m data', () => {
     const again = runBacktest(series, { params });
     expect(again.trades).toEqual(result.trades);
     expect(again.metrics).toEqual(result.metrics);
-  });
+  }, 120_000);
 
   it('trades nothing when sentiment is known and negative, and on every unknown score', () => {
     expect(runBacktest(prepared, { params, sentiment: -10 }).trades).toEqual([]);
@@ -63,7 +72,7 @@ describe('runBacktest on the shared Binance 5m data', () => {
     const bullish = runBacktest(prepared, { params, sentiment: 50 });
     expect(bullish.signals).toBeGreaterThanOrEqual(result.signals);
     expect(bullish.notes[0]).toBe('sentiment held constant at 50');
-  });
+  }, 120_000);
 
   function withSignalAt(symbol: string, openTime: number): boolean {
     const p = prepared.find((s) => s.symbol === symbol)!;
@@ -93,7 +102,7 @@ describe('runBacktest mechanics on a constructed series', () => {
     const trade = edited.trades.find((t) => t.entryTime === first.entryTime)!;
     expect(trade.exitReason).toBe('stop-loss');
     expect(trade.exitTime).toBe(first.entryTime + FIVE_MIN);
-  });
+  }, 120_000);
 
   it('refuses bad input with a clear error', () => {
     const params = backtestParamsSchema.parse({});

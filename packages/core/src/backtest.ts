@@ -1,20 +1,32 @@
+import { type CostModel, describeCosts, exitOrderType, fillCosts } from './costs';
 import { DetectorState } from './detector';
 import { type AccountMode, type EngineUser, engineTick, type MarketTick, type OpenPosition } from './engine';
+import { advanceExitState, averageTrueRange, type ExitPlan, exitStateAt } from './exits';
 import { withIndicators } from './indicators';
 import { computeMetrics, type EquityPoint, type Metrics, type TradeRecord } from './metrics';
 import { valueCentsDown } from './money';
 import { openLedger, type PaperLedger, type PaperLot, paperBuy, paperSell } from './paper';
 import type { BacktestParams } from './params';
 import { rangePct, type SafetySettings, utcDayStart } from './safety';
-import type { AssetType, Bar, BarWithIndicators, ExitReason, SentimentReading, Timeframe } from './types';
+import type {
+  AssetType,
+  Bar,
+  BarWithIndicators,
+  Detection,
+  ExitReason,
+  SentimentReading,
+  Timeframe,
+} from './types';
 import { TIMEFRAME_MS } from './types';
 
 /**
  * The backtester: the live detector and engine over replayed bars, with a paper ledger for a broker.
  * At each bar close the detector judges the bar and the engine decides; an entry fills at the next bar's
- * open of that symbol with slippage and fees, and take-profit and stop-loss are checked inside every
- * later bar, the entry bar included (stop-loss first when a bar touches both). Positions still open at
- * the end close at the last close ('end-of-data').
+ * open of that symbol with slippage and fees, and the exit rules (`exits.ts`) judge every later bar from
+ * the fill bar on (a stop first when a bar touches both): the fill bar opens after the entry was decided,
+ * so its whole range follows the entry. The high-water price rises after each bar the position
+ * survives, exactly as a live tick does. Positions still open at the end close at the last close
+ * ('end-of-data'). Fees and slippage follow the cost model (`costs.ts`), named in the notes.
  *
  * The circuit breaker judges each symbol's high–low range over the detector's evidence window.
  */
@@ -65,6 +77,13 @@ export interface BacktestOptions {
   safety?: Partial<SafetySettings>;
   /** Called every few thousand bars with bars done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with the detector's verdict at every bar, in replay order (for comparing with live runs). */
+  onDetection?: (detection: Detection) => void;
+  /**
+   * Bars before this instant only warm up the detector and indicators: no entry is decided on them and
+   * the metrics start here. Lets a test window be judged with its history but none of its trades.
+   */
+  tradeFrom?: number;
 }
 
 /** Everything a backtest found. */
@@ -80,6 +99,8 @@ export interface BacktestResult {
   signals: number;
   /** Bars judged (detector and engine). */
   barsEvaluated: number;
+  /** The cost model in words. */
+  costModel: string;
   notes: string[];
 }
 
@@ -90,13 +111,17 @@ interface Lane {
   symbol: string;
   assetType: AssetType;
   bars: readonly BarWithIndicators[];
+  /** ATR(14) per bar, for ATR-multiple exits. */
+  atr: Float64Array;
   cursor: number;
   detector: DetectorState;
   market: MarketTick;
   lastClose: number;
+  /** The bar just replayed: the one an exit fills against. */
+  lastBar: Bar | null;
   holding: Holding | null;
-  /** An entry decided at a bar's close, filled at this lane's next open. */
-  pending: { amountCents: number; takeProfitPct: number; stopLossPct: number } | null;
+  /** An entry decided at a bar's close, filled at this lane's next open; costs judged on the signal bar. */
+  pending: { amountCents: number; exits: ExitPlan; signalBar: Bar; barTime: number } | null;
 }
 
 interface Holding {
@@ -130,7 +155,8 @@ export function runBacktest(
     liveRequiresApproval: false,
     ...options.safety,
   };
-  const costs = { feeRate: params.feeRate, slippageRate: params.slippageRate };
+  const costModel = costModelOf(params);
+  const tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
   const window = params.detector.evidenceWindow;
 
   const series = allPrepared(input) ? input : prepareSeries(input, timeframe);
@@ -144,6 +170,7 @@ export function runBacktest(
       symbol: s.symbol,
       assetType: s.assetType,
       bars: s.bars,
+      atr: averageTrueRange(s.bars),
       cursor: 0,
       detector: new DetectorState({
         symbol: s.symbol,
@@ -161,6 +188,7 @@ export function runBacktest(
         recentRangePct: null,
       },
       lastClose: Number.NaN,
+      lastBar: null,
       holding: null,
       pending: null,
     };
@@ -194,6 +222,7 @@ export function runBacktest(
   const minConfidence = params.detector.minConfidence;
 
   const close = (lane: Lane, holding: Holding, price: number, exitTime: number, reason: ExitReason) => {
+    const costs = fillCosts(costModel, exitOrderType(reason), lane.lastBar!, holding.lot.quantity * price);
     const sold = paperSell(ledger, holding.lot, price, costs);
     if (!sold.ok) throw new Error(`runBacktest: could not close ${lane.symbol}: ${sold.reason}`);
     ledger = sold.ledger;
@@ -223,7 +252,8 @@ export function runBacktest(
     }
     if (t === Number.POSITIVE_INFINITY) break;
     if (!(t > last)) throw new Error(`runBacktest: bars must be oldest first with distinct times (at ${t})`);
-    if (equity.length === 0) from = t;
+    const trading = t >= tradeFrom;
+    if (trading && equity.length === 0) from = t;
     last = t;
     const today = utcDayStart(t);
     if (today !== day) {
@@ -239,10 +269,10 @@ export function runBacktest(
       const order = lane.pending;
       if (order !== null) {
         lane.pending = null;
+        const costs = fillCosts(costModel, 'market', order.signalBar, order.amountCents / 100);
         const bought = paperBuy(ledger, order.amountCents, bar.open, costs);
         if (bought.ok) {
           ledger = bought.ledger;
-          const entry = bought.lot.entryPrice;
           lane.holding = {
             lot: bought.lot,
             position: {
@@ -250,11 +280,10 @@ export function runBacktest(
               userId: BACKTEST_USER,
               symbol: lane.symbol,
               quantity: bought.lot.quantity,
-              entryPrice: entry,
-              takeProfitPrice: entry * (1 + order.takeProfitPct / 100),
-              stopLossPrice: entry * (1 - order.stopLossPct / 100),
               openedAt: t,
+              entryBarTime: order.barTime,
               mode: 'paper',
+              ...exitStateAt(order.exits, bought.lot.entryPrice, t),
             },
           };
         } else {
@@ -263,20 +292,25 @@ export function runBacktest(
       }
       const reading = sentiment === 'ignore' ? null : readingAt(sentiment, t, lane.symbol);
       if (lane.detector.push(bar, reading)) signals++;
+      options.onDetection?.(lane.detector.detection());
       lane.lastClose = bar.close;
+      lane.lastBar = bar;
       const d = lane.detector;
       const market = lane.market;
       market.bar = bar;
       market.sentiment = reading;
       // Only a detection someone could act on is materialised (and its range judged); the engine
       // ignores the rest anyway.
-      if (d.buySignal || d.points >= d.thresholdPoints) {
+      if (trading && (d.buySignal || d.points >= d.thresholdPoints)) {
         market.detection = d.detection();
         market.recentRangePct = recentRange(lane.bars, lane.cursor, window);
+        const atr = lane.atr[lane.cursor - 1]!;
+        market.atr = Number.isNaN(atr) ? null : atr;
         candidates++;
       } else {
         market.detection = null;
         market.recentRangePct = null;
+        market.atr = null;
         if (lane.holding !== null) candidates++;
       }
       markets.push(market);
@@ -312,12 +346,21 @@ export function runBacktest(
         } else {
           lane.pending = {
             amountCents: intent.amountCents,
-            takeProfitPct: intent.takeProfitPct,
-            stopLossPct: intent.stopLossPct,
+            exits: intent.exits,
+            signalBar: lane.lastBar!,
+            barTime: t,
           };
         }
       }
     }
+    // The positions that survived this bar raise their high-water price, as a live tick stores it.
+    for (const lane of lanes) {
+      const held = lane.holding?.position;
+      if (held !== undefined && lane.lastBar?.openTime === t) {
+        held.highWaterPrice = advanceExitState(held, lane.lastBar);
+      }
+    }
+    if (!trading) continue;
 
     let marked = ledger.balanceCents;
     for (const lane of lanes) {
@@ -337,6 +380,7 @@ export function runBacktest(
   options.onProgress?.(done, totalBars);
 
   if (equity.length === 0) from = 0;
+  const costModelText = describeCosts(costModel);
   const notes: string[] = [];
   if (handling === 'ignore') {
     notes.push(
@@ -349,6 +393,7 @@ export function runBacktest(
   }
   for (const [reason, count] of refusals) notes.push(`${count} entries refused at fill: ${reason}`);
   if (unfilled > 0) notes.push(`${unfilled} entries signalled on the last bar were not filled`);
+  notes.push(costModelText);
 
   return {
     params,
@@ -360,7 +405,18 @@ export function runBacktest(
     equity,
     signals,
     barsEvaluated: done,
+    costModel: costModelText,
     notes,
+  };
+}
+
+/** The cost model a backtest's parameters describe. */
+export function costModelOf(params: BacktestParams): CostModel {
+  return {
+    slippage: params.slippageModel,
+    takerFeeRate: params.feeRate,
+    makerFeeRate: params.makerFeeRate,
+    slippageRate: params.slippageRate,
   };
 }
 
@@ -399,6 +455,7 @@ function placeholder(symbol: string): OpenPosition {
     takeProfitPrice: Number.POSITIVE_INFINITY,
     stopLossPrice: Number.NEGATIVE_INFINITY,
     openedAt: 0,
+    entryBarTime: 0,
     mode: 'paper',
   };
 }

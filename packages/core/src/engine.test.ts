@@ -2,17 +2,26 @@ import { describe, expect, it } from 'vitest';
 import {
   type EngineUser,
   engineTick,
-  exitFor,
   type MarketTick,
   type OpenPosition,
   skipReasonOf,
   type TickInput,
   withinHours,
 } from './engine';
+import { exitFor } from './exits';
 import { tradeParametersSchema } from './params';
 import { DEFAULT_SAFETY } from './testing/safety';
 import type { Detection } from './types';
 
+/** The seed's rules (lowest points only, fixed 3 % / 2 % exits), which these cases are written against. */
+const SEED_RULES = {
+  buyAtLowestOnly: true,
+  takeProfitPct: 3,
+  stopLossPct: 2,
+  trailingStopPct: null,
+  breakEvenAfterPct: null,
+};
+const LEVELS = { entryPrice: 100, takeProfitPrice: 103, stopLossPrice: 98 };
 const NOW = Date.UTC(2024, 0, 3, 14, 30); // a Wednesday, 14:30 UTC
 
 function detection(symbol: string, fields: Partial<Detection> = {}): Detection {
@@ -59,7 +68,14 @@ function user(
 ): EngineUser {
   return {
     id,
-    rules: [tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40, ...params })],
+    rules: [
+      tradeParametersSchema.parse({
+        ...SEED_RULES,
+        autoTradingEnabled: true,
+        tradeAmount: 40,
+        ...params,
+      }),
+    ],
     mode: 'paper',
     balanceCents: 100_000,
     lossTodayCents: 0,
@@ -95,7 +111,8 @@ function position(
     entryPrice: 100,
     takeProfitPrice: 103,
     stopLossPrice: 98,
-    openedAt: 0,
+    openedAt: NOW - 300_000,
+    entryBarTime: NOW - 600_000,
     mode: 'paper',
     ...fields,
   };
@@ -136,8 +153,9 @@ describe('engineTick entries', () => {
     const both: EngineUser = {
       ...user('u1'),
       rules: [
-        tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40 }),
+        tradeParametersSchema.parse({ ...SEED_RULES, autoTradingEnabled: true, tradeAmount: 40 }),
         tradeParametersSchema.parse({
+          ...SEED_RULES,
           autoTradingEnabled: true,
           tradeAmount: 25,
           symbol: 'BTC/USD',
@@ -162,7 +180,7 @@ describe('engineTick entries', () => {
     const off: EngineUser = {
       ...user('u1'),
       rules: [
-        tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40 }),
+        tradeParametersSchema.parse({ ...SEED_RULES, autoTradingEnabled: true, tradeAmount: 40 }),
         tradeParametersSchema.parse({ autoTradingEnabled: false, symbol: 'BTC/USD' }),
       ],
     };
@@ -268,30 +286,38 @@ describe('engineTick entries', () => {
 describe('exits', () => {
   it('closes at take-profit or stop-loss, stop-loss first when a bar touches both', () => {
     const both = market('BTC/USD', {
-      bar: { openTime: 0, open: 100, high: 104, low: 97, close: 100 },
+      bar: { openTime: NOW - 300_000, open: 100, high: 104, low: 97, close: 100 },
       detection: null,
     });
     const result = tick({ markets: [both], positions: [position('p1', 'u1', 'BTC/USD')] });
     expect(result.intents).toEqual([
       { kind: 'close', positionId: 'p1', userId: 'u1', symbol: 'BTC/USD', reason: 'stop-loss', price: 98 },
     ]);
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 100, high: 103.5, low: 99 })).toEqual(
-      {
-        reason: 'take-profit',
-        price: 103,
-      },
-    );
-    expect(
-      exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 100, high: 102, low: 99 }),
-    ).toBeNull();
+    expect(exitFor(LEVELS, { open: 100, high: 103.5, low: 99, close: 100 })).toEqual({
+      reason: 'take-profit',
+      price: 103,
+    });
+    expect(exitFor(LEVELS, { open: 100, high: 102, low: 99, close: 100 })).toBeNull();
+  });
+
+  it('never judges the entry bar or an older one, only bars after it', () => {
+    const touched = (openTime: number) =>
+      market('BTC/USD', { bar: { openTime, open: 100, high: 104, low: 97, close: 100 }, detection: null });
+    const entered = position('p1', 'u1', 'BTC/USD', { entryBarTime: NOW - 300_000 });
+    for (const openTime of [NOW - 600_000, NOW - 300_000]) {
+      expect(tick({ markets: [touched(openTime)], positions: [entered] }).intents).toEqual([]);
+    }
+    expect(tick({ markets: [touched(NOW)], positions: [entered] }).intents).toEqual([
+      expect.objectContaining({ kind: 'close', positionId: 'p1', reason: 'stop-loss' }),
+    ]);
   });
 
   it('fills at the open when a bar gaps through a level', () => {
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 96, high: 97, low: 95 })).toEqual({
+    expect(exitFor(LEVELS, { open: 96, high: 97, low: 95, close: 96 })).toEqual({
       reason: 'stop-loss',
       price: 96,
     });
-    expect(exitFor({ takeProfitPrice: 103, stopLossPrice: 98 }, { open: 105, high: 106, low: 104 })).toEqual({
+    expect(exitFor(LEVELS, { open: 105, high: 106, low: 104, close: 105 })).toEqual({
       reason: 'take-profit',
       price: 105,
     });

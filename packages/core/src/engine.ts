@@ -1,3 +1,4 @@
+import { type ExitPlan, type ExitState, type ExitTrigger, exitFor, planExits } from './exits';
 import { effectiveRule, minutesOfDay, type TradeParameters } from './params';
 import {
   checkCircuitBreaker,
@@ -17,8 +18,10 @@ import type { AssetType, Bar, Detection, SentimentReading } from './types';
  * reason for every user and symbol that did not trade on a signal. The backtester runs this same
  * function over replayed bars.
  *
- * Exits come first: a position whose take-profit or stop-loss was touched inside the bar closes; when
- * one bar touches both, the stop-loss is assumed first. A bar that opens beyond a level fills at its open.
+ * Exits come first, judged by the exit rules (`exits.ts`) against each position's state before the bar,
+ * on bars after the position's entry bar only: a stop (fixed, trailing or break-even) before the
+ * take-profit when one bar touches both, the holding deadline at the bar's close. A bar that opens
+ * beyond a level fills at its open.
  * Entries follow the design's rules, cheapest check first, and spend balance and position slots as
  * they go, so two symbols signalling in one tick cannot overdraw a user. Markets are taken strongest
  * signal first. A market with no qualifying detection produces no skip rows (there was nothing to skip).
@@ -42,16 +45,22 @@ export interface EngineUser {
   lossTodayCents: number;
 }
 
-/** An open position with its exit levels (set from the user's parameters at entry). */
-export interface OpenPosition {
+/**
+ * An open position with its exit state (levels set from the user's parameters at entry, and the
+ * high-water price the tick raises after each bar the position survives).
+ */
+export interface OpenPosition extends ExitState {
   id: string;
   userId: string;
   symbol: string;
   quantity: number;
-  entryPrice: number;
-  takeProfitPrice: number;
-  stopLossPrice: number;
   openedAt: number;
+  /**
+   * openTime of the bar whose close the entry was decided on. Exits are judged only on bars that open
+   * after it: the entry bar's range (and an older bar a stale tick might carry) holds prices from
+   * before the position existed.
+   */
+  entryBarTime: number;
   /** The account's mode: only positions in the user's trading mode count against their slots. */
   mode: AccountMode;
 }
@@ -66,6 +75,8 @@ export interface MarketTick {
   sentiment: SentimentReading | null;
   /** Range over the breaker's recent window in percent; null when unknown. */
   recentRangePct: number | null;
+  /** ATR(14) at this bar for ATR-multiple exits; absent or null when unknown (fixed percentages apply). */
+  atr?: number | null;
 }
 
 /** Everything one tick decides on. */
@@ -94,18 +105,20 @@ export interface OpenIntent {
   stopLossPct: number;
   /** The effective rule's limit on the user's open positions on this account. */
   maxConcurrentTrades: number;
+  /** Every exit level to fix on the position (take-profit and stop-loss as above). */
+  exits: ExitPlan;
   reason: 'lowest-point' | 'confidence';
   requiresApproval: boolean;
   detection: Detection;
 }
 
-/** Close a position at a take-profit or stop-loss level. */
+/** Close a position at an exit rule's level. */
 export interface CloseIntent {
   kind: 'close';
   positionId: string;
   userId: string;
   symbol: string;
-  reason: 'take-profit' | 'stop-loss';
+  reason: ExitTrigger;
   price: number;
 }
 
@@ -155,20 +168,6 @@ export function skipReasonOf(result: TickResult, userId: string, symbol: string)
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** The exit a bar triggers for a position, stop-loss first; null when neither level was touched. */
-export function exitFor(
-  position: Pick<OpenPosition, 'takeProfitPrice' | 'stopLossPrice'>,
-  bar: Pick<Bar, 'open' | 'high' | 'low'>,
-): { reason: 'take-profit' | 'stop-loss'; price: number } | null {
-  if (bar.low <= position.stopLossPrice) {
-    return { reason: 'stop-loss', price: Math.min(bar.open, position.stopLossPrice) };
-  }
-  if (bar.high >= position.takeProfitPrice) {
-    return { reason: 'take-profit', price: Math.max(bar.open, position.takeProfitPrice) };
-  }
-  return null;
-}
-
 /** Whether minute-of-day `m` lies in [start, end] inclusive, wrapping past midnight when start > end. */
 export function withinHours(m: number, start: number, end: number): boolean {
   return start <= end ? m >= start && m <= end : m >= start || m <= end;
@@ -186,8 +185,8 @@ export function engineTick(input: TickInput): TickResult {
   for (const m of input.markets) marketBySymbol.set(m.symbol, m);
   for (const p of positions) {
     const market = marketBySymbol.get(p.symbol);
-    if (market === undefined) continue;
-    const exit = exitFor(p, market.bar);
+    if (market === undefined || market.bar.openTime <= p.entryBarTime) continue;
+    const exit = exitFor(p, market.bar, now);
     if (exit !== null) {
       intents.push({
         kind: 'close',
@@ -296,6 +295,7 @@ export function engineTick(input: TickInput): TickResult {
           else group.push(user.id);
           continue;
         }
+        const exits = planExits(rule, { price: market.bar.close, atr: market.atr ?? null });
         balance[u]! -= amount;
         openCount[u]!++;
         intents.push({
@@ -304,9 +304,10 @@ export function engineTick(input: TickInput): TickResult {
           symbol,
           assetType: market.assetType,
           amountCents: amount,
-          takeProfitPct: rule.takeProfitPct,
-          stopLossPct: rule.stopLossPct,
+          takeProfitPct: exits.takeProfitPct,
+          stopLossPct: exits.stopLossPct,
           maxConcurrentTrades: rule.maxConcurrentTrades,
+          exits,
           reason: detection.buySignal ? 'lowest-point' : 'confidence',
           requiresApproval: requiresApproval(user.mode, safety),
           detection,

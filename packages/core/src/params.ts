@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLIPPAGE_MODELS } from './costs';
 import { ASSET_TYPES } from './types';
 
 /**
@@ -11,6 +12,42 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SYMBOL = /^[A-Z0-9][A-Z0-9.]{0,14}(\/[A-Z0-9]{2,10})?$/;
 
 const hhmm = z.string().regex(HH_MM, 'must be a UTC time as HH:MM (00:00 to 23:59)');
+
+/**
+ * The shipped entry and exit defaults, chosen by `npm run optimize` (walk-forward, seed 1) on the
+ * recorded Binance January 2018 5m candles; the README states how they did out of sample.
+ */
+export const SHIPPED_EXITS = {
+  takeProfitPct: 3.99,
+  stopLossPct: 3.09,
+  trailingStopPct: 3.38,
+  breakEvenAfterPct: 1.73,
+  buyAtLowestOnly: false,
+} as const;
+
+/** An optional percentage with two decimals at most; null turns the rule off. */
+function optionalPct(label: string, min: number, max: number, fallback: number | null = null) {
+  const range = `${label} must be between ${min} % and ${max} %`;
+  return z
+    .number({ error: `${label} must be a number` })
+    .min(min, range)
+    .max(max, range)
+    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, `${label} has at most 2 decimals`)
+    .nullable()
+    .default(fallback);
+}
+
+/** An optional ATR multiple; null turns the rule off. */
+function atrMultiple(label: string) {
+  const range = `${label} must be between 0.25 and 20`;
+  return z
+    .number({ error: `${label} must be a number` })
+    .min(0.25, range)
+    .max(20, range)
+    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, `${label} has at most 2 decimals`)
+    .nullable()
+    .default(null);
+}
 
 /** A user's trading rules; the engine reads exactly these fields. */
 export const tradeParametersSchema = z.object({
@@ -32,12 +69,12 @@ export const tradeParametersSchema = z.object({
     .number({ error: 'take-profit must be a number' })
     .min(0.1, 'take-profit must be between 0.1 % and 100 %')
     .max(100, 'take-profit must be between 0.1 % and 100 %')
-    .default(3),
+    .default(SHIPPED_EXITS.takeProfitPct),
   stopLossPct: z
     .number({ error: 'stop-loss must be a number' })
     .min(0.1, 'stop-loss must be between 0.1 % and 50 %')
     .max(50, 'stop-loss must be between 0.1 % and 50 %')
-    .default(2),
+    .default(SHIPPED_EXITS.stopLossPct),
   maxConcurrentTrades: z
     .number({ error: 'max concurrent trades must be a number' })
     .int('max concurrent trades must be a whole number')
@@ -45,7 +82,7 @@ export const tradeParametersSchema = z.object({
     .max(50, 'max concurrent trades must be between 1 and 50')
     .default(3),
   /** True: only a detector lowest point opens a trade; false: any bar whose confidence reaches the threshold. */
-  buyAtLowestOnly: z.boolean().default(true),
+  buyAtLowestOnly: z.boolean().default(SHIPPED_EXITS.buyAtLowestOnly),
   minSentimentScore: z
     .number({ error: 'min sentiment must be a number' })
     .min(-100, 'min sentiment must be between -100 and 100')
@@ -56,6 +93,21 @@ export const tradeParametersSchema = z.object({
   /** Inclusive UTC minutes; a start later than the end wraps past midnight. */
   tradingHoursStart: hhmm.default('00:00'),
   tradingHoursEnd: hhmm.default('23:59'),
+  /** Take-profit as a multiple of the signal bar's ATR(14), replacing the fixed percentage; null = off. */
+  takeProfitAtr: atrMultiple('take-profit ATR multiple'),
+  /** Stop-loss as a multiple of the signal bar's ATR(14), replacing the fixed percentage; null = off. */
+  stopLossAtr: atrMultiple('stop-loss ATR multiple'),
+  /** Stop that follows the highest high since entry at this distance in percent; null = off. */
+  trailingStopPct: optionalPct('trailing stop', 0.1, 50, SHIPPED_EXITS.trailingStopPct),
+  /** After a gain of this many percent the stop moves up to the entry price; null = off. */
+  breakEvenAfterPct: optionalPct('break-even trigger', 0.1, 50, SHIPPED_EXITS.breakEvenAfterPct),
+  /** Close a position at the first bar close this many hours after entry; null = off. */
+  maxHoldingHours: z
+    .number({ error: 'maximum holding time must be a number of hours' })
+    .min(0.25, 'maximum holding time must be between 0.25 and 720 hours')
+    .max(720, 'maximum holding time must be between 0.25 and 720 hours')
+    .nullable()
+    .default(null),
 });
 
 /** Parsed trade parameters (defaults applied). */
@@ -93,11 +145,23 @@ export const backtestParamsSchema = z.object({
   detector: detectorSettingsSchema.prefault({}),
   /** 'ignore' drops the sentiment terms; a number is a constant score on −100…100. */
   sentiment: z.union([z.literal('ignore'), z.number().min(-100).max(100)]).default('ignore'),
+  /** Taker fee: entries, stops and other market fills. */
   feeRate: z
     .number()
     .min(0, 'fee rate must be 0 to 0.05')
     .max(0.05, 'fee rate must be 0 to 0.05')
     .default(0.0026),
+  /** Maker fee: take-profits resting as limit orders (Kraken's lowest tier). */
+  makerFeeRate: z
+    .number()
+    .min(0, 'maker fee rate must be 0 to 0.05')
+    .max(0.05, 'maker fee rate must be 0 to 0.05')
+    .default(0.0016),
+  /** 'range-volume' slips by the bar's range and the order's share of its volume; 'fixed' by slippageRate. */
+  slippageModel: z
+    .enum(SLIPPAGE_MODELS, { error: 'slippage model must be fixed or range-volume' })
+    .default('range-volume'),
+  /** Fixed slippage, or the floor of the range-volume model. */
   slippageRate: z
     .number()
     .min(0, 'slippage rate must be 0 to 0.05')

@@ -1,5 +1,7 @@
 /** Shared domain vocabulary. Every package speaks these types; nothing here does I/O. */
 
+import type { ExitTrigger } from './exits';
+
 export type AssetType = 'crypto' | 'stock';
 export const ASSET_TYPES = ['crypto', 'stock'] as const satisfies readonly AssetType[];
 
@@ -12,6 +14,12 @@ export const TIMEFRAME_MS: Record<Timeframe, number> = {
   '1h': 60 * 60_000,
   '1d': 24 * 60 * 60_000,
 };
+
+/** openTime of the newest `timeframe` bar closed at instant `t` (bars aligned to whole periods since the epoch). */
+export function lastClosedBarTime(t: number, timeframe: Timeframe): number {
+  const ms = TIMEFRAME_MS[timeframe];
+  return Math.floor(t / ms) * ms - ms;
+}
 
 /**
  * One OHLCV bar. `openTime` is the UTC instant (ms since epoch) the bar opens; prices are in the quote
@@ -69,7 +77,7 @@ export interface SentimentReading {
 }
 
 export type OrderSide = 'buy' | 'sell';
-export type ExitReason = 'take-profit' | 'stop-loss' | 'manual' | 'end-of-data';
+export type ExitReason = ExitTrigger | 'manual' | 'end-of-data';
 
 /** A scored text from one source (a news item, a post, a CoinMarketCap item). */
 export interface SentimentItem {

@@ -2,6 +2,7 @@ export * from './client';
 export * from './queries/engine';
 export * from './queries/parameters';
 export * from './queries/platform';
+export * from './queries/research';
 export * from './queries/sessions';
 export * from './queries/trades';
 export * from './queries/users';

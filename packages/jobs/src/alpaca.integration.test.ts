@@ -42,7 +42,7 @@ import { createMemoryBus } from './events';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
-import { bullishAggregates, createPaperTrader, createPaperUser } from './testing';
+import { bullishAggregates, createPaperTrader, createPaperUser, SENTIMENT_SOURCE_ENV } from './testing';
 
 /**
  * US equities through Alpaca, end to end against a local fake of Alpaca's REST API driven by the real
@@ -69,6 +69,7 @@ function alpacaConfig(fake: FakeAlpaca, env: Record<string, string> = {}): Confi
     ALPACA_SECRET_KEY: FAKE_ALPACA_CREDENTIALS.secretKey,
     ALPACA_DATA_URL: fake.url,
     ALPACA_TRADING_URL: fake.url,
+    ...SENTIMENT_SOURCE_ENV,
     ...env,
   });
 }

@@ -49,11 +49,20 @@ export function createBullmqRunner(
     removeOnFail: { count: 1000 },
   });
 
-  return {
+  const runner: JobRunner = {
     kind: 'bullmq',
     async start() {
       if (!options.consume) return;
-      for (const s of options.schedules ?? SCHEDULES) {
+      const schedules = options.schedules ?? SCHEDULES;
+      // Schedulers live in Redis across deploys: one dropped from the list (the engine tick's old cron,
+      // now triggered by ingestion) would otherwise keep firing.
+      const wanted = new Set(schedules.map((s) => s.id));
+      for (const queue of queues.values()) {
+        for (const s of await queue.getJobSchedulers(0, -1)) {
+          if (!wanted.has(s.key)) await queue.removeJobScheduler(s.key);
+        }
+      }
+      for (const s of schedules) {
         await queues
           .get(jobQueue[s.name])!
           .upsertJobScheduler(
@@ -68,7 +77,7 @@ export function createBullmqRunner(
           async (job: Job) => {
             const jobName = job.name as JobName;
             const payload = jobPayloads[jobName].parse(job.data);
-            return runProcessor(services, processors, jobName, payload, job.attemptsMade + 1);
+            return runProcessor(services, processors, jobName, payload, job.attemptsMade + 1, runner.enqueue);
           },
           { connection: connect(), prefix, lockDuration, concurrency: 1 },
         );
@@ -117,4 +126,5 @@ export function createBullmqRunner(
       for (const c of connections) c.disconnect();
     },
   };
+  return runner;
 }

@@ -13,7 +13,12 @@ export const jobPayloads = {
   'market.ingest': z.object({ assetType, timeframe }),
   'sentiment.collect': z.object({}),
   'sentiment.aggregate': z.object({}),
-  'engine.tick': z.object({ assetType }),
+  /** The tick for one closed bar; without `barTime`, the bar that closed last. */
+  'engine.tick': z.object({
+    assetType,
+    timeframe: timeframe.default('5m'),
+    barTime: z.number().int().nonnegative().optional(),
+  }),
   'reports.daily': z.object({}),
   'calendar.crosscheck': z.object({}),
   'system.housekeeping': z.object({}),
@@ -58,7 +63,9 @@ function schedule<N extends JobName>(
 }
 
 /**
- * Every timed job. Stock jobs run on New York time; the 5-minute and hourly stock patterns cover the
+ * Every timed job. The engine tick has no schedule: ingesting a bar enqueues the tick for that bar
+ * (`engineTickJobId`), so a tick never judges the bar before the one that just closed, and a second
+ * trigger for the same bar is the same job. Stock jobs run on New York time; the 5-minute and hourly stock patterns cover the
  * whole hours around the session and the processor records a skip (with the reason) outside it, which
  * is how early closes and holidays are handled without a cron per exception.
  */
@@ -78,8 +85,6 @@ export const SCHEDULES: Schedule[] = [
   ),
   schedule('sentiment-collect', 'sentiment.collect', {}, '*/10 * * * *'),
   schedule('sentiment-aggregate', 'sentiment.aggregate', {}, '*/5 * * * *'),
-  schedule('engine-crypto', 'engine.tick', { assetType: 'crypto' }, '*/5 * * * *'),
-  schedule('engine-stock', 'engine.tick', { assetType: 'stock' }, '*/5 9-16 * * 1-5', NY),
   schedule('reports-daily', 'reports.daily', {}, '5 0 * * *'),
   schedule('calendar-crosscheck', 'calendar.crosscheck', {}, '30 5 * * *'),
   schedule('housekeeping', 'system.housekeeping', {}, '15 3 * * *'),
@@ -96,3 +101,15 @@ export const jobAttempts: Record<JobName, number> = {
   'calendar.crosscheck': 3,
   'system.housekeeping': 2,
 };
+
+/**
+ * The engine tick's job id for one asset type, timeframe and bar: the same bar always gets the same id,
+ * so a retried ingest never queues a second tick for it. (BullMQ allows a ':' only in three-part ids.)
+ */
+export function engineTickJobId(
+  assetType: 'crypto' | 'stock',
+  timeframe: '5m' | '1h' | '1d',
+  barTime: number,
+) {
+  return `engine.tick:${assetType}.${timeframe}:${barTime}`;
+}

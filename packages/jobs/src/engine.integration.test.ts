@@ -5,6 +5,7 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
+import { advanceExitState, type ExitState, exitFor } from '@tradehits/core/exits';
 import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import {
   claimOrder,
@@ -39,7 +40,12 @@ import { createFileMarketData } from './ingest/file-source';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
-import { bullishAggregates, createPaperTrader, type PaperTraderOverrides } from './testing';
+import {
+  bullishAggregates,
+  createPaperTrader,
+  type PaperTraderOverrides,
+  SENTIMENT_SOURCE_ENV,
+} from './testing';
 
 const SYMBOL = 'ETH/BTC';
 const BAR = 5 * 60_000;
@@ -75,7 +81,7 @@ describe('engine ticks over replayed bars', () => {
     const bus = createMemoryBus();
     bus.subscribe((e) => events.push(e));
     services = {
-      config: loadConfig({ NODE_ENV: 'test', CRYPTO_SYMBOLS: SYMBOL }),
+      config: loadConfig({ NODE_ENV: 'test', CRYPTO_SYMBOLS: SYMBOL, ...SENTIMENT_SOURCE_ENV }),
       db: db.db,
       analytics,
       bus,
@@ -193,6 +199,61 @@ describe('engine ticks over replayed bars', () => {
     await putSetting(db.db, 'kill_switch', false, null);
   });
 
+  it('trails a stop and moves it to break-even live, exiting on the bar the pure exit rules pick', async () => {
+    const tina = await trader('tina');
+    const [row] = await listParameters(db.db, tina.id);
+    await updateParameters(db.db, tina.id, row!.id, {
+      takeProfitPct: '5',
+      trailingStopPct: '0.5',
+      breakEvenAfterPct: '0.3',
+    });
+    now = entryBar + BAR;
+    await runEngineTick(services, 'crypto', new Date(now));
+    const [open] = await listOpenTrades(db.db, { userId: tina.id });
+    const entry = Number(open!.entryPrice);
+    expect(open).toMatchObject({ trailingStopPct: '0.50', exitDeadline: null });
+    expect(Number(open!.highWaterPrice)).toBe(entry);
+    expect(Number(open!.breakEvenPrice)).toBeCloseTo(entry * 1.003, 8);
+
+    // What the backtester's exit rules decide on the same bars after entry.
+    const bars = (
+      await analytics.bars({
+        symbol: SYMBOL,
+        timeframe: '5m',
+        from: entryBar + BAR,
+        to: entryBar + 289 * BAR,
+      })
+    ).filter((b) => b.openTime >= entryBar + BAR);
+    expect(bars[0]!.openTime).toBe(entryBar + BAR);
+    const state: ExitState = {
+      entryPrice: entry,
+      takeProfitPrice: Number(open!.takeProfitPrice),
+      stopLossPrice: Number(open!.stopLossPrice),
+      trailingStopPct: 0.5,
+      breakEvenPrice: Number(open!.breakEvenPrice),
+      highWaterPrice: entry,
+    };
+    let expected: { time: number; reason: string; price: number } | null = null;
+    for (const bar of bars) {
+      const hit = exitFor(state, bar, bar.openTime + BAR);
+      if (hit !== null) {
+        expected = { time: bar.openTime + BAR, ...hit };
+        break;
+      }
+      state.highWaterPrice = advanceExitState(state, bar);
+    }
+    expect(expected).not.toBeNull();
+
+    for (let i = 2; i <= 288 && (await listOpenTrades(db.db, { userId: tina.id })).length > 0; i++) {
+      now = entryBar + i * BAR;
+      await runEngineTick(services, 'crypto', new Date(now));
+    }
+    const [closed] = await tradeHistory(db.db, tina.id, 10);
+    expect(closed!.exitReason).toBe(expected!.reason);
+    expect(closed!.exitTime!.getTime()).toBe(expected!.time);
+    expect(Number(closed!.exitPrice)).toBeCloseTo(expected!.price * (1 - services.config.SLIPPAGE_RATE), 8);
+  });
+
   // Live orders a dead tick left held, reconciled with a local Kraken (ccxt signs every call).
   const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
   const fakes: FakeKraken[] = [];
@@ -208,6 +269,7 @@ describe('engine ticks over replayed bars', () => {
       config: loadConfig({
         NODE_ENV: 'test',
         CRYPTO_SYMBOLS: SYMBOL,
+        ...SENTIMENT_SOURCE_ENV,
         SECRETS_KEY,
         KRAKEN_PUBLIC_URL: kraken.url,
         KRAKEN_PRIVATE_URL: kraken.url,

@@ -23,6 +23,8 @@ interface FailedJob {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Ids of finished jobs remembered for deduplication, as BullMQ keeps its last 500 completed jobs. */
+const REMEMBERED_IDS = 500;
 
 /**
  * The embedded runner: the same processors on the same cron schedules, in this process, with the
@@ -37,6 +39,7 @@ export function createInProcessRunner(
   const backoffMs = options.backoffMs ?? 2_000;
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<string>();
+  const finished = new Set<string>();
   const failed = new Map<string, FailedJob>();
   const counts = new Map(QUEUES.map((q) => [q, { active: 0, completed: 0, waiting: 0 }]));
   let stopped = false;
@@ -51,7 +54,7 @@ export function createInProcessRunner(
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await runProcessor(services, processors, name, payload, attempt);
+          await runProcessor(services, processors, name, payload, attempt, runner.enqueue);
           c.completed++;
           failed.delete(id);
           return;
@@ -94,18 +97,26 @@ export function createInProcessRunner(
     timers.add(timer);
   }
 
-  return {
+  const runner: JobRunner = {
     kind: 'in-process',
     async start() {
       for (const s of schedules) arm(s);
     },
-    /** Starts the job and returns, as adding to a queue does; a job id already running is not started twice. */
+    /**
+     * Starts the job and returns, as adding to a queue does; a job id already running, or among the
+     * last few hundred that ran, is not started again.
+     */
     async enqueue(name, data, jobId) {
       const id = jobId ?? `${name}:${Date.now()}:${seq++}`;
-      if (running.has(id)) return;
+      if (running.has(id) || finished.has(id)) return;
       jobPayloads[name].parse(data);
       running.add(id);
-      void execute(name, data, id).finally(() => running.delete(id));
+      void execute(name, data, id).finally(() => {
+        running.delete(id);
+        if (jobId === undefined) return;
+        finished.add(id);
+        if (finished.size > REMEMBERED_IDS) finished.delete(finished.values().next().value!);
+      });
     },
     async health(): Promise<QueueHealth[]> {
       return QUEUES.map((name) => {
@@ -143,4 +154,5 @@ export function createInProcessRunner(
       timers.clear();
     },
   };
+  return runner;
 }

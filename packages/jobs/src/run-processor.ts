@@ -2,7 +2,7 @@ import { errorMessage } from '@tradehits/core/errors';
 import { recordJobRuns } from '@tradehits/db';
 import type { Services } from '@tradehits/trading';
 import type { JobName, JobPayload } from './contracts';
-import type { Processors } from './runner';
+import type { JobContext, Processors } from './runner';
 
 /**
  * Runs one job body and records the run (job, duration, outcome) for the admin console. Both runners
@@ -14,6 +14,7 @@ export async function runProcessor<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   attempt: number,
+  enqueue: JobContext['enqueue'],
 ): Promise<unknown> {
   const startedAt = services.now();
   const t0 = performance.now();
@@ -22,7 +23,7 @@ export async function runProcessor<N extends JobName>(
     ctx: Parameters<Processors[N]>[1],
   ) => Promise<unknown>;
   try {
-    const detail = await processor(payload, { services, now: startedAt, attempt });
+    const detail = await processor(payload, { services, now: startedAt, attempt, enqueue });
     // A processor that declined to run (a stock job outside the session) says why in `skipped`.
     const skipped = typeof detail === 'object' && detail !== null && 'skipped' in detail;
     await recordJobRuns(services.db, [

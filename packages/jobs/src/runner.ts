@@ -5,6 +5,8 @@ export interface JobContext {
   services: Services;
   now: Date;
   attempt: number;
+  /** Queues a follow-up job on the runner running this one (deduplicated by `jobId`). */
+  enqueue: JobRunner['enqueue'];
 }
 
 /** A job's body: validated payload in, a small summary out (stored as the run's detail). */

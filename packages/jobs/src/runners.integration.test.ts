@@ -66,6 +66,12 @@ describe('BullMQ runner on Redis', () => {
       prefix,
       schedules: everySecond,
     });
+    // A scheduler an earlier deploy registered and the list no longer has (the old engine-tick cron).
+    const engine = new Queue('engine', {
+      connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      prefix,
+    });
+    await engine.upsertJobScheduler('engine-crypto', { pattern: '*/5 * * * *' }, { name: 'engine.tick' });
     await runner.start();
     await runner.start(); // a restart re-upserts by id: still one scheduler
     const queue = new Queue('system', {
@@ -73,6 +79,8 @@ describe('BullMQ runner on Redis', () => {
       prefix,
     });
     expect(await queue.getJobSchedulersCount()).toBe(1);
+    expect(await engine.getJobSchedulersCount()).toBe(0);
+    await engine.close();
     const runs = await waitFor(async () => {
       const r = await listJobRuns(db.db, 10, 'system.heartbeat');
       return r.length >= 2 && r;

@@ -4,6 +4,13 @@ import { createParameters, createUser, type Db, ensurePaperAccounts } from '@tra
 const HOUR = 3_600_000;
 
 /**
+ * Environment that configures one sentiment source (a news feed on a closed local port; the engine
+ * never fetches it), so ticks judge the recorded sentiment and treat a missing reading as failed, as
+ * they do in production. Without any source the engine leaves sentiment out ("sentiment off").
+ */
+export const SENTIMENT_SOURCE_ENV = { NEWS_FEEDS: 'http://127.0.0.1:9/feed.xml' } as const;
+
+/**
  * A recorded bullish sentiment series for tests: a 24 h aggregate (average 50) every half hour over
  * [from, to), the shape the sentiment jobs store and the engine reads.
  */

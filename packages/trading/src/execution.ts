@@ -1,5 +1,6 @@
 import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
 import { errorMessage } from '@tradehits/core/errors';
+import { type ExitPlan, exitStateAt } from '@tradehits/core/exits';
 import {
   feeCents,
   floorQuantity,
@@ -62,6 +63,8 @@ export interface OpenRequest {
   /** The rule's exits, fixed on the position now. */
   takeProfitPct: number;
   stopLossPct: number;
+  /** The engine's whole exit plan (trailing stop, break-even, holding time); TP/SL as above. */
+  exits?: ExitPlan;
   maxConcurrentTrades: number;
   clientOrderId: string;
   executionReason: string;
@@ -77,17 +80,54 @@ function fillCosts(services: Services): FillCosts {
   return { feeRate: services.config.FEE_RATE, slippageRate: services.config.SLIPPAGE_RATE };
 }
 
-const levels = (entry: number, tpPct: number, slPct: number) => ({
-  takeProfitPrice: String(entry * (1 + tpPct / 100)),
-  stopLossPrice: String(entry * (1 - slPct / 100)),
-});
+const HOUR_MS = 3_600_000;
+
+/** A request's exit plan: the rules beyond TP/SL are off unless the engine planned them. */
+function planOf(r: OpenRequest): ExitPlan {
+  return {
+    trailingStopPct: null,
+    breakEvenAfterPct: null,
+    maxHoldingMs: null,
+    ...r.exits,
+    takeProfitPct: r.takeProfitPct,
+    stopLossPct: r.stopLossPct,
+  };
+}
+
+/** The plan as the columns that fix it on the position when the order is decided. */
+function planColumns(plan: ExitPlan) {
+  return {
+    takeProfitPct: plan.takeProfitPct.toFixed(2),
+    stopLossPct: plan.stopLossPct.toFixed(2),
+    trailingStopPct: plan.trailingStopPct === null ? null : plan.trailingStopPct.toFixed(2),
+    breakEvenAfterPct: plan.breakEvenAfterPct === null ? null : plan.breakEvenAfterPct.toFixed(2),
+    maxHoldingHours: plan.maxHoldingMs === null ? null : (plan.maxHoldingMs / HOUR_MS).toFixed(2),
+  };
+}
+
+/** Every exit column of a position filled at `entry` at `at`, from the same plan a backtest uses. */
+function levels(entry: number, plan: ExitPlan, at: Date) {
+  const state = exitStateAt(plan, entry, at.getTime());
+  return {
+    ...planColumns(plan),
+    takeProfitPrice: String(state.takeProfitPrice),
+    stopLossPrice: String(state.stopLossPrice),
+    breakEvenPrice: state.breakEvenPrice === null ? null : String(state.breakEvenPrice),
+    exitDeadline: state.exitDeadline === null ? null : new Date(state.exitDeadline),
+    highWaterPrice: String(entry),
+  };
+}
 
 /** The exits fixed on a position (null on positions from before they were stored: the defaults). */
-function fixedExits(trade: TradeRow) {
+function fixedExits(trade: TradeRow): ExitPlan {
   const defaults = tradeParametersSchema.parse({});
+  const orNull = (v: string | null) => (v === null ? null : Number(v));
   return {
     takeProfitPct: trade.takeProfitPct === null ? defaults.takeProfitPct : Number(trade.takeProfitPct),
     stopLossPct: trade.stopLossPct === null ? defaults.stopLossPct : Number(trade.stopLossPct),
+    trailingStopPct: orNull(trade.trailingStopPct),
+    breakEvenAfterPct: orNull(trade.breakEvenAfterPct),
+    maxHoldingMs: trade.maxHoldingHours === null ? null : Number(trade.maxHoldingHours) * HOUR_MS,
   };
 }
 
@@ -141,8 +181,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     maxConcurrentTrades: r.maxConcurrentTrades,
     executionReason: r.executionReason,
     parametersId: r.parametersId ?? null,
-    takeProfitPct: r.takeProfitPct.toFixed(2),
-    stopLossPct: r.stopLossPct.toFixed(2),
+    ...planColumns(planOf(r)),
     currency,
     ...detectionFields(r.detection),
   };
@@ -164,7 +203,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       quantity: lot.quantity.toFixed(8),
       entryPrice: String(lot.entryPrice),
       entryTime: r.at,
-      ...levels(lot.entryPrice, r.takeProfitPct, r.stopLossPct),
+      ...levels(lot.entryPrice, planOf(r), r.at),
     });
     if (!result.ok) return result;
     services.bus.publish({
@@ -369,7 +408,6 @@ async function applyVenueState(
   const price = Number(stored.averagePrice);
   const quantity = filled.toFixed(8);
   if (order.side === 'buy') {
-    const exits = fixedExits(trade);
     const opened = await settleLiveEntry(services.db, {
       tradeId: trade.id,
       entryPrice: String(price),
@@ -378,7 +416,7 @@ async function applyVenueState(
       venueOrderId: state.venueOrderId,
       amount: formatCents(valueCentsUp(filled, price)),
       entryFee: formatCents(stored.fee),
-      ...levels(price, exits.takeProfitPct, exits.stopLossPct),
+      ...levels(price, fixedExits(trade), at),
     });
     if (!opened) return { outcome: 'settled-elsewhere' };
     if (opened.overHeld) await flagOverHold(services, opened.trade, opened.overHeld);

@@ -41,6 +41,7 @@ export function AppShell() {
           </Link>
           <Link to="/settings">Settings</Link>
           <Link to="/backtest">Backtest</Link>
+          <Link to="/study">Study</Link>
           <Link to="/feedback">Feedback</Link>
           {user?.role === 'admin' ? (
             <Link to="/admin" data-testid="nav-admin">

@@ -50,6 +50,36 @@ export function ParamsFields({
       <TextField label="Trade amount (USD)" inputMode="decimal" {...text('tradeAmount')} />
       <TextField label="Take profit %" inputMode="decimal" {...text('takeProfitPct')} />
       <TextField label="Stop loss %" inputMode="decimal" {...text('stopLossPct')} />
+      <TextField
+        label="Take profit × ATR"
+        inputMode="decimal"
+        hint="Blank = off. Take profit at this many ATR(14) above entry, instead of the %"
+        {...text('takeProfitAtr')}
+      />
+      <TextField
+        label="Stop loss × ATR"
+        inputMode="decimal"
+        hint="Blank = off. Stop at this many ATR(14) below entry, instead of the %"
+        {...text('stopLossAtr')}
+      />
+      <TextField
+        label="Trailing stop %"
+        inputMode="decimal"
+        hint="Blank = off. Sells when the price falls this far below its highest since entry"
+        {...text('trailingStopPct')}
+      />
+      <TextField
+        label="Break-even after %"
+        inputMode="decimal"
+        hint="Blank = off. Once up this much, the stop moves to the entry price"
+        {...text('breakEvenAfterPct')}
+      />
+      <TextField
+        label="Max holding time (hours)"
+        inputMode="decimal"
+        hint="Blank = off. Sells at the first bar close after this long"
+        {...text('maxHoldingHours')}
+      />
       <TextField label="Max concurrent trades" inputMode="numeric" {...text('maxConcurrentTrades')} />
       <TextField
         label="Min sentiment score"

@@ -7,8 +7,11 @@ describe('params form', () => {
       assetType: 'crypto',
       symbol: 'ALL',
       tradeAmount: '100',
-      takeProfitPct: '3',
-      stopLossPct: '2',
+      takeProfitPct: '3.99',
+      stopLossPct: '3.09',
+      trailingStopPct: '3.38',
+      breakEvenAfterPct: '1.73',
+      maxHoldingHours: '',
       maxConcurrentTrades: '3',
       tradingHoursStart: '00:00',
       tradingHoursEnd: '23:59',
@@ -58,6 +61,20 @@ describe('params form', () => {
     const result = validateParamsForm({ ...paramsToForm(), stopLossPct: '  ' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.stopLossPct).toBe('stop-loss must be a number');
+  });
+
+  it('leaves a blank exit rule off, parses a filled one and explains a bad one', () => {
+    const on = validateParamsForm({ ...paramsToForm(), trailingStopPct: '1.5', maxHoldingHours: '' });
+    expect(on).toEqual({
+      ok: true,
+      input: expect.objectContaining({ trailingStopPct: 1.5, maxHoldingHours: null, stopLossAtr: null }),
+    });
+    const bad = validateParamsForm({ ...paramsToForm(), breakEvenAfterPct: 'abc', stopLossAtr: '30' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.breakEvenAfterPct).toBe('break-even trigger must be a number');
+    expect(bad.errors.stopLossAtr).toBe('stop-loss ATR multiple must be between 0.25 and 20');
+    expect(paramsToForm({ ...defaults(), trailingStopPct: 2.5 }).trailingStopPct).toBe('2.5');
   });
 });
 

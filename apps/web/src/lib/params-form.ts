@@ -16,7 +16,22 @@ export interface ParamsFormValues {
   autoTradingEnabled: boolean;
   tradingHoursStart: string;
   tradingHoursEnd: string;
+  /** Optional exit rules: blank turns a rule off. */
+  takeProfitAtr: string;
+  stopLossAtr: string;
+  trailingStopPct: string;
+  breakEvenAfterPct: string;
+  maxHoldingHours: string;
 }
+
+/** The optional exit rules, blank in the form when off. */
+export const EXIT_RULE_KEYS = [
+  'takeProfitAtr',
+  'stopLossAtr',
+  'trailingStopPct',
+  'breakEvenAfterPct',
+  'maxHoldingHours',
+] as const;
 
 /** Stored parameters as the form shows them (numbers and decimal strings alike become text). */
 export interface ParamsLike {
@@ -32,6 +47,11 @@ export interface ParamsLike {
   autoTradingEnabled: boolean;
   tradingHoursStart: string;
   tradingHoursEnd: string;
+  takeProfitAtr?: number | null;
+  stopLossAtr?: number | null;
+  trailingStopPct?: number | null;
+  breakEvenAfterPct?: number | null;
+  maxHoldingHours?: number | null;
 }
 
 /** Form values for a stored parameter set, or the schema's defaults for a new one. */
@@ -50,12 +70,22 @@ export function paramsToForm(params?: ParamsLike): ParamsFormValues {
     autoTradingEnabled: p.autoTradingEnabled,
     tradingHoursStart: p.tradingHoursStart,
     tradingHoursEnd: p.tradingHoursEnd,
+    takeProfitAtr: optionalText(p.takeProfitAtr),
+    stopLossAtr: optionalText(p.stopLossAtr),
+    trailingStopPct: optionalText(p.trailingStopPct),
+    breakEvenAfterPct: optionalText(p.breakEvenAfterPct),
+    maxHoldingHours: optionalText(p.maxHoldingHours),
   };
 }
+
+const optionalText = (n: number | null | undefined): string =>
+  n === null || n === undefined ? '' : String(n);
 
 // An empty or non-numeric box becomes NaN, which the schema rejects as "must be a number",
 // rather than 0 (what Number('') gives) or the default (what undefined would give).
 const num = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text.trim()));
+// An optional rule's blank box means the rule is off.
+const optionalNum = (text: string): number | null => (text.trim() === '' ? null : num(text));
 
 /**
  * Checks form values with the same schema the server uses. On success, the input to send; on
@@ -77,6 +107,11 @@ export function validateParamsForm(
     autoTradingEnabled: values.autoTradingEnabled,
     tradingHoursStart: values.tradingHoursStart,
     tradingHoursEnd: values.tradingHoursEnd,
+    takeProfitAtr: optionalNum(values.takeProfitAtr),
+    stopLossAtr: optionalNum(values.stopLossAtr),
+    trailingStopPct: optionalNum(values.trailingStopPct),
+    breakEvenAfterPct: optionalNum(values.breakEvenAfterPct),
+    maxHoldingHours: optionalNum(values.maxHoldingHours),
   };
   const parsed = tradeParametersSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };

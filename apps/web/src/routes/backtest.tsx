@@ -14,6 +14,7 @@ import { type FieldErrors, formErrorMessage, serverFieldErrors } from '../lib/er
 import { formatPrice, formatUsd, formatUtc } from '../lib/format';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
 import { centsToDecimal } from '../lib/pnl';
+import { OptimizerRuns } from '../research/optimizer-runs';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
 type BacktestResult = RouterOutputs['backtest']['run'];
@@ -153,6 +154,7 @@ export function BacktestPage() {
         </button>
       </form>
       {run.data ? <BacktestReport result={run.data} /> : null}
+      <OptimizerRuns />
     </div>
   );
 }

@@ -136,6 +136,13 @@ export function analyticsStoreContract(name: string, open: () => Promise<Analyti
         ]),
       );
       expect(await store.lastBarTimes('stock', '5m')).toEqual(new Map());
+      const from = ada.at(-3)!.openTime;
+      const to = ada.at(-1)!.openTime;
+      expect(await store.barsInRange('crypto', '5m', { from, to })).toEqual([
+        ...ada.slice(-3),
+        ...eth.filter((b) => b.openTime >= from && b.openTime <= to),
+      ]);
+      expect(await store.barsInRange('crypto', '5m', { from: to + 1, to: from })).toEqual([]);
       expect(await store.latestBars('stock', '1h')).toEqual([]);
       expect(await store.countBars()).toBe(eth.length + hourly.length + ada.length);
     });
@@ -210,6 +217,16 @@ export function analyticsStoreContract(name: string, open: () => Promise<Analyti
       expect(await store.latestSentimentAggregate('BTC/USD', '1h')).toEqual(rows[2]);
       expect(await store.latestSentimentAggregate('BTC/USD', '24h')).toBeNull();
       expect(await store.latestSentimentAggregate('BTC/USD', '1h', T0 - 1)).toBeNull();
+      const eth = { ...aggregate(30, 5), symbol: 'ETH/USD' };
+      await store.upsertSentimentAggregates([eth]);
+      expect(await store.latestSentimentAggregates('1h', { from: T0, to: T0 + 90 * 60_000 })).toEqual([
+        rows[1],
+        eth,
+      ]);
+      expect(
+        await store.latestSentimentAggregates('1h', { from: T0 + 100 * 60_000, to: T0 + 200 * 60_000 }),
+      ).toEqual([rows[2]]);
+      expect(await store.latestSentimentAggregates('24h', { from: T0, to: T0 + 200 * 60_000 })).toEqual([]);
       expect(
         await store.sentimentTimeline({ symbol: 'BTC/USD', window: '1h', from: T0, to: T0 + 60 * 60_000 }),
       ).toEqual(rows.slice(0, 2));

@@ -3,6 +3,8 @@ import {
   audit,
   createParameters,
   deleteParameters,
+  exitRulesFromRow,
+  exitRulesToValues,
   getUser,
   listParameters,
   type TradeParametersRow,
@@ -20,16 +22,32 @@ const id = z.uuid('Not a valid id');
 
 /** The database row as clients see it: amounts as decimal strings, percentages as numbers. */
 function toClient(row: TradeParametersRow) {
-  return { ...row, takeProfitPct: Number(row.takeProfitPct), stopLossPct: Number(row.stopLossPct) };
+  return {
+    ...row,
+    takeProfitPct: Number(row.takeProfitPct),
+    stopLossPct: Number(row.stopLossPct),
+    ...exitRulesFromRow(row),
+  };
 }
 
 function toValues(p: Partial<z.output<typeof tradeParametersSchema>>): Partial<TradeParametersValues> {
-  const { tradeAmount, takeProfitPct, stopLossPct, ...rest } = p;
+  const {
+    tradeAmount,
+    takeProfitPct,
+    stopLossPct,
+    takeProfitAtr,
+    stopLossAtr,
+    trailingStopPct,
+    breakEvenAfterPct,
+    maxHoldingHours,
+    ...rest
+  } = p;
   return {
     ...rest,
     ...(tradeAmount !== undefined ? { tradeAmount: tradeAmount.toFixed(2) } : {}),
     ...(takeProfitPct !== undefined ? { takeProfitPct: String(takeProfitPct) } : {}),
     ...(stopLossPct !== undefined ? { stopLossPct: String(stopLossPct) } : {}),
+    ...exitRulesToValues({ takeProfitAtr, stopLossAtr, trailingStopPct, breakEvenAfterPct, maxHoldingHours }),
   };
 }
 

@@ -16,6 +16,42 @@ export interface TradeParametersValues {
   autoTradingEnabled: boolean;
   tradingHoursStart: string;
   tradingHoursEnd: string;
+  takeProfitAtr?: string | null;
+  stopLossAtr?: string | null;
+  trailingStopPct?: string | null;
+  breakEvenAfterPct?: string | null;
+  maxHoldingHours?: string | null;
+}
+
+/** The optional exit rules: numbers (null = off) to the engine and clients, decimal strings in the database. */
+export const EXIT_RULE_FIELDS = [
+  'takeProfitAtr',
+  'stopLossAtr',
+  'trailingStopPct',
+  'breakEvenAfterPct',
+  'maxHoldingHours',
+] as const;
+export type ExitRuleField = (typeof EXIT_RULE_FIELDS)[number];
+
+/** A row's exit rules as numbers. */
+export function exitRulesFromRow(
+  row: { [K in ExitRuleField]: string | null },
+): Record<ExitRuleField, number | null> {
+  const out = {} as Record<ExitRuleField, number | null>;
+  for (const f of EXIT_RULE_FIELDS) out[f] = row[f] === null ? null : Number(row[f]);
+  return out;
+}
+
+/** Parsed exit rules as column values; fields left undefined stay out (a partial update keeps them). */
+export function exitRulesToValues(
+  p: Partial<Record<ExitRuleField, number | null>>,
+): Partial<Record<ExitRuleField, string | null>> {
+  const out: Partial<Record<ExitRuleField, string | null>> = {};
+  for (const f of EXIT_RULE_FIELDS) {
+    const v = p[f];
+    if (v !== undefined) out[f] = v === null ? null : v.toFixed(2);
+  }
+  return out;
 }
 
 export async function listParameters(db: DbOrTx, userId: string) {

@@ -100,6 +100,25 @@ export interface OpenPositionInput {
   venueOrderId?: string | null;
 }
 
+/** A position's exit state beyond TP/SL, as columns; absent or null = that rule is off. */
+export interface ExitColumns {
+  trailingStopPct?: string | null;
+  breakEvenAfterPct?: string | null;
+  maxHoldingHours?: string | null;
+  breakEvenPrice?: string | null;
+  exitDeadline?: Date | null;
+  highWaterPrice?: string | null;
+}
+
+const exitColumns = (e: ExitColumns) => ({
+  trailingStopPct: e.trailingStopPct ?? null,
+  breakEvenAfterPct: e.breakEvenAfterPct ?? null,
+  maxHoldingHours: e.maxHoldingHours ?? null,
+  breakEvenPrice: e.breakEvenPrice ?? null,
+  exitDeadline: e.exitDeadline ?? null,
+  highWaterPrice: e.highWaterPrice ?? null,
+});
+
 export type OpenPositionResult =
   | { ok: true; trade: TradeRow }
   | {
@@ -129,7 +148,10 @@ function isUniqueViolation(err: unknown): boolean {
  * the unique client order id makes a retried tick a no-op, and an automatic entry finds any automatic
  * position of the user on the symbol in this mode (a partial unique index backs that up).
  */
-export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<OpenPositionResult> {
+export async function openPosition(
+  db: DbOrTx,
+  p: OpenPositionInput & ExitColumns,
+): Promise<OpenPositionResult> {
   try {
     return await db.transaction(async (tx) => {
       const [account] = await tx
@@ -207,6 +229,7 @@ export async function openPosition(db: DbOrTx, p: OpenPositionInput): Promise<Op
           stopLossPrice: p.stopLossPrice,
           takeProfitPct: p.takeProfitPct ?? null,
           stopLossPct: p.stopLossPct ?? null,
+          ...exitColumns(p),
           currency: p.currency,
           executionReason: p.executionReason,
           timeframeDetected: p.timeframeDetected ?? null,
@@ -335,7 +358,7 @@ export async function settleLiveEntry(
     /** What the fill cost before fees, and the venue's fee, as decimal strings. */
     amount: string;
     entryFee: string;
-  },
+  } & ExitColumns,
 ) {
   return db.transaction(async (tx) => {
     const [held] = await tx
@@ -354,6 +377,7 @@ export async function settleLiveEntry(
         venueOrderId: f.venueOrderId,
         takeProfitPrice: f.takeProfitPrice,
         stopLossPrice: f.stopLossPrice,
+        ...exitColumns(f),
         amount: f.amount,
         entryFee: f.entryFee,
       })
@@ -737,4 +761,19 @@ export async function clearForVenue(db: DbOrTx, tradeId: string) {
     .where(and(eq(trades.id, tradeId), eq(trades.status, 'pending_approval')))
     .returning();
   return row ?? null;
+}
+
+/**
+ * Raises open positions' high-water prices after a bar they survived (never lowers one): the state a
+ * trailing stop and break-even judge the next bar against.
+ */
+export async function raiseHighWaterPrices(db: DbOrTx, updates: readonly { id: string; price: number }[]) {
+  for (const u of updates) {
+    await db
+      .update(trades)
+      .set({
+        highWaterPrice: sql`greatest(coalesce(${trades.highWaterPrice}, ${trades.entryPrice}), ${String(u.price)}::numeric)`,
+      })
+      .where(and(eq(trades.id, u.id), eq(trades.status, 'open')));
+  }
 }

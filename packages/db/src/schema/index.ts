@@ -1,3 +1,4 @@
 export * from './platform';
+export * from './research';
 export * from './trading';
 export * from './users';

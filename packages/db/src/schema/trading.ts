@@ -71,6 +71,12 @@ export const tradeParameters = pgTable(
     tradingHoursEnd: text('trading_hours_end').notNull().default('23:59'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Exit rules beyond fixed TP/SL; null turns a rule off. */
+    takeProfitAtr: numeric('take_profit_atr', { precision: 6, scale: 2 }),
+    stopLossAtr: numeric('stop_loss_atr', { precision: 6, scale: 2 }),
+    trailingStopPct: numeric('trailing_stop_pct', { precision: 6, scale: 2 }),
+    breakEvenAfterPct: numeric('break_even_after_pct', { precision: 6, scale: 2 }),
+    maxHoldingHours: numeric('max_holding_hours', { precision: 6, scale: 2 }),
   },
   (t) => [
     uniqueIndex('trade_parameters_user_asset_symbol_key').on(t.userId, t.assetType, t.symbol),
@@ -153,6 +159,18 @@ export const trades = pgTable(
     wasLowestPoint: boolean('was_lowest_point').notNull().default(false),
     indicatorSnapshot: jsonb('indicator_snapshot'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Exit state beyond the fixed levels, set at entry from the plan: the trailing distance, the price
+     * that moves the stop to the entry, the instant the holding time ends, and the highest high seen
+     * since entry (raised by each engine tick the position survives). Null = that rule is off.
+     */
+    trailingStopPct: numeric('trailing_stop_pct', { precision: 6, scale: 2 }),
+    breakEvenPrice: numeric('break_even_price', { precision: 30, scale: 10 }),
+    exitDeadline: timestamp('exit_deadline', { withTimezone: true }),
+    highWaterPrice: numeric('high_water_price', { precision: 30, scale: 10 }),
+    /** The break-even and holding-time rules as decided with the order; the levels above follow at the fill. */
+    breakEvenAfterPct: numeric('break_even_after_pct', { precision: 6, scale: 2 }),
+    maxHoldingHours: numeric('max_holding_hours', { precision: 6, scale: 2 }),
   },
   (t) => [
     uniqueIndex('trades_client_order_id_key').on(t.clientOrderId),

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BacktestResult, type BacktestSeries, runBacktest } from '@tradehits/core/backtest';
+import { type BacktestResult, runBacktest } from '@tradehits/core/backtest';
 import { formatCents } from '@tradehits/core/money';
-import { barsFromOhlcv, symbolOfFileName } from '@tradehits/core/ohlcv';
 import { backtestParamsSchema } from '@tradehits/core/params';
-import { resampleBars } from '@tradehits/core/resample';
 import cliProgress from 'cli-progress';
+import { readSeries, UsageError } from './candle-files';
 
 /**
  * `npm run backtest -- --source files --dir <folder> [--params <json>] [--json] [--symbols A/B,C/D]
@@ -20,9 +17,6 @@ import cliProgress from 'cli-progress';
 
 const USAGE =
   'usage: npm run backtest -- --source files --dir <folder> [--params <json>] [--json] [--symbols A/B,C/D] [--from ISO --to ISO] [--timeframe 5m|1h]';
-
-/** Bad command-line input: printed with the usage, exit code 2. */
-class UsageError extends Error {}
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -124,44 +118,6 @@ function instant(flag: string, text: string): number {
     throw new UsageError(`${flag} must be an ISO date or instant, got ${JSON.stringify(text)}`);
   }
   return t;
-}
-
-/** Loads the 5m files of the folder (those asked for), cut to [from, to) and resampled if needed. */
-function readSeries(
-  dir: string,
-  wanted: string[] | undefined,
-  from: number,
-  to: number,
-  timeframe: '5m' | '1h',
-): BacktestSeries[] {
-  let files: string[];
-  try {
-    files = fs.readdirSync(dir).sort();
-  } catch (error) {
-    throw new UsageError(`cannot read --dir ${dir}: ${(error as Error).message}`);
-  }
-  const found = new Map<string, string>();
-  for (const file of files) {
-    const named = symbolOfFileName(file);
-    if (named !== null && named.timeframe === '5m') found.set(named.symbol, file);
-  }
-  const symbols = wanted ?? [...found.keys()];
-  const missing = symbols.filter((s) => !found.has(s));
-  if (missing.length > 0)
-    throw new UsageError(`no <BASE>_<QUOTE>-5m.json file for ${missing.join(', ')} in ${dir}`);
-  if (symbols.length === 0) throw new UsageError(`no <BASE>_<QUOTE>-5m.json files in ${dir}`);
-  return symbols.map((symbol) => {
-    const file = path.join(dir, found.get(symbol)!);
-    let rows: unknown;
-    try {
-      rows = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`${file}: ${(error as Error).message}`);
-    }
-    let bars = barsFromOhlcv(symbol, '5m', rows).filter((b) => b.openTime >= from && b.openTime < to);
-    if (timeframe === '1h') bars = resampleBars(bars, '1h');
-    return { symbol, bars };
-  });
 }
 
 /** The human-readable report. Amounts are in the quote currency. */

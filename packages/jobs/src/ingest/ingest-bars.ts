@@ -16,6 +16,8 @@ export interface IngestSummary {
   timeframe: Timeframe;
   /** New bars written. */
   rows: number;
+  /** openTime of the newest bar written; absent when none was. */
+  lastOpenTime?: number;
   durationMs: number;
   error?: string;
 }
@@ -90,7 +92,12 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     for (const p of batch) {
       const share = batchRowCount > 0 ? (writeMs * p.rows) / batchRowCount : writeMs / batch.length;
       const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: p.computeMs + share };
-      finish(error === undefined ? { ...base, rows: p.rows } : { ...base, rows: 0, error });
+      const lastOpenTime = p.rows > 0 ? p.series.bars.at(-1)!.openTime : undefined;
+      finish(
+        error === undefined
+          ? { ...base, rows: p.rows, ...(lastOpenTime === undefined ? {} : { lastOpenTime }) }
+          : { ...base, rows: 0, error },
+      );
     }
   };
 

@@ -1,6 +1,6 @@
-import type { AssetType, Detection, SentimentReading } from '@tradehits/core';
+import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
-import { detectSeries } from '@tradehits/core/detector';
+import type { SentimentHandling } from '@tradehits/core/detector';
 import {
   type EngineUser,
   engineTick,
@@ -8,22 +8,24 @@ import {
   type MarketTick,
   type OpenPosition,
 } from '@tradehits/core/engine';
+import { advanceExitState } from '@tradehits/core/exits';
 import { parseCents } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
-import { rangePct, utcDayStart } from '@tradehits/core/safety';
-import { TIMEFRAME_MS } from '@tradehits/core/types';
+import { utcDayStart } from '@tradehits/core/safety';
+import { lastClosedBarTime } from '@tradehits/core/types';
 import {
   type EngineTrader,
   engineTraders,
+  exitRulesFromRow,
   type JobRunRecord,
   listExpiredApprovals,
   listOpenTrades,
   quarantinedAccountIds,
+  raiseHighWaterPrices,
   recordJobRuns,
   updateUser,
 } from '@tradehits/db';
 import { markTriggeringPosts } from '@tradehits/sentiment/political';
-import { sentimentFor } from '@tradehits/sentiment/reading';
 import type { Services } from '@tradehits/trading';
 import {
   classify,
@@ -34,12 +36,8 @@ import {
   recoverInterruptedOrders,
 } from '@tradehits/trading';
 import type { Processor } from '../runner';
+import { scanMarkets } from './scan-markets';
 
-/** Bars of history the detector sees each tick: seven days of 5m bars covers its 24 h and 7 d lows. */
-const HISTORY_BARS = 7 * 288 + 48;
-/** The circuit breaker judges the range of the last hour of 5m bars. */
-const BREAKER_BARS = 12;
-const BAR_MS = TIMEFRAME_MS['5m'];
 /** Users booked at once in a tick; below the database pool's size so the API keeps connections. */
 const BOOKING_CONCURRENCY = 4;
 
@@ -52,56 +50,49 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Detects on every symbol once (never per user), stores the detections, and returns the market view. */
-export async function scanMarkets(services: Services, assetType: AssetType, now: number) {
-  const symbols = await services.market[assetType].symbols(assetType);
-  const markets: MarketTick[] = [];
-  const detections: Detection[] = [];
-  for (const symbol of symbols) {
-    // Only bars that have closed by `now`.
-    const bars = await services.analytics.bars({
-      symbol,
-      timeframe: '5m',
-      to: now - BAR_MS,
-      limit: HISTORY_BARS,
-    });
-    const last = bars.at(-1);
-    if (!last) continue;
-    const sentiment: SentimentReading | null = await sentimentFor(services.analytics, symbol, now);
-    const series = detectSeries(bars, { symbol, assetType, timeframe: '5m', sentiment: 'judge' }, sentiment);
-    const detection = series.at(-1)!;
-    let high = -Infinity;
-    let low = Infinity;
-    for (const b of bars.slice(-BREAKER_BARS)) {
-      if (b.high > high) high = b.high;
-      if (b.low < low) low = b.low;
-    }
-    detections.push(detection);
-    markets.push({ symbol, assetType, bar: last, detection, sentiment, recentRangePct: rangePct(high, low) });
-  }
-  await services.analytics.upsertDetections(detections);
-  for (const d of detections) {
-    if (d.isLowestPoint) services.bus.publish({ type: 'detection', detection: d });
-  }
-  return markets;
-}
-
 /**
- * One engine tick for an asset type: settle expired approvals and interrupted orders, detect once per
- * symbol, then trade on that view (`tradeOnMarkets`). Safe to repeat:
- * entries carry a client order id per user, symbol, bar and mode, and exits close a position at most
- * once.
+ * One engine tick for an asset type and the bar that just closed: settle expired approvals and
+ * interrupted orders, detect once per symbol on that bar (`scanMarkets` declines a stale or missing
+ * bar), then trade on that view (`tradeOnMarkets`). Safe to repeat: entries carry a client order id
+ * per user, symbol, bar and mode, and exits close a position at most once.
  */
-export async function runEngineTick(services: Services, assetType: AssetType, at: Date) {
+export async function runEngineTick(
+  services: Services,
+  assetType: AssetType,
+  at: Date,
+  bar: { timeframe: Timeframe; barTime?: number } = { timeframe: '5m' },
+) {
   const now = at.getTime();
+  // Without a bar named (a direct call), the tick is for the bar that closed last.
+  const barTime = bar.barTime ?? lastClosedBarTime(now, bar.timeframe);
   const expired = await expireApprovals(services, at, await listExpiredApprovals(services.db, at));
   const interrupted = await recoverInterruptedOrders(services, at);
-  if (assetType === 'stock' && !isMarketOpen(now)) {
-    return { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})`, expired, interrupted };
+  const scan =
+    assetType === 'stock' && !isMarketOpen(now)
+      ? { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})` }
+      : await scanMarkets(services, { assetType, timeframe: bar.timeframe, barTime, now });
+  if ('skipped' in scan) return { skipped: scan.skipped, expired, interrupted };
+  if (scan.missing.length > 0) {
+    await recordJobRuns(
+      services.db,
+      scan.missing.map((m) => ({
+        job: 'engine.tick',
+        symbol: m.symbol,
+        timeframe: bar.timeframe,
+        status: 'skipped' as const,
+        error: `no ${bar.timeframe} bar at ${new Date(barTime).toISOString()} (newest ${m.newest === null ? 'none' : new Date(m.newest).toISOString()})`,
+      })),
+    );
   }
-  const markets = await scanMarkets(services, assetType, now);
-  const t = await tradeOnMarkets(services, assetType, at, markets);
+  const t = await tradeOnMarkets(services, assetType, at, scan.markets, {
+    sentiment: scan.sentiment,
+    minConfidence: scan.settings.minConfidence,
+  });
   return {
+    notes: scan.notes,
+    timeframe: bar.timeframe,
+    barTime,
+    missing: scan.missing.length,
     symbols: t.symbols,
     lowest: t.lowest,
     traders: t.traders,
@@ -126,6 +117,7 @@ export async function tradeOnMarkets(
   assetType: AssetType,
   at: Date,
   markets: MarketTick[],
+  judging: { sentiment: SentimentHandling; minConfidence: number },
 ) {
   const now = at.getTime();
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
@@ -146,6 +138,7 @@ export async function tradeOnMarkets(
         tradeAmount: Number(row.tradeAmount),
         takeProfitPct: Number(row.takeProfitPct),
         stopLossPct: Number(row.stopLossPct),
+        ...exitRulesFromRow(row),
       });
       if (parsed.success) {
         rules.push(parsed.data);
@@ -194,7 +187,12 @@ export async function tradeOnMarkets(
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
+      trailingStopPct: p.trailingStopPct === null ? null : Number(p.trailingStopPct),
+      breakEvenPrice: p.breakEvenPrice === null ? null : Number(p.breakEvenPrice),
+      exitDeadline: p.exitDeadline?.getTime() ?? null,
+      highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),
       openedAt: p.entryTime?.getTime() ?? now,
+      entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
       mode: p.isPaper ? 'paper' : 'live',
     }));
   const result = engineTick({
@@ -204,9 +202,23 @@ export async function tradeOnMarkets(
     positions,
     safety: await currentSafety(services),
     isMarketOpen,
-    sentiment: 'judge',
-    minConfidence: 0.7,
+    sentiment: judging.sentiment,
+    minConfidence: judging.minConfidence,
   });
+
+  // Positions that survive this bar raise their high-water price, exactly as the backtester does; a
+  // bar from before a position's entry says nothing about it (as for its exits).
+  const closing = new Set(result.intents.flatMap((i) => (i.kind === 'close' ? [i.positionId] : [])));
+  const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
+  await raiseHighWaterPrices(
+    services.db,
+    positions.flatMap((p) => {
+      const bar = marketBySymbol.get(p.symbol)?.bar;
+      return bar === undefined || bar.openTime <= p.entryBarTime || closing.has(p.id)
+        ? []
+        : [{ id: p.id, price: advanceExitState(p, bar) }];
+    }),
+  );
 
   let closed = 0;
   const openedSymbols: string[] = [];
@@ -238,7 +250,6 @@ export async function tradeOnMarkets(
   }
   for (const list of byUser.values())
     list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'close' ? -1 : 1));
-  const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
   const book = async (intent: Intent) => {
     if (intent.kind === 'close') {
       if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
@@ -255,6 +266,7 @@ export async function tradeOnMarkets(
       price: market.bar.close,
       takeProfitPct: intent.takeProfitPct,
       stopLossPct: intent.stopLossPct,
+      exits: intent.exits,
       maxConcurrentTrades: intent.maxConcurrentTrades,
       clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
       executionReason: intent.reason,
@@ -308,5 +320,7 @@ export async function tradeOnMarkets(
   };
 }
 
-export const engineTickProcessor: Processor<'engine.tick'> = ({ assetType }, { services, now }) =>
-  runEngineTick(services, assetType, now);
+export const engineTickProcessor: Processor<'engine.tick'> = (
+  { assetType, timeframe, barTime },
+  { services, now },
+) => runEngineTick(services, assetType, now, { timeframe, ...(barTime === undefined ? {} : { barTime }) });

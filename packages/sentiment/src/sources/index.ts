@@ -27,6 +27,14 @@ export function createSources(config: Config): SentimentSource[] {
   ];
 }
 
+/**
+ * Whether any sentiment source is configured. With none, the engine judges without the sentiment terms
+ * (as a backtest does by default) and says so; with one, an unknown reading fails the sentiment rules.
+ */
+export function anySentimentSourceConfigured(config: Config): boolean {
+  return createSources(config).some((s) => s.status() === 'ok');
+}
+
 export * from './coinmarketcap';
 export * from './news';
 export * from './source';
