@@ -12,6 +12,14 @@ const SYMBOL = /^[A-Z0-9][A-Z0-9.]{0,14}(\/[A-Z0-9]{2,10})?$/;
 
 const hhmm = z.string().regex(HH_MM, 'must be a UTC time as HH:MM (00:00 to 23:59)');
 
+/**
+ * True when `n` has at most two decimals. The numeric columns keep two decimals, so a third would be
+ * rounded silently by the database; the tolerance absorbs binary noise (0.29 * 100 = 28.999999999999996).
+ */
+function hasTwoDecimals(n: number): boolean {
+  return Math.abs(Math.round(n * 100) - n * 100) < 1e-6;
+}
+
 /** A user's trading rules; the engine reads exactly these fields. */
 export const tradeParametersSchema = z.object({
   assetType: z.enum(ASSET_TYPES, { error: 'must be crypto or stock' }).default('crypto'),
@@ -26,17 +34,19 @@ export const tradeParametersSchema = z.object({
     .number({ error: 'trade amount must be a number' })
     .positive('trade amount must be greater than 0')
     .max(10_000_000, 'trade amount must be at most 10,000,000')
-    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'trade amount has at most 2 decimals')
+    .refine(hasTwoDecimals, 'trade amount has at most 2 decimals')
     .default(100),
   takeProfitPct: z
     .number({ error: 'take-profit must be a number' })
     .min(0.1, 'take-profit must be between 0.1 % and 100 %')
     .max(100, 'take-profit must be between 0.1 % and 100 %')
+    .refine(hasTwoDecimals, 'take-profit has at most 2 decimals')
     .default(3),
   stopLossPct: z
     .number({ error: 'stop-loss must be a number' })
     .min(0.1, 'stop-loss must be between 0.1 % and 50 %')
     .max(50, 'stop-loss must be between 0.1 % and 50 %')
+    .refine(hasTwoDecimals, 'stop-loss has at most 2 decimals')
     .default(2),
   maxConcurrentTrades: z
     .number({ error: 'max concurrent trades must be a number' })
@@ -48,6 +58,7 @@ export const tradeParametersSchema = z.object({
   buyAtLowestOnly: z.boolean().default(true),
   minSentimentScore: z
     .number({ error: 'min sentiment must be a number' })
+    .int('min sentiment must be a whole number')
     .min(-100, 'min sentiment must be between -100 and 100')
     .max(100, 'min sentiment must be between -100 and 100')
     .default(0),
@@ -57,6 +68,22 @@ export const tradeParametersSchema = z.object({
   tradingHoursStart: hhmm.default('00:00'),
   tradingHoursEnd: hhmm.default('23:59'),
 });
+
+/**
+ * The same fields, each optional and without its default, for partial updates: a field the caller
+ * leaves out stays as stored. (`tradeParametersSchema.partial()` would not do: zod fills an omitted
+ * field that has a default with that default.) Built from the shape, so new fields join by themselves.
+ */
+export const tradeParametersUpdateSchema = z.object(withoutDefaults(tradeParametersSchema.shape));
+
+function withoutDefaults<S extends z.ZodRawShape>(shape: S) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+    ]),
+  ) as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]> };
+}
 
 /** Parsed trade parameters (defaults applied). */
 export type TradeParameters = z.output<typeof tradeParametersSchema>;
