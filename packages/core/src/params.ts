@@ -76,13 +76,18 @@ export const tradeParametersSchema = z.object({
  */
 export const tradeParametersUpdateSchema = z.object(withoutDefaults(tradeParametersSchema.shape));
 
-function withoutDefaults<S extends z.ZodRawShape>(shape: S) {
+type WithoutDefaults<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>;
+};
+
+function withoutDefaults<S extends z.ZodRawShape>(shape: S): WithoutDefaults<S> {
+  // Object.fromEntries loses the keys' types; the mapped type restores what the map does per key.
   return Object.fromEntries(
     Object.entries(shape).map(([key, field]) => [
       key,
-      (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
     ]),
-  ) as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]> };
+  ) as unknown as WithoutDefaults<S>;
 }
 
 /** Parsed trade parameters (defaults applied). */
