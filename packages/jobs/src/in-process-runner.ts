@@ -106,6 +106,8 @@ export function createInProcessRunner(
       running.add(id);
       void execute(name, data, id).finally(() => running.delete(id));
     },
+    // In process there is nothing to reach: the queue lives in this process's memory.
+    async ping() {},
     async health(): Promise<QueueHealth[]> {
       return QUEUES.map((name) => {
         const c = counts.get(name)!;

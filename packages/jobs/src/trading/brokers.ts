@@ -12,7 +12,7 @@ export async function brokerFor(services: Services, userId: string, assetType: A
   const account = await getAccount(services.db, userId, assetType, 'live');
   if (!account?.credentials) throw new Error('no live account with venue credentials');
   if (!services.config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured: live trading is off');
-  const opened = openSecret(services.config.SECRETS_KEY, account.credentials);
+  const opened = openSecret(services.config.secretKeys, account.credentials);
   let credentials: VenueCredentials;
   try {
     credentials = JSON.parse(opened) as VenueCredentials;
