@@ -57,9 +57,9 @@ function safeMessage(text: string): string | undefined {
     .slice(0, 300);
 }
 
-// Characters a text field never needs: C0 controls other than tab, line feed and carriage return, and
-// DEL. Postgres refuses NUL in text outright, and the rest only break logs, terminals and CSV exports.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Characters a text field never needs: control characters other than tab, line feed and carriage
+// return. Postgres refuses NUL in text outright; the rest only break logs, terminals and CSV exports.
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
 
 /** The path of the first string (key or value) in `input` holding a control character, or null. */
 export function findControlCharacter(input: unknown, path: string[] = [], depth = 0): string | null {
