@@ -11,6 +11,7 @@ import {
   listJobRuns,
   listReports,
   listUsers,
+  lockAdminRoles,
   putSetting,
   updateUser,
 } from '@tradehits/db';
@@ -34,17 +35,21 @@ const usersRouter = router({
       }),
     )
     .mutation(async ({ ctx, input: { id, ...patch } }) => {
-      const target = await getUser(ctx.db, id);
-      if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
-      const losesAdmin =
-        target.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
-      if (losesAdmin && (await countAdmins(ctx.db)) <= 1) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: 'The last active admin cannot be demoted or deactivated.',
-        });
-      }
       const updated = await ctx.db.transaction(async (tx) => {
+        // Read and check under the lock: two admins demoting each other at once must leave one.
+        await lockAdminRoles(tx);
+        const target = await getUser(tx, id);
+        if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+        const losesAdmin =
+          target.role === 'admin' &&
+          target.active &&
+          ((patch.role && patch.role !== 'admin') || patch.active === false);
+        if (losesAdmin && (await countAdmins(tx)) <= 1) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: 'The last active admin cannot be demoted or deactivated.',
+          });
+        }
         const row = await updateUser(tx, id, patch);
         if (patch.active === false) await deleteUserSessions(tx, id);
         await audit(tx, {

@@ -99,6 +99,14 @@ export async function updateUser(
   return row ?? null;
 }
 
+/**
+ * Serialises changes to who is an admin until the transaction ends, so a check of `countAdmins` and
+ * the demotion it allows cannot interleave with another (two admins demoting each other at once).
+ */
+export async function lockAdminRoles(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('tradehits:admin-roles'))`);
+}
+
 export async function countAdmins(db: DbOrTx): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
