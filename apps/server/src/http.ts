@@ -52,6 +52,8 @@ function securityHeaders(production: boolean): Record<string, string> {
 export function requestPath(url: string | undefined): string | null {
   if (!url?.startsWith('/')) return null;
   const raw = url.split('?')[0]!.split('#')[0]!;
+  // "//host/..." is how a scheme-relative URL starts: never a path of ours, and `new URL()` misreads it.
+  if (raw.startsWith('//')) return null;
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
@@ -159,8 +161,9 @@ export function createHttpServer(
     responseMeta({ paths, data }) {
       // A monitor polling health.check reads the status code: 503 when a dependency is down.
       const down = data.some((d) => {
-        const result = 'result' in d ? (d.result.data as { json?: { ok?: unknown } } | undefined) : undefined;
-        return result?.json?.ok === false;
+        if (!('result' in d)) return false;
+        const out = d.result.data as { ok?: unknown; json?: { ok?: unknown } } | undefined;
+        return out?.ok === false || out?.json?.ok === false;
       });
       return paths?.length === 1 && paths[0] === 'health.check' && down ? { status: 503 } : {};
     },
@@ -180,6 +183,14 @@ export function createHttpServer(
     if (route) return route.handle(req, res);
 
     if (req.url!.startsWith('/trpc/')) {
+      // A declared length over the limit is refused before a byte is read (chunked bodies are counted
+      // as they arrive by the tRPC adapter, which stops at the same limit).
+      if (Number(req.headers['content-length'] ?? 0) > config.HTTP_BODY_LIMIT_BYTES) {
+        res.setHeader('connection', 'close');
+        return send(res, 413, {
+          error: `Request bodies are limited to ${config.HTTP_BODY_LIMIT_BYTES} bytes.`,
+        });
+      }
       if (req.method === 'POST') {
         // tRPC also reads form data and raw bodies; this API takes JSON only, so a cross-site HTML form
         // (which cannot send JSON) can never reach a procedure.

@@ -88,13 +88,14 @@ const refuseControlCharacters = t.middleware(async ({ getRawInput, next }) => {
   const field = findControlCharacter(await getRawInput());
   if (field) {
     const path = field === 'input' ? [] : field.split('.');
-    const issue = {
-      code: 'custom' as const,
-      path,
-      message: 'must not contain control characters',
-      input: '',
-    };
-    throw new TRPCError({ code: 'BAD_REQUEST', cause: new z.ZodError([issue]) });
+    // A ZodError from a real parse, so the client reads it like any other field error.
+    const { error } = z
+      .any()
+      .superRefine((_, c) =>
+        c.addIssue({ code: 'custom', path, message: 'must not contain control characters' }),
+      )
+      .safeParse(null);
+    throw new TRPCError({ code: 'BAD_REQUEST', cause: error });
   }
   return next();
 });

@@ -139,6 +139,23 @@ const safetyRouter = router({
     }),
 });
 
+/** A job-queue call; a queue backend that does not answer is a clear 503, not a hang or a bare 500. */
+async function queueCall<T>(
+  ctx: { log: { warn(o: object, m: string): void } },
+  op: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof TRPCError) throw err;
+    ctx.log.warn({ err: (err as Error).message }, 'job queue call failed');
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The job queue is not answering (Redis may be down). Try again shortly.',
+    });
+  }
+}
+
 const jobsRouter = router({
   /** Runs a job now (e.g. an ingest after an outage), with the same payload checks as its schedule. */
   run: adminProcedure
@@ -156,7 +173,7 @@ const jobsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const data = 'data' in input ? input.data : {};
-      await ctx.runner.enqueue(input.name, data as never);
+      await queueCall(ctx, () => ctx.runner.enqueue(input.name, data as never));
       await audit(ctx.db, {
         actorId: ctx.user.id,
         action: 'job.run',
@@ -175,12 +192,12 @@ const jobsRouter = router({
     )
     .query(({ ctx, input }) => listJobRuns(ctx.db, input.limit, input.job)),
 
-  queues: adminProcedure.query(({ ctx }) => ctx.runner.health()),
+  queues: adminProcedure.query(({ ctx }) => queueCall(ctx, () => ctx.runner.health())),
 
   retry: adminProcedure
     .input(z.object({ queue: z.enum(QUEUES as [string, ...string[]]), jobId: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
-      if (!(await ctx.runner.retry(input.queue, input.jobId))) {
+      if (!(await queueCall(ctx, () => ctx.runner.retry(input.queue, input.jobId)))) {
         throw new TRPCError({ code: 'NOT_FOUND', message: 'No failed job with that id in that queue.' });
       }
       await audit(ctx.db, {
