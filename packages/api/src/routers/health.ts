@@ -1,5 +1,6 @@
 import type { AnalyticsStore } from '@tradehits/analytics';
-import type { JobRunner, Services } from '@tradehits/jobs';
+import type { JobRunner } from '@tradehits/jobs';
+import type { Services } from '@tradehits/trading';
 import { sql } from 'drizzle-orm';
 import { publicProcedure, router } from '../trpc';
 import { ttlCache } from '../ttl-cache';
