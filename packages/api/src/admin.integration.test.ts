@@ -79,4 +79,33 @@ describe('role-gated admin procedures', () => {
       expect.arrayContaining(['market', 'engine']),
     );
   });
+
+  it('never leaves zero admins, even when every admin demotes another at the same moment', async () => {
+    const admins: { user: { id: string }; caller: Awaited<ReturnType<typeof api.as>> }[] = [];
+    for (const name of ['ada', 'bo', 'cy']) {
+      const signed = await api.signUp(`admin-${name}`);
+      await updateUser(db.db, signed.user.id, { role: 'admin' });
+      admins.push({ user: signed.user, caller: await api.as(signed.token) });
+    }
+    // root (created above) is an admin too: demote it first so three remain.
+    const root = admins[0]!.caller;
+    const rootUser = (await root.admin.users.list()).find((u) => u.username === 'root')!;
+    await root.admin.users.update({ id: rootUser.id, role: 'user' });
+    for (let round = 0; round < 3; round++) {
+      // Each admin demotes the next one, all at once (and deactivates, the other way to lose an admin).
+      const results = await Promise.allSettled(
+        admins.map((a, i) =>
+          a.caller.admin.users.update({
+            id: admins[(i + 1) % admins.length]!.user.id,
+            ...(round === 1 ? { active: false } : { role: 'user' as const }),
+          }),
+        ),
+      );
+      const active = await db.db.query.users.findMany();
+      expect(active.filter((u) => u.role === 'admin' && u.active).length).toBeGreaterThanOrEqual(1);
+      expect(results.some((r) => r.status === 'rejected')).toBe(true);
+      // Restore three active admins for the next round.
+      for (const a of admins) await updateUser(db.db, a.user.id, { role: 'admin', active: true });
+    }
+  });
 });

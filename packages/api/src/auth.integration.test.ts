@@ -57,7 +57,7 @@ describe.each([
     expect(rows.some((r) => r.id === sessionIdFromToken(token))).toBe(true);
   });
 
-  it('refuses a taken username or email with a clear conflict and writes nothing', async () => {
+  it('refuses a taken username or email with one answer for both, and writes nothing', async () => {
     const { caller } = api.anonymous();
     const before = (await db.db.query.users.findMany()).length;
     await expect(
@@ -67,7 +67,7 @@ describe.each([
         password: 'correct horse battery',
         fullName: 'A',
       }),
-    ).rejects.toThrow('That username is taken.');
+    ).rejects.toThrow('That username is taken, or that email already has an account.');
     await expect(
       caller.auth.register({
         username: 'alice2',
@@ -75,7 +75,7 @@ describe.each([
         password: 'correct horse battery',
         fullName: 'A',
       }),
-    ).rejects.toThrow('An account with that email exists.');
+    ).rejects.toThrow('That username is taken, or that email already has an account.');
     expect((await db.db.query.users.findMany()).length).toBe(before);
   });
 
@@ -114,21 +114,72 @@ describe.each([
     api.setNow(new Date());
   });
 
-  it('rate-limits failed logins per account', async () => {
+  it('slows guesses at an account without locking its owner out', async () => {
     await api.signUp('dave');
-    const { caller } = api.anonymous('198.51.100.1');
-    for (let i = 0; i < 5; i++) {
-      expect(await code(caller.auth.login({ username: 'dave', password: 'wrong password!' }))).toBe(
+    const attacker = api.anonymous('198.51.100.1').caller;
+    for (let i = 0; i < 3; i++) {
+      expect(await code(attacker.auth.login({ username: 'dave', password: 'wrong password!' }))).toBe(
         'UNAUTHORIZED',
       );
     }
-    // Even the right password is refused until the window passes.
-    expect(await code(caller.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe(
+    // From the guessing address the next try must wait, the right password included...
+    expect(await code(attacker.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe(
       'TOO_MANY_REQUESTS',
     );
-    api.setNow(new Date(Date.now() + 16 * 60_000));
-    expect(await code(caller.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe('OK');
+    // ...while the owner, elsewhere, signs in at once.
+    const owner = api.anonymous('192.0.2.77').caller;
+    expect(await code(owner.auth.login({ username: 'dave', password: 'correct horse battery' }))).toBe('OK');
+    await api.signUp('dave2');
+    for (let i = 0; i < 3; i++)
+      await code(attacker.auth.login({ username: 'dave2', password: 'wrong one!!' }));
+    // The wait doubles with each failure: 1 s after the 3rd, 2 s after the 4th.
+    const t0 = Date.now();
+    api.setNow(new Date(t0 + 1100));
+    expect(await code(attacker.auth.login({ username: 'dave2', password: 'wrong again!!' }))).toBe(
+      'UNAUTHORIZED',
+    );
+    api.setNow(new Date(t0 + 2200));
+    expect(await code(attacker.auth.login({ username: 'dave2', password: 'wrong again!!' }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    api.setNow(new Date(t0 + 3300));
+    expect(await code(attacker.auth.login({ username: 'dave2', password: 'correct horse battery' }))).toBe(
+      'OK',
+    );
     api.setNow(new Date());
+  });
+
+  it('counts concurrent guesses one by one: a burst gets no more checks than the limits allow', async () => {
+    await api.signUp('dora');
+    const { caller } = api.anonymous('198.51.100.9');
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        code(
+          caller.auth.login({
+            username: 'dora',
+            password: i === 29 ? 'correct horse battery' : `guess number ${i}`,
+          }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r !== 'TOO_MANY_REQUESTS').length).toBeLessThanOrEqual(3);
+    const recorded = await db.db.query.loginAttempts.findMany({
+      where: (a, { eq }) => eq(a.username, 'dora'),
+    });
+    expect(recorded.length).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses common and repetitive passwords', async () => {
+    const { caller } = api.anonymous();
+    for (const password of ['aaaaaaaaaa', '1234567890', 'qwertyuiop', 'Password123']) {
+      const err = await caller.auth
+        .register({ username: 'weak', email: 'weak@example.test', password, fullName: 'Weak' })
+        .catch((e: unknown) => e);
+      expect((err as TRPCError).code).toBe('BAD_REQUEST');
+    }
+    expect(
+      await db.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'weak') }),
+    ).toBeUndefined();
   });
 
   it('rate-limits failed logins per address across accounts', async () => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
+import { clientAddress } from './client-address';
 import { type Context, createContextInner } from './trpc';
 
 /**
@@ -15,10 +16,14 @@ export async function createContext(
   res: ServerResponse,
 ): Promise<Context> {
   const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
-  const ip = req.socket.remoteAddress ?? null;
+  const { config } = services;
+  const ip = clientAddress(
+    req.socket.remoteAddress,
+    req.headers['x-forwarded-for'],
+    config.TRUSTED_PROXY_COUNT,
+  );
   const userAgent = req.headers['user-agent'] ?? null;
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-  const { config } = services;
   const session = token
     ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS)
     : null;
@@ -30,7 +35,7 @@ export async function createContext(
   return createContextInner({
     services,
     runner,
-    req: { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
+    req: { ip, userAgent, setCookie },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
   });

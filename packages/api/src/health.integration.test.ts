@@ -46,6 +46,7 @@ describe('health.check', () => {
         ok: true,
         db: 'ok',
         analytics: 'ok',
+        queue: 'ok',
         analyticsKind: 'duckdb',
         jobs: 'in-process',
         time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),

@@ -76,6 +76,8 @@ describe('trade parameters', () => {
     [{ minSentimentScore: 101 }, /min sentiment must be between -100 and 100/],
     [{ symbol: 'not a symbol!' }, /must be ALL or a symbol/],
     [{ assetType: 'bonds' }, /must be crypto or stock/],
+    [{ takeProfitPct: 2.555 }, /take-profit has at most 2 decimals/],
+    [{ minSentimentScore: 10.5 }, /min sentiment must be a whole number/],
   ])('refuses %o with a clear message and writes nothing', async (bad, message) => {
     const err = (await caller.me.parameters
       .create({ ...valid, ...bad } as typeof valid)
@@ -84,6 +86,29 @@ describe('trade parameters', () => {
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toMatch(message);
     expect(await caller.me.parameters.list()).toHaveLength(0);
+  });
+
+  it('changes only the fields an update names', async () => {
+    const rule = await caller.me.parameters.create({
+      ...valid,
+      assetType: 'stock',
+      symbol: 'AAPL',
+      tradeAmount: 12.5,
+      autoTradingEnabled: true,
+    });
+    const updated = await caller.me.parameters.update({ id: rule.id, takeProfitPct: 4.25 });
+    expect(updated).toEqual({ ...rule, takeProfitPct: 4.25, updatedAt: updated.updatedAt });
+    await expect(caller.me.parameters.update({ id: rule.id, takeProfitPct: 2.555 })).rejects.toThrow(
+      /take-profit has at most 2 decimals/,
+    );
+    expect((await caller.me.parameters.list()).find((r) => r.id === rule.id)?.takeProfitPct).toBe(4.25);
+    await caller.me.parameters.delete({ id: rule.id });
+  });
+
+  it('refuses an empty profile update as a client error', async () => {
+    const err = (await caller.me.updateProfile({}).catch((e: unknown) => e)) as TRPCError;
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(/at least one field/);
   });
 
   it('refuses a duplicate asset type and symbol', async () => {

@@ -6,6 +6,7 @@ import type { EventBus, Logger, Services } from '@tradehits/trading';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
+import { errorIdOf, findControlCharacter, internalErrorMessage } from './errors';
 
 // 1. Context ------------------------------------------------------------------------------------------
 
@@ -59,8 +60,13 @@ const t = initTRPC.context<Context>().create({
   // Dates and bigints cross the wire as themselves; the typed client decodes with the same transformer.
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    // Stacks stay in the server's log; a client gets the code and the message.
+    // A client never sees a stack; for our own failures it sees a generic message and the error id the
+    // log line carries, never the message (which may hold SQL and its parameters).
     const { stack: _stack, ...data } = shape.data;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const errorId = errorIdOf(error);
+      return { ...shape, message: internalErrorMessage(errorId), data: { ...data, zodError: null, errorId } };
+    }
     // A zod failure reaches the client as field errors it can show beside each input.
     if (!(error.cause instanceof z.ZodError)) return { ...shape, data: { ...data, zodError: null } };
     const message = error.cause.issues
@@ -75,11 +81,31 @@ export const createCallerFactory = t.createCallerFactory;
 
 // 3. Procedures ---------------------------------------------------------------------------------------
 
+/**
+ * Every procedure refuses control characters (NUL above all, which Postgres cannot store) in any
+ * string of its input, naming the field, before its own schema or any query sees it.
+ */
+const refuseControlCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const field = findControlCharacter(await getRawInput());
+  if (field) {
+    const path = field === 'input' ? [] : field.split('.');
+    // A ZodError from a real parse, so the client reads it like any other field error.
+    const { error } = z
+      .any()
+      .superRefine((_, c) =>
+        c.addIssue({ code: 'custom', path, message: 'must not contain control characters' }),
+      )
+      .safeParse(null);
+    throw new TRPCError({ code: 'BAD_REQUEST', cause: error });
+  }
+  return next();
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(refuseControlCharacters);
 
 /** A signed-in, active user: `ctx.user` is non-null inside. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.session)
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });

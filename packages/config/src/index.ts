@@ -66,11 +66,35 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('.data'),
   PUBLIC_URL: optionalUrl,
+  /** Largest request body the HTTP edge reads; a bigger one gets 413 before it is parsed. */
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Most procedures in one batched tRPC request (each still passes its own limits). */
+  HTTP_BATCH_LIMIT: z.coerce.number().int().min(1).max(100).default(20),
+  /** How long a client may take to send a whole request (headers and body). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Live-event (SSE) streams one user may hold open at once, per server process. */
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For (Cloud Run's front end
+   * is one). 0 trusts no header: the client address is the socket's.
+   */
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
+  /** Longest a health probe waits for one dependency before reporting it down. */
+  HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** A query running longer is cancelled (server side) and abandoned (client side) after this. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Longest wait for a new database connection. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -91,6 +115,14 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   /** 32 bytes, base64: encrypts users' exchange API keys at rest (AES-256-GCM). */
   SECRETS_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes encoded as base64')
+    .optional(),
+  /**
+   * The key SECRETS_KEY replaced: still accepted for reading until `npm run secrets:rotate` has
+   * re-sealed every stored credential with SECRETS_KEY.
+   */
+  SECRETS_KEY_PREVIOUS: z
     .string()
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes encoded as base64')
     .optional(),
@@ -140,6 +172,13 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  if (e.SECRETS_KEY_PREVIOUS && !e.SECRETS_KEY)
+    ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'needs SECRETS_KEY beside it' });
+  if (e.SECRETS_KEY_PREVIOUS && e.SECRETS_KEY_PREVIOUS === e.SECRETS_KEY)
+    ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'must differ from SECRETS_KEY' });
+});
+
 export interface Config extends Env {
   /** Absolute data directory for the embedded stores. */
   dataDir: string;
@@ -148,6 +187,8 @@ export interface Config extends Env {
     | { kind: 'bigquery'; project: string; dataset: string; apiEndpoint?: string }
     | { kind: 'duckdb'; file: string };
   jobs: { kind: 'bullmq'; redisUrl: string } | { kind: 'in-process' };
+  /** Keys that open sealed credentials, the current one first; empty when live trading is off. */
+  secretKeys: string[];
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -161,7 +202,7 @@ export function loadConfig(
   cwd = process.cwd(),
 ): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = checkedEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
@@ -183,6 +224,7 @@ export function loadConfig(
         }
       : { kind: 'duckdb', file: path.join(dataDir, 'analytics.duckdb') },
     jobs: e.REDIS_URL ? { kind: 'bullmq', redisUrl: e.REDIS_URL } : { kind: 'in-process' },
+    secretKeys: [e.SECRETS_KEY, e.SECRETS_KEY_PREVIOUS].filter((k): k is string => !!k),
   };
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backtestParamsSchema, minutesOfDay, tradeParametersSchema } from './params';
+import {
+  backtestParamsSchema,
+  minutesOfDay,
+  tradeParametersSchema,
+  tradeParametersUpdateSchema,
+} from './params';
 
 const messages = (input: unknown) =>
   tradeParametersSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
@@ -27,8 +32,25 @@ describe('tradeParametersSchema', () => {
     [{ minSentimentScore: -101 }, 'minSentimentScore: min sentiment must be between -100 and 100'],
     [{ symbol: 'BTC USD' }, 'symbol: must be ALL or a symbol such as BTC/USD or AAPL'],
     [{ assetType: 'bond' }, 'assetType: must be crypto or stock'],
+    [{ takeProfitPct: 2.555 }, 'takeProfitPct: take-profit has at most 2 decimals'],
+    [{ stopLossPct: 1.001 }, 'stopLossPct: stop-loss has at most 2 decimals'],
+    [{ minSentimentScore: 10.5 }, 'minSentimentScore: min sentiment must be a whole number'],
   ])('rejects %o with a clear message', (input, message) => {
     expect(messages(input)).toContain(message);
+  });
+});
+
+describe('tradeParametersUpdateSchema', () => {
+  it('keeps only the fields given: no defaults fill the rest', () => {
+    expect(tradeParametersUpdateSchema.parse({ takeProfitPct: 4 })).toEqual({ takeProfitPct: 4 });
+    expect(tradeParametersUpdateSchema.parse({})).toEqual({});
+  });
+
+  it('checks each field as the full schema does', () => {
+    const r = tradeParametersUpdateSchema.safeParse({ takeProfitPct: 2.555, symbol: 'btc/usd' });
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['takeProfitPct']);
+    expect(tradeParametersUpdateSchema.parse({ symbol: ' btc/usd ' })).toEqual({ symbol: 'BTC/USD' });
+    expect(Object.keys(tradeParametersUpdateSchema.shape)).toEqual(Object.keys(tradeParametersSchema.shape));
   });
 });
 

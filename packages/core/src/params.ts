@@ -14,6 +14,14 @@ const SYMBOL = /^[A-Z0-9][A-Z0-9.]{0,14}(\/[A-Z0-9]{2,10})?$/;
 const hhmm = z.string().regex(HH_MM, 'must be a UTC time as HH:MM (00:00 to 23:59)');
 
 /**
+ * True when `n` has at most two decimals. The numeric columns keep two decimals, so a third would be
+ * rounded silently by the database; the tolerance absorbs binary noise (0.29 * 100 = 28.999999999999996).
+ */
+function hasTwoDecimals(n: number): boolean {
+  return Math.abs(Math.round(n * 100) - n * 100) < 1e-6;
+}
+
+/**
  * The shipped entry and exit defaults, chosen by `npm run optimize` (walk-forward, seed 1) on the
  * recorded Binance January 2018 5m candles; the README states how they did out of sample.
  */
@@ -32,7 +40,7 @@ function optionalPct(label: string, min: number, max: number, fallback: number |
     .number({ error: `${label} must be a number` })
     .min(min, range)
     .max(max, range)
-    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, `${label} has at most 2 decimals`)
+    .refine(hasTwoDecimals, `${label} has at most 2 decimals`)
     .nullable()
     .default(fallback);
 }
@@ -44,7 +52,7 @@ function atrMultiple(label: string) {
     .number({ error: `${label} must be a number` })
     .min(0.25, range)
     .max(20, range)
-    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, `${label} has at most 2 decimals`)
+    .refine(hasTwoDecimals, `${label} has at most 2 decimals`)
     .nullable()
     .default(null);
 }
@@ -63,17 +71,19 @@ export const tradeParametersSchema = z.object({
     .number({ error: 'trade amount must be a number' })
     .positive('trade amount must be greater than 0')
     .max(10_000_000, 'trade amount must be at most 10,000,000')
-    .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'trade amount has at most 2 decimals')
+    .refine(hasTwoDecimals, 'trade amount has at most 2 decimals')
     .default(100),
   takeProfitPct: z
     .number({ error: 'take-profit must be a number' })
     .min(0.1, 'take-profit must be between 0.1 % and 100 %')
     .max(100, 'take-profit must be between 0.1 % and 100 %')
+    .refine(hasTwoDecimals, 'take-profit has at most 2 decimals')
     .default(SHIPPED_EXITS.takeProfitPct),
   stopLossPct: z
     .number({ error: 'stop-loss must be a number' })
     .min(0.1, 'stop-loss must be between 0.1 % and 50 %')
     .max(50, 'stop-loss must be between 0.1 % and 50 %')
+    .refine(hasTwoDecimals, 'stop-loss has at most 2 decimals')
     .default(SHIPPED_EXITS.stopLossPct),
   maxConcurrentTrades: z
     .number({ error: 'max concurrent trades must be a number' })
@@ -85,6 +95,7 @@ export const tradeParametersSchema = z.object({
   buyAtLowestOnly: z.boolean().default(SHIPPED_EXITS.buyAtLowestOnly),
   minSentimentScore: z
     .number({ error: 'min sentiment must be a number' })
+    .int('min sentiment must be a whole number')
     .min(-100, 'min sentiment must be between -100 and 100')
     .max(100, 'min sentiment must be between -100 and 100')
     .default(0),
@@ -109,6 +120,27 @@ export const tradeParametersSchema = z.object({
     .nullable()
     .default(null),
 });
+
+/**
+ * The same fields, each optional and without its default, for partial updates: a field the caller
+ * leaves out stays as stored. (`tradeParametersSchema.partial()` would not do: zod fills an omitted
+ * field that has a default with that default.) Built from the shape, so new fields join by themselves.
+ */
+export const tradeParametersUpdateSchema = z.object(withoutDefaults(tradeParametersSchema.shape));
+
+type WithoutDefaults<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>;
+};
+
+function withoutDefaults<S extends z.ZodRawShape>(shape: S): WithoutDefaults<S> {
+  // Object.fromEntries loses the keys' types; the mapped type restores what the map does per key.
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  ) as unknown as WithoutDefaults<S>;
+}
 
 /** Parsed trade parameters (defaults applied). */
 export type TradeParameters = z.output<typeof tradeParametersSchema>;

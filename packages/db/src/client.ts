@@ -26,10 +26,34 @@ export interface DbHandle {
 /** The generated SQL migrations at the repository root. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
+export interface DbOptions {
+  poolSize?: number;
+  /** A statement running longer is cancelled by the server and abandoned by the client. */
+  statementTimeoutMs?: number;
+  /** Longest wait for a connection, new or from the pool. */
+  connectTimeoutMs?: number;
+  /** Told when the server ends an idle pooled connection (restart, failover, pg_terminate_backend). */
+  onConnectionError?: (err: Error) => void;
+}
+
 /** The one db factory: node-postgres when a URL is configured, PGlite in the data dir otherwise. */
-export function createDb(database: Config['database'], options: { poolSize?: number } = {}): DbHandle {
+export function createDb(database: Config['database'], options: DbOptions = {}): DbHandle {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+    const statementTimeout = options.statementTimeoutMs ?? 15_000;
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      // The server cancels a slow statement; the client gives up a little later, for a server (or a
+      // network) that stopped answering altogether and would otherwise hang the request for minutes.
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + 1000,
+      idle_in_transaction_session_timeout: statementTimeout * 2,
+      keepAlive: true,
+    });
+    // Without a listener, an idle connection the server ends is an uncaught 'error' that kills the
+    // process. The pool has already dropped that client; the next query opens a fresh one.
+    pool.on('error', (err) => options.onConnectionError?.(err));
     const db = drizzlePg(pool, { schema });
     return {
       db: db as unknown as Db,

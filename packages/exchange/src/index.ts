@@ -10,7 +10,7 @@ export * from './errors';
 export { createKrakenMarketData } from './kraken';
 export { createKrakenBroker, krakenClientOrderId } from './kraken-broker';
 export { createReplaySource, replayTime, visibleBars } from './replay';
-export { openSecret, SecretBoxError, sealSecret } from './secret-box';
+export { openSecret, openWithIndex, SecretBoxError, sealSecret } from './secret-box';
 
 /** Where bars come from, by asset type. */
 export interface MarketDataSources {

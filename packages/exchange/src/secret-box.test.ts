@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openSecret, SecretBoxError, sealSecret } from './secret-box';
+import { openSecret, openWithIndex, SecretBoxError, sealSecret } from './secret-box';
 
 const key = randomBytes(32).toString('base64');
 
@@ -42,5 +42,14 @@ describe('secret box', () => {
     expect(() => openSecret(key, 'v2.a.b.c')).toThrow(/unsupported sealed-secret version "v2"/);
     expect(() => openSecret(key, 'v1.AAAA.AAAA.AAAA')).toThrow(/malformed/);
     expect(() => sealSecret('c2hvcnQ=', 'x')).toThrow(/32 bytes/);
+  });
+
+  it('opens with the previous key after a rotation and says which key fitted', () => {
+    const next = randomBytes(32).toString('base64');
+    const old = sealSecret(key, 'sealed before rotation');
+    expect(openWithIndex([next, key], old)).toEqual({ plaintext: 'sealed before rotation', keyIndex: 1 });
+    expect(openWithIndex([next, key], sealSecret(next, 'new')).keyIndex).toBe(0);
+    expect(() => openSecret([next], old)).toThrow(SecretBoxError);
+    expect(() => openSecret([], old)).toThrow(/no secret key/);
   });
 });

@@ -31,8 +31,35 @@ export function sealSecret(keyBase64: string, plaintext: string): string {
     .join('.');
 }
 
-/** Decrypts a value made by `sealSecret`; throws `SecretBoxError` if it was altered or the key is wrong. */
-export function openSecret(keyBase64: string, sealed: string): string {
+/**
+ * Decrypts a value made by `sealSecret`; throws `SecretBoxError` if it was altered or no key fits.
+ * Given several keys (the current one first, then the one it replaced), the first that opens wins, so
+ * credentials sealed before a key rotation stay readable until they are re-sealed.
+ */
+export function openSecret(keys: string | readonly string[], sealed: string): string {
+  return openWithIndex(keys, sealed).plaintext;
+}
+
+/** Which of `keys` opens `sealed` (0 = the current key), with the plaintext. */
+export function openWithIndex(
+  keys: string | readonly string[],
+  sealed: string,
+): { plaintext: string; keyIndex: number } {
+  const list = typeof keys === 'string' ? [keys] : keys;
+  if (list.length === 0) throw new SecretBoxError('no secret key is configured');
+  let failure: unknown;
+  for (const [keyIndex, key] of list.entries()) {
+    try {
+      return { plaintext: openOne(key, sealed), keyIndex };
+    } catch (err) {
+      failure ??= err;
+      if (!(err instanceof SecretBoxError)) throw err;
+    }
+  }
+  throw failure;
+}
+
+function openOne(keyBase64: string, sealed: string): string {
   const key = keyFrom(keyBase64);
   const parts = sealed.split('.');
   if (parts.length !== 4)

@@ -118,6 +118,8 @@ export function createInProcessRunner(
         if (finished.size > REMEMBERED_IDS) finished.delete(finished.values().next().value!);
       });
     },
+    // In process there is nothing to reach: the queue lives in this process's memory.
+    async ping() {},
     async health(): Promise<QueueHealth[]> {
       return QUEUES.map((name) => {
         const c = counts.get(name)!;

@@ -37,6 +37,8 @@ export interface JobRunner {
   /** Runs a job now (deduplicated by `jobId` when given). */
   enqueue<N extends JobName>(name: N, data: JobPayload<N>, jobId?: string): Promise<void>;
   health(): Promise<QueueHealth[]>;
+  /** Resolves when the queue backend answers (Redis PING); rejects when it is down. */
+  ping(): Promise<void>;
   retry(queue: string, jobId: string): Promise<boolean>;
   close(): Promise<void>;
 }

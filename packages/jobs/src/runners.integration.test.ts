@@ -14,6 +14,7 @@ import { createInProcessRunner } from './in-process-runner';
 import { createLogger } from './log';
 import { processors } from './processors';
 import type { Processors } from './runner';
+import { startTcpProxy } from './testing/tcp-proxy';
 
 const { redisUrl } = loadTestServices();
 const none: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
@@ -120,6 +121,87 @@ describe('BullMQ runner on Redis', () => {
     await runner.close();
     const redis = new Redis(redisUrl);
     const keys = await redis.keys(`${prefix}-f:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('re-registers its schedules when Redis is flushed, and again when Redis restarts empty', async () => {
+    const p = `${prefix}-s`;
+    const proxy = await startTcpProxy(redisUrl);
+    const daily: Schedule[] = [
+      { id: 'reports', name: 'reports.daily', data: {}, pattern: '0 0 6 * * *', tz: 'UTC' },
+      { id: 'housekeeping', name: 'system.housekeeping', data: {}, pattern: '0 30 3 * * *', tz: 'UTC' },
+    ];
+    const runner = createBullmqRunner(servicesFor(db), processors, {
+      redisUrl: proxy.url,
+      consume: true,
+      prefix: p,
+      schedules: daily,
+      scheduleCheckMs: 300,
+    });
+    await runner.start();
+    const redis = new Redis(redisUrl);
+    const flush = async () => {
+      const keys = await redis.keys(`${p}:*`);
+      if (keys.length) await redis.del(...keys);
+    };
+    const registered = async () => {
+      const queues = ['reports', 'system'].map((q) => new Queue(q, { connection: redis, prefix: p }));
+      const ids = (await Promise.all(queues.map((q) => q.getJobSchedulers()))).flat().map((s) => s.key);
+      return ids.sort();
+    };
+    expect(await registered()).toEqual(['housekeeping', 'reports']);
+
+    await flush(); // what FLUSHALL does to this prefix
+    expect(await registered()).toEqual([]);
+    await waitFor(async () => (await registered()).length === 2);
+
+    proxy.cut(); // Redis goes away...
+    await flush(); // ...and comes back empty
+    proxy.restore();
+    await waitFor(async () => (await registered()).length === 2);
+    expect(await registered()).toEqual(['housekeeping', 'reports']);
+
+    await runner.close();
+    await flush();
+    redis.disconnect();
+    await proxy.close();
+  });
+
+  it('fails fast, instead of hanging, while Redis is unreachable', async () => {
+    const proxy = await startTcpProxy(redisUrl);
+    const runner = createBullmqRunner(servicesFor(db), processors, {
+      redisUrl: proxy.url,
+      consume: false,
+      prefix: `${prefix}-d`,
+      commandTimeoutMs: 1000,
+    });
+    await runner.ping();
+    for (const outage of ['pause', 'cut'] as const) {
+      proxy[outage]();
+      for (const call of [
+        () => runner.ping(),
+        () => runner.enqueue('system.heartbeat', {}),
+        () => runner.health(),
+        () => runner.retry('system', 'x'),
+      ]) {
+        const started = Date.now();
+        await expect(call()).rejects.toThrow();
+        expect(Date.now() - started).toBeLessThan(2500);
+      }
+      proxy.restore();
+      await waitFor(async () =>
+        runner.ping().then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+    await runner.enqueue('system.heartbeat', {}, 'after-outage');
+    await runner.close();
+    await proxy.close();
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}-d:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });

@@ -15,7 +15,11 @@ export async function createServices(
   overrides: Partial<Pick<Services, 'now' | 'market' | 'log'>> = {},
 ): Promise<Services & { close(): Promise<void> }> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  const dbHandle = createDb(config.database);
+  const dbHandle = createDb(config.database, {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting'),
+  });
   await dbHandle.migrate();
   const analytics = await createAnalyticsStore(config);
   await analytics.migrate();

@@ -30,7 +30,7 @@ export function brokerForAccount(config: Config, account: AccountRow): Broker {
   const key = `${account.id}:${createHash('sha256').update(account.credentials).digest('hex')}`;
   const cached = byKey.get(key);
   if (cached) return cached;
-  const opened = openSecret(config.SECRETS_KEY, account.credentials);
+  const opened = openSecret(config.secretKeys, account.credentials);
   let credentials: VenueCredentials;
   try {
     credentials = JSON.parse(opened) as VenueCredentials;

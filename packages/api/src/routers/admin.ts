@@ -11,6 +11,7 @@ import {
   listJobRuns,
   listReports,
   listUsers,
+  lockAdminRoles,
   putSetting,
   updateUser,
 } from '@tradehits/db';
@@ -35,17 +36,21 @@ const usersRouter = router({
       }),
     )
     .mutation(async ({ ctx, input: { id, ...patch } }) => {
-      const target = await getUser(ctx.db, id);
-      if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
-      const losesAdmin =
-        target.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
-      if (losesAdmin && (await countAdmins(ctx.db)) <= 1) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: 'The last active admin cannot be demoted or deactivated.',
-        });
-      }
       const updated = await ctx.db.transaction(async (tx) => {
+        // Read and check under the lock: two admins demoting each other at once must leave one.
+        await lockAdminRoles(tx);
+        const target = await getUser(tx, id);
+        if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+        const losesAdmin =
+          target.role === 'admin' &&
+          target.active &&
+          ((patch.role && patch.role !== 'admin') || patch.active === false);
+        if (losesAdmin && (await countAdmins(tx)) <= 1) {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: 'The last active admin cannot be demoted or deactivated.',
+          });
+        }
         const row = await updateUser(tx, id, patch);
         if (patch.active === false) await deleteUserSessions(tx, id);
         await audit(tx, {
@@ -135,6 +140,23 @@ const safetyRouter = router({
     }),
 });
 
+/** A job-queue call; a queue backend that does not answer is a clear 503, not a hang or a bare 500. */
+async function queueCall<T>(
+  ctx: { log: { warn(o: object, m: string): void } },
+  op: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof TRPCError) throw err;
+    ctx.log.warn({ err: (err as Error).message }, 'job queue call failed');
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The job queue is not answering (Redis may be down). Try again shortly.',
+    });
+  }
+}
+
 const jobsRouter = router({
   /** Runs a job now (e.g. an ingest after an outage), with the same payload checks as its schedule. */
   run: adminProcedure
@@ -152,7 +174,7 @@ const jobsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const data = 'data' in input ? input.data : {};
-      await ctx.runner.enqueue(input.name, data as never);
+      await queueCall(ctx, () => ctx.runner.enqueue(input.name, data as never));
       await audit(ctx.db, {
         actorId: ctx.user.id,
         action: 'job.run',
@@ -171,12 +193,12 @@ const jobsRouter = router({
     )
     .query(({ ctx, input }) => listJobRuns(ctx.db, input.limit, input.job)),
 
-  queues: adminProcedure.query(({ ctx }) => ctx.runner.health()),
+  queues: adminProcedure.query(({ ctx }) => queueCall(ctx, () => ctx.runner.health())),
 
   retry: adminProcedure
     .input(z.object({ queue: z.enum(QUEUES as [string, ...string[]]), jobId: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
-      if (!(await ctx.runner.retry(input.queue, input.jobId))) {
+      if (!(await queueCall(ctx, () => ctx.runner.retry(input.queue, input.jobId)))) {
         throw new TRPCError({ code: 'NOT_FOUND', message: 'No failed job with that id in that queue.' });
       }
       await audit(ctx.db, {

@@ -1,16 +1,17 @@
 import {
   audit,
-  countRecentFailures,
+  claimLoginAttempt,
   createUser,
   ensurePaperAccounts,
   findUserForLogin,
-  recordLoginAttempt,
+  type LoginPolicy,
+  loginSucceeded,
   updateUser,
   usernameOrEmailTaken,
 } from '@tradehits/db';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, passwordProblem, verifyPassword } from '../auth/password';
 import { clearedSessionCookie, createSession, invalidateSession, sessionCookie } from '../auth/session';
 import { authedProcedure, type Context, publicProcedure, router } from '../trpc';
 
@@ -22,7 +23,14 @@ export const registerInput = z.object({
     .max(32, 'Username is at most 32 characters')
     .regex(/^[a-zA-Z0-9_.-]+$/, 'Username may use letters, digits, dot, dash and underscore'),
   email: z.email('Enter a valid email address').max(254),
-  password: z.string().min(10, 'Password needs at least 10 characters').max(200),
+  password: z
+    .string()
+    .min(10, 'Password needs at least 10 characters')
+    .max(200)
+    .superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   fullName: z.string().trim().min(1, 'Enter your full name').max(100),
 });
 
@@ -31,8 +39,20 @@ export const loginInput = z.object({
   password: z.string().min(1, 'Enter your password').max(200),
 });
 
-/** Failures allowed per 15 minutes before login is refused: per account, and per address. */
-export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 20 };
+/**
+ * Failed logins slow the next try rather than lock the account: from one address, each try after the
+ * 3rd failure on an account waits twice as long as the last (1 s, 2 s, ... up to 15 minutes); across
+ * all addresses the wait starts after 10 failures and stays under 30 s, so someone guessing elsewhere
+ * can slow the owner a little but never shut them out. One address gets 20 failures per 15 minutes.
+ */
+export const LOGIN_POLICY: LoginPolicy = {
+  windowMs: 15 * 60_000,
+  freePerAccountAddress: 3,
+  maxAccountAddressDelayMs: 15 * 60_000,
+  freePerAccount: 10,
+  maxAccountDelayMs: 30_000,
+  perAddress: 20,
+};
 
 async function startSession(ctx: Context, userId: string) {
   const now = ctx.services.now();
@@ -53,18 +73,16 @@ function secureCookies(ctx: Context) {
 
 export const authRouter = router({
   register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
-    const taken = await usernameOrEmailTaken(ctx.db, input.username, input.email);
-    if (taken.username || taken.email) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: taken.username ? 'That username is taken.' : 'An account with that email exists.',
-      });
-    }
+    // Hash first, so a taken name or email answers no faster than a new one.
     const passwordHash = await hashPassword(input.password);
+    const taken = await usernameOrEmailTaken(ctx.db, input.username, input.email);
+    // One answer for either: whether an email has an account here is not told to anyone who asks. (A
+    // username must be told apart from a free one to be chosen at all, so that much is unavoidable.)
+    if (taken.username || taken.email) throw registrationConflict();
     const balance = ctx.config.PAPER_START_BALANCE.toFixed(2);
     const user = await ctx.db.transaction(async (tx) => {
       const created = await createUser(tx, { ...input, passwordHash, balance });
-      if (!created) throw new TRPCError({ code: 'CONFLICT', message: 'That username or email is taken.' });
+      if (!created) throw registrationConflict();
       await ensurePaperAccounts(tx, created.id, balance);
       await audit(tx, {
         actorId: created.id,
@@ -80,16 +98,19 @@ export const authRouter = router({
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const now = ctx.services.now();
-    const since = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
-    const failures = await countRecentFailures(ctx.db, {
+    // The attempt is recorded (as a failure) before the password is checked, so no number of
+    // concurrent or batched guesses gets more checks than the limits allow.
+    const claim = await claimLoginAttempt(ctx.db, {
       username: input.username,
       address: ctx.req.ip,
-      since,
+      now,
+      policy: LOGIN_POLICY,
     });
-    if (failures.byAccount >= LOGIN_LIMITS.perAccount || failures.byAddress >= LOGIN_LIMITS.perAddress) {
+    if (!claim.ok) {
+      const seconds = Math.ceil(claim.retryAfterMs / 1000);
       throw new TRPCError({
         code: 'TOO_MANY_REQUESTS',
-        message: 'Too many failed logins. Try again in 15 minutes.',
+        message: `Too many failed logins. Try again in ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} minutes`}.`,
       });
     }
     const found = await findUserForLogin(ctx.db, input.username);
@@ -97,13 +118,8 @@ export const authRouter = router({
     const ok = found
       ? await verifyPassword(found.passwordHash, input.password)
       : await verifyPassword(DUMMY_HASH, input.password);
-    await recordLoginAttempt(ctx.db, {
-      username: input.username,
-      address: ctx.req.ip,
-      success: ok && !!found,
-      at: now,
-    });
     if (!found || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+    await loginSucceeded(ctx.db, claim.attemptId);
     if (!found.active) throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is deactivated.' });
     await startSession(ctx, found.id);
     const { passwordHash: _omit, ...user } = found;
@@ -118,6 +134,13 @@ export const authRouter = router({
 
   me: publicProcedure.query(({ ctx }) => ctx.user),
 });
+
+function registrationConflict() {
+  return new TRPCError({
+    code: 'CONFLICT',
+    message: 'That username is taken, or that email already has an account. Sign in, or choose another.',
+  });
+}
 
 // argon2id hash of a random string, used only to spend the same time on unknown usernames.
 const DUMMY_HASH =

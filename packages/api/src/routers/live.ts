@@ -1,5 +1,5 @@
 import type { LiveEvent } from '@tradehits/trading';
-import { tracked } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
 import { authedProcedure, router } from '../trpc';
 
 const HEARTBEAT_MS = 15_000;
@@ -14,20 +14,35 @@ function visibleTo(event: LiveEvent, userId: string, isAdmin: boolean): boolean 
   return true;
 }
 
+/** Open streams per user in this process; each holds a socket, a bus listener and a queue. */
+const openStreams = new Map<string, number>();
+
 export const liveRouter = router({
   /**
    * The live feed over SSE: bars, detections, trades and approvals as they happen, with a heartbeat so
    * proxies keep the stream open. Ids are tracked, so a reconnecting client resumes cleanly.
    */
   events: authedProcedure.subscription(async function* ({ ctx, signal }) {
+    const userId = ctx.user.id;
+    const open = openStreams.get(userId) ?? 0;
+    if (open >= ctx.config.LIVE_STREAMS_PER_USER) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${ctx.config.LIVE_STREAMS_PER_USER} live streams at once: close another tab.`,
+      });
+    }
+    openStreams.set(userId, open + 1);
     const queue: LiveEvent[] = [];
     let wake: (() => void) | null = null;
     const isAdmin = ctx.user.role === 'admin';
     const unsubscribe = ctx.bus.subscribe((event) => {
-      if (!visibleTo(event, ctx.user.id, isAdmin)) return;
+      if (!visibleTo(event, userId, isAdmin)) return;
       queue.push(event);
       wake?.();
     });
+    // One abort listener for the stream's life (one per wait would pile up on a long-lived stream).
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
     let seq = 0;
     try {
       // Sent once the bus subscription is in place: a client refetches what it shows on this message,
@@ -39,7 +54,7 @@ export const liveRouter = router({
           await new Promise<void>((resolve) => {
             wake = resolve;
             timer = setTimeout(resolve, HEARTBEAT_MS);
-            signal?.addEventListener('abort', () => resolve(), { once: true });
+            if (signal?.aborted) resolve();
           });
           clearTimeout(timer);
           wake = null;
@@ -49,7 +64,11 @@ export const liveRouter = router({
         yield tracked<LiveMessage>(`${Date.now()}-${seq++}`, event ?? { type: 'heartbeat', at: Date.now() });
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       unsubscribe();
+      const left = (openStreams.get(userId) ?? 1) - 1;
+      if (left > 0) openStreams.set(userId, left);
+      else openStreams.delete(userId);
     }
   }),
 });

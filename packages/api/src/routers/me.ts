@@ -1,4 +1,4 @@
-import { tradeParametersSchema } from '@tradehits/core/params';
+import { tradeParametersSchema, tradeParametersUpdateSchema } from '@tradehits/core/params';
 import {
   audit,
   createParameters,
@@ -70,7 +70,7 @@ const parametersRouter = router({
   }),
 
   update: authedProcedure
-    .input(tradeParametersSchema.partial().extend({ id }))
+    .input(tradeParametersUpdateSchema.extend({ id }))
     .mutation(async ({ ctx, input: { id, ...patch } }) => {
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       try {
@@ -163,12 +163,14 @@ export const meRouter = router({
 
   updateProfile: authedProcedure
     .input(
-      z.object({
-        fullName: z.string().trim().min(1, 'Enter your full name').max(100).optional(),
-        email: z.email('Enter a valid email address').max(254).optional(),
-        /** Where this user's stock orders go; null returns to the platform default. */
-        stockVenue: z.enum(['kraken', 'alpaca']).nullable().optional(),
-      }),
+      z
+        .object({
+          fullName: z.string().trim().min(1, 'Enter your full name').max(100).optional(),
+          email: z.email('Enter a valid email address').max(254).optional(),
+          /** Where this user's stock orders go; null returns to the platform default. */
+          stockVenue: z.enum(['kraken', 'alpaca']).nullable().optional(),
+        })
+        .refine((p) => Object.values(p).some((v) => v !== undefined), 'Name at least one field to change'),
     )
     .mutation(async ({ ctx, input }) => {
       try {

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { type Role, users } from '../schema';
+import { accounts, type Role, users } from '../schema';
 
 /** The columns safe to send to a client: never the password hash. */
 export const publicUserColumns = {
@@ -99,10 +99,43 @@ export async function updateUser(
   return row ?? null;
 }
 
+/**
+ * Serialises changes to who is an admin until the transaction ends, so a check of `countAdmins` and
+ * the demotion it allows cannot interleave with another (two admins demoting each other at once).
+ */
+export async function lockAdminRoles(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('tradehits:admin-roles'))`);
+}
+
 export async function countAdmins(db: DbOrTx): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(users)
     .where(and(eq(users.role, 'admin'), eq(users.active, true)));
   return row?.n ?? 0;
+}
+
+/** Every account holding sealed venue credentials (for re-sealing under a new key). */
+export async function listSealedCredentials(db: DbOrTx) {
+  return db
+    .select({ id: accounts.id, credentials: accounts.credentials })
+    .from(accounts)
+    .where(isNotNull(accounts.credentials))
+    .orderBy(asc(accounts.id)) as Promise<{ id: string; credentials: string }[]>;
+}
+
+/**
+ * Replaces an account's sealed credentials only if they are still `expected`: a user who re-links
+ * their keys meanwhile keeps the new ones. Returns whether the row changed.
+ */
+export async function replaceSealedCredentials(
+  db: DbOrTx,
+  q: { id: string; expected: string; sealed: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(accounts)
+    .set({ credentials: q.sealed })
+    .where(and(eq(accounts.id, q.id), eq(accounts.credentials, q.expected)))
+    .returning({ id: accounts.id });
+  return rows.length === 1;
 }
