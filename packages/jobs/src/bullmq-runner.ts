@@ -133,7 +133,7 @@ export function createBullmqRunner(
     });
   }
 
-  return {
+  const runner: JobRunner = {
     kind: 'bullmq',
     async start() {
       if (!options.consume) return;
@@ -198,6 +198,7 @@ export function createBullmqRunner(
       for (const c of connections) c.disconnect();
     },
   };
+  return runner;
 
   async function readHealth(): Promise<QueueHealth[]> {
     return Promise.all(
