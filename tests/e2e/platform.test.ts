@@ -74,7 +74,13 @@ describe('TradeHits in a browser', () => {
 
   it('registers, shows three charts of replayed bars, and refuses /admin to a trader', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(`${app.url}/register`);
+    // The app runs under its Content-Security-Policy: any script, style or chart it blocks is a failure.
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
+    const first = await page.goto(`${app.url}/register`);
+    expect(first?.headers()['content-security-policy']).toMatch(/frame-ancestors 'none'/);
     await page.getByLabel('Username').fill(TRADER.username);
     await page.getByLabel('Email').fill(TRADER.email);
     await page.getByLabel('Full name').fill(TRADER.fullName);
@@ -90,6 +96,7 @@ describe('TradeHits in a browser', () => {
         .toBeGreaterThan(0);
     }
     await page.screenshot({ path: `${ARTIFACTS}/dashboard.png`, fullPage: true });
+    expect(blocked).toEqual([]);
 
     // The admin link is hidden, the route says no, and the server refuses the procedure itself.
     expect(await page.getByTestId('nav-admin').count()).toBe(0);

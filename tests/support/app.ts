@@ -95,7 +95,8 @@ export async function startApp(env: Record<string, string> = {}, dataDir?: strin
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // Generous: on a shared, busy machine the first start (transpiling, PGlite boot, migrations) is slow.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
     try {

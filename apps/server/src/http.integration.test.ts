@@ -327,6 +327,26 @@ describe('the HTTP edge over PostgreSQL', () => {
     expect(empty.status).toBe(400);
   });
 
+  it('reads the client address from X-Forwarded-For only through the trusted proxies', async () => {
+    const guess = (base: string, forwardedFor: string) =>
+      fetch(`${base}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ json: { username: 'root', password: 'not the password' } }),
+      }).then((r) => r.status);
+    // No trusted proxy: a client that rotates the header is still one address, and is slowed.
+    for (let i = 0; i < 3; i++) expect(await guess(app.url, `198.51.100.${i}`)).toBe(401);
+    expect(await guess(app.url, '198.51.100.99')).toBe(429);
+    // Behind one trusted proxy, the address it appended is the client's: another client is not slowed.
+    const proxiedApi = await createTestApi(db, { TRUSTED_PROXY_COUNT: '1' });
+    const behind = await serve(proxiedApi, webDist);
+    for (let i = 0; i < 3; i++) expect(await guess(behind.url, `6.6.6.6, 192.0.2.10`)).toBe(401);
+    expect(await guess(behind.url, '192.0.2.10')).toBe(429);
+    expect(await guess(behind.url, '6.6.6.6, 192.0.2.11')).toBe(401);
+    await behind.close();
+    await proxiedApi.close();
+  });
+
   it('holds the login limits against one batched request and concurrent batches', async () => {
     await call(app.url, 'auth.register', {
       username: 'batchy',

@@ -173,8 +173,16 @@ function arbitraryFor(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
     }
     case 'array':
       return fc.oneof(fc.array(arbitraryFor(schema.items ?? {}, depth + 1), { maxLength: 4 }), junk);
-    case 'string':
-      return fc.oneof(nasty, fc.string({ maxLength: (schema.maxLength ?? 40) + 2 }), junk);
+    case 'string': {
+      const text = fc.string({ minLength: 1, maxLength: Math.min(schema.maxLength ?? 40, 40) });
+      return fc.oneof(
+        { weight: 3, arbitrary: text },
+        // Text a field would accept but for one control character in it.
+        { weight: 2, arbitrary: text.map((t) => `${t}\u0000`) },
+        { weight: 2, arbitrary: nasty },
+        { weight: 1, arbitrary: junk },
+      );
+    }
     case 'integer':
     case 'number': {
       const lo = schema.minimum ?? -1e6;

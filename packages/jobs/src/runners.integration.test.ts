@@ -152,8 +152,11 @@ describe('BullMQ runner on Redis', () => {
     };
     expect(await registered()).toEqual(['housekeeping', 'reports']);
 
+    // The runner's traffic is held meanwhile, so its next check cannot land between the flush and the look.
+    proxy.pause();
     await flush(); // what FLUSHALL does to this prefix
     expect(await registered()).toEqual([]);
+    proxy.restore();
     await waitFor(async () => (await registered()).length === 2);
 
     proxy.cut(); // Redis goes away...
