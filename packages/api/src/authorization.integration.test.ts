@@ -49,6 +49,9 @@ const ACCESS: Record<string, 'public' | 'user' | 'beta' | 'admin'> = {
   'trades.close': 'user',
   'accounts.summary': 'user',
   'backtest.run': 'user',
+  'research.study': 'user',
+  'research.optimizerRuns': 'user',
+  'research.applyOptimizerRun': 'user',
   'feedback.submit': 'user',
 };
 const accessOf = (path: string) => ACCESS[path] ?? (path.startsWith('admin.') ? 'admin' : undefined);
