@@ -8,6 +8,7 @@ import { liveRouter } from './routers/live';
 import { marketsRouter } from './routers/markets';
 import { meRouter } from './routers/me';
 import { sentimentRouter } from './routers/sentiment';
+import { signalsRouter } from './routers/signals';
 import { tradesRouter } from './routers/trades';
 import { createCallerFactory, router } from './trpc';
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   live: liveRouter,
   markets: marketsRouter,
   sentiment: sentimentRouter,
+  signals: signalsRouter,
   trades: tradesRouter,
   accounts: accountsRouter,
   backtest: backtestRouter,

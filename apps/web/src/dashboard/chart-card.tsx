@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Timeframe } from '@tradehits/core/types';
 import { useMemo } from 'react';
-import { candleChartOption } from '../charts/candles';
+import { candleChartOption, markerCounts } from '../charts/candles';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
@@ -24,7 +24,13 @@ export function ChartCard({
   const bars = useQuery(
     trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
   );
-  const option = useMemo(() => candleChartOption(bars.data ?? [], { timeframe }), [bars.data, timeframe]);
+  // One markers query per symbol, shared by the three charts (same key), refreshed by live events.
+  const markers = useQuery(trpc.signals.markers.queryOptions({ symbol }));
+  const option = useMemo(
+    () => candleChartOption(bars.data ?? [], { timeframe, markers: markers.data }),
+    [bars.data, timeframe, markers.data],
+  );
+  const drawn = markerCounts(option);
   const last = bars.data?.at(-1);
 
   return (
@@ -52,6 +58,10 @@ export function ChartCard({
           zoomKey={`${symbol}|${range}`}
           data-testid={`chart-${timeframe}`}
           data-bars={bars.data.length}
+          data-detections={drawn.detections}
+          data-entries={drawn.entries}
+          data-exits={drawn.exits}
+          data-levels={drawn.levels}
         />
       )}
     </section>
