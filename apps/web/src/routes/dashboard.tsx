@@ -8,6 +8,9 @@ import { ActiveTrades } from '../dashboard/active-trades';
 import { ChartCard } from '../dashboard/chart-card';
 import { LowestPoints } from '../dashboard/lowest-points';
 import { MarketStatus } from '../dashboard/market-status';
+import { NearSignal } from '../dashboard/near-signal';
+import { Performance } from '../dashboard/performance';
+import { SafetyStrip } from '../dashboard/safety-strip';
 import { SentimentPanel } from '../dashboard/sentiment-panel';
 import { TradeForm } from '../dashboard/trade-form';
 import { TradeHistory } from '../dashboard/trade-history';
@@ -83,6 +86,7 @@ export function DashboardPage() {
       </div>
 
       {onPaper ? <PaperBanner /> : null}
+      <SafetyStrip />
       <AccountsStrip />
 
       {symbols.isPending ? (
@@ -104,9 +108,11 @@ export function DashboardPage() {
           </aside>
           <div className="panels">
             <ActiveTrades />
+            <NearSignal assetType={search.tab} />
             <LowestPoints assetType={search.tab} />
             <SentimentPanel symbol={symbol} />
             <TradeHistory />
+            <Performance />
           </div>
         </div>
       )}
