@@ -12,7 +12,8 @@ export type LiveEvent =
       trade: { id: string; symbol: string; status: string };
     }
   | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
-  | { type: 'safety'; killSwitch: boolean };
+  | { type: 'safety'; killSwitch: boolean }
+  | { type: 'backtest.progress'; userId: string; runId: string; done: number; total: number };
 
 /** Publish/subscribe for live events: in memory in one process, Redis pub/sub across processes. */
 export interface EventBus {
