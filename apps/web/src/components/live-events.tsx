@@ -112,6 +112,13 @@ export function useLiveEvents(): LiveStatus {
           connectedBefore.current = true;
           return;
         }
+        if (event.type === 'backtest.progress' && 'runId' in event) {
+          queryClient.setQueryData(['backtest-progress', event.runId], {
+            done: event.done,
+            total: event.total,
+          });
+          return;
+        }
         const bar = barUpdateFor(event);
         if (bar) extendBars(bar.symbol, bar.timeframe);
         invalidate(invalidationsFor(event));

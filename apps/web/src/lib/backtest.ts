@@ -50,3 +50,57 @@ export function metricRows(m: Metrics): MetricRow[] {
     { label: 'Time in market', value: formatShare(m.exposure) },
   ];
 }
+
+/** A simulated trade as the report reads it. */
+export interface SimTrade {
+  symbol: string;
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  exitPrice: number;
+  costCents: number;
+  feesCents: number;
+  pnlCents: number;
+  exitReason: string;
+}
+
+/** One pair's line of a backtest: trades, wins, fees and net P&L in cents. */
+export interface PairRow {
+  symbol: string;
+  trades: number;
+  wins: number;
+  feesCents: number;
+  pnlCents: number;
+}
+
+/** A backtest's trades summed per pair, pairs in name order; the rows add up to the total P&L. */
+export function perPairRows(trades: readonly SimTrade[]): PairRow[] {
+  const rows = new Map<string, PairRow>();
+  for (const t of trades) {
+    const row = rows.get(t.symbol) ?? { symbol: t.symbol, trades: 0, wins: 0, feesCents: 0, pnlCents: 0 };
+    row.trades++;
+    if (t.pnlCents > 0) row.wins++;
+    row.feesCents += t.feesCents;
+    row.pnlCents += t.pnlCents;
+    rows.set(t.symbol, row);
+  }
+  return [...rows.values()].sort((a, b) => a.symbol.localeCompare(b.symbol));
+}
+
+/** One symbol's simulated trades as chart markers: each entry and exit, closed, with its reason. */
+export function tradesAsMarkers(trades: readonly SimTrade[], symbol: string) {
+  return trades
+    .filter((t) => t.symbol === symbol)
+    .map((t, i) => ({
+      id: `${symbol}-${i}`,
+      status: 'closed',
+      entryTime: new Date(t.entryTime),
+      entryPrice: String(t.entryPrice),
+      exitTime: new Date(t.exitTime),
+      exitPrice: String(t.exitPrice),
+      takeProfitPrice: null,
+      stopLossPrice: null,
+      executionReason: 'backtest signal',
+      exitReason: t.exitReason,
+    }));
+}
