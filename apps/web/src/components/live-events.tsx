@@ -119,6 +119,13 @@ export function useLiveEvents(): LiveStatus {
           });
           return;
         }
+        if (event.type === 'safety' && 'killSwitch' in event && typeof event.killSwitch === 'boolean') {
+          // The event carries the new state: show it at once, then refetch the rest of the strip.
+          const killSwitch = event.killSwitch;
+          queryClient.setQueryData(trpc.signals.safety.queryKey(), (old) =>
+            old ? { ...old, killSwitch } : old,
+          );
+        }
         const bar = barUpdateFor(event);
         if (bar) extendBars(bar.symbol, bar.timeframe);
         invalidate(invalidationsFor(event));
