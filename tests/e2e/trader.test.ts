@@ -190,7 +190,7 @@ describe('the trader experience in a browser', () => {
     await logIn(page, TRADER);
     for (const [name, route, ready] of [
       ['dashboard', '/?tab=crypto&symbol=ETH%2FBTC', 'trade-history'],
-      ['stocks', '/?tab=stock', 'charts'],
+      ['stocks', '/?tab=stock', 'trade-history'],
       ['backtest', '/backtest', 'backtest-form'],
       ['settings', '/settings', 'params-list'],
       ['feedback', '/feedback', ''],

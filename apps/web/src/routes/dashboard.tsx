@@ -89,33 +89,37 @@ export function DashboardPage() {
       <SafetyStrip />
       <AccountsStrip />
 
-      {symbols.isPending ? (
-        <Loading label="Loading symbols…" />
-      ) : symbols.error ? (
-        <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
-      ) : !symbol ? (
-        <p className="state state-empty">No {search.tab} symbols are being tracked yet.</p>
-      ) : (
-        <div className="dash-grid">
-          <div className="charts" data-testid="charts">
-            {TIMEFRAMES.map((tf) => (
-              <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} />
-            ))}
-          </div>
-          <aside className="sidebar" aria-label="Trading">
-            <TradeSetup assetType={search.tab} symbol={symbol} />
-            <TradeForm assetType={search.tab} symbol={symbol} paperOnly={summary.data?.paperOnly ?? true} />
-          </aside>
-          <div className="panels">
-            <ActiveTrades />
-            <NearSignal assetType={search.tab} />
-            <LowestPoints assetType={search.tab} />
-            <SentimentPanel symbol={symbol} />
-            <TradeHistory />
-            <Performance />
-          </div>
+      {/* Positions, history and performance belong to the account, not the symbol: they show even when
+          a tab has no symbols to chart (the Stocks tab on a crypto-only replay). */}
+      <div className="dash-grid">
+        {symbols.isPending ? (
+          <Loading label="Loading symbols…" />
+        ) : symbols.error ? (
+          <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
+        ) : !symbol ? (
+          <p className="state state-empty charts">No {search.tab} symbols are being tracked yet.</p>
+        ) : (
+          <>
+            <div className="charts" data-testid="charts">
+              {TIMEFRAMES.map((tf) => (
+                <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} />
+              ))}
+            </div>
+            <aside className="sidebar" aria-label="Trading">
+              <TradeSetup assetType={search.tab} symbol={symbol} />
+              <TradeForm assetType={search.tab} symbol={symbol} paperOnly={summary.data?.paperOnly ?? true} />
+            </aside>
+          </>
+        )}
+        <div className="panels">
+          <ActiveTrades />
+          <NearSignal assetType={search.tab} />
+          <LowestPoints assetType={search.tab} />
+          {symbol ? <SentimentPanel symbol={symbol} /> : null}
+          <TradeHistory />
+          <Performance />
         </div>
-      )}
+      </div>
     </div>
   );
 }
