@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JobRunner, Services } from '@tradehits/jobs';
+import type { JobRunner } from '@tradehits/jobs';
+import type { Services } from '@tradehits/trading';
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
 import { type Context, createContextInner } from './trpc';
 

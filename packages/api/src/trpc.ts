@@ -1,7 +1,8 @@
 import type { AnalyticsStore } from '@tradehits/analytics';
 import type { Config } from '@tradehits/config';
 import type { Db, PublicUser, Role } from '@tradehits/db';
-import type { EventBus, JobRunner, Logger, Services } from '@tradehits/jobs';
+import type { JobRunner } from '@tradehits/jobs';
+import type { EventBus, Logger, Services } from '@tradehits/trading';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';

@@ -1,12 +1,11 @@
 export { createBullmqRunner } from './bullmq-runner';
 export * from './contracts';
 export { createRunner } from './create-runner';
-export { createMemoryBus, createRedisBus, type EventBus, type LiveEvent } from './events';
+export { createMemoryBus, createRedisBus } from './events';
 export { createInProcessRunner } from './in-process-runner';
-export { createLogger, type Logger } from './log';
+export { createLogger } from './log';
 export { processors } from './processors';
-export { KILL_SWITCH_KEY, runEngineTick } from './processors/engine-tick';
+export { runEngineTick } from './processors/engine-tick';
 export { runDailyReports } from './processors/reports';
-export type { JobContext, JobRunner, Processor, Processors, QueueHealth, Services } from './runner';
+export type { JobContext, JobRunner, Processor, Processors, QueueHealth } from './runner';
 export { createServices } from './services';
-export { closeTrade, decideLiveOrder, exitRulesFor, openTrade } from './trading/execution';

@@ -11,7 +11,7 @@ import {
   realizedSinceByMode,
   tradeMarkers,
 } from '@tradehits/db';
-import { KILL_SWITCH_KEY } from '@tradehits/jobs';
+import { KILL_SWITCH_KEY } from '@tradehits/trading';
 import { z } from 'zod';
 import { assetTypeInput, symbolInput } from '../inputs';
 import { authedProcedure, router } from '../trpc';
