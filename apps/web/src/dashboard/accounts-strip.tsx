@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { formatMoney, quoteCurrency, signClass } from '../lib/format';
+import { formatMoney, signClass } from '../lib/format';
 import { centsToDecimal } from '../lib/pnl';
 import { useTRPC } from '../trpc';
 
@@ -13,12 +13,12 @@ export function PaperBanner() {
 }
 
 /**
- * The currency an account's figures are in: the quote currency its trades share (a replay of BTC-quoted
+ * The currency an account's figures are in: the one currency its trades share (a replay of BTC-quoted
  * pairs trades in BTC), or USD when it has traded none or several.
  */
-export function accountCurrency(symbols: readonly string[]): string {
-  const quotes = new Set(symbols.map(quoteCurrency));
-  return quotes.size === 1 ? [...quotes][0]! : 'USD';
+export function accountCurrency(currencies: readonly string[]): string {
+  const distinct = new Set(currencies);
+  return distinct.size === 1 ? [...distinct][0]! : 'USD';
 }
 
 /**
@@ -34,7 +34,7 @@ export function AccountsStrip() {
     <ul className="accounts" aria-label="Accounts">
       {summary.data.accounts.map((a) => {
         const perf = performance.data?.find((p) => p.accountId === a.id);
-        const currency = accountCurrency(perf?.pairs.map((p) => p.symbol) ?? []);
+        const currency = accountCurrency(perf?.pairs.map((p) => p.currency) ?? []);
         const realized = perf ? centsToDecimal(perf.realizedCents) : null;
         return (
           <li

@@ -3,7 +3,7 @@ import type { AssetType } from '@tradehits/core/types';
 import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
 import { pnlColumn, TradeStatus } from '../components/trade-cells';
-import { formatMoney, formatPrice, formatQuantity, formatUtc, quoteCurrency } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity, formatUtc } from '../lib/format';
 import { centsToDecimal, unrealizedPnl } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
@@ -79,7 +79,7 @@ export function ActiveTrades() {
                     <br />
                     <small className="muted">
                       qty {formatQuantity(r.trade.quantity)} · fee{' '}
-                      {formatMoney(r.trade.entryFee, quoteCurrency(r.trade.symbol))}
+                      {formatMoney(r.trade.entryFee, r.trade.currency)}
                     </small>
                   </>
                 ),
@@ -89,7 +89,7 @@ export function ActiveTrades() {
                 ...pnlColumn('P&L', (r: LiveTrade) => ({
                   usd: r.pnl,
                   pct: r.pnlPct,
-                  currency: quoteCurrency(r.trade.symbol),
+                  currency: r.trade.currency,
                 })),
                 cellTestId: 'trade-pnl',
               },

@@ -40,7 +40,7 @@ export function Performance() {
 }
 
 function AccountPerformanceView({ account }: { account: AccountPerformance }) {
-  const currency = accountCurrency(account.pairs.map((p) => p.symbol));
+  const currency = accountCurrency(account.pairs.map((p) => p.currency));
   const option = useMemo(() => profitChartOption(account.days, currency), [account.days, currency]);
   const money = (cents: number, signed = false) => formatMoney(centsToDecimal(cents), currency, { signed });
   return (

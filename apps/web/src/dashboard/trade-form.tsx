@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useState } from 'react';
 import { FormError, SelectField, TextField } from '../components/field';
 import { errorMessage, serverFieldErrors } from '../lib/errors';
-import { formatMoney, formatPrice, formatQuantity, quoteCurrency } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity } from '../lib/format';
 import { useTRPC } from '../trpc';
 
 const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
@@ -140,7 +141,7 @@ export function TradeForm({
           <output className="form-ok" data-testid="trade-result">
             {result.status === 'pending_approval'
               ? `Order for ${result.symbol} sent for admin approval.`
-              : `${side === 'buy' ? 'Bought' : 'Sold'} ${result.symbol} for ${formatMoney(result.amount, quoteCurrency(result.symbol))} (${result.status}).`}
+              : `${side === 'buy' ? 'Bought' : 'Sold'} ${result.symbol} for ${formatMoney(result.amount, result.currency)} (${result.status}).`}
           </output>
         ) : null}
         <button

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { DataTable } from '../components/data-table';
 import { QueryView } from '../components/states';
 import { pnlColumn, TradeStatus } from '../components/trade-cells';
-import { formatMoney, formatPrice, formatQuantity, formatUtc, quoteCurrency } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity, formatUtc } from '../lib/format';
 import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
@@ -72,7 +72,7 @@ export function TradeHistory() {
                   className: 'num',
                   cell: (t) => (
                     <>
-                      {formatMoney(t.amount, quoteCurrency(t.symbol))}
+                      {formatMoney(t.amount, t.currency)}
                       <br />
                       <small className="muted">qty {formatQuantity(t.quantity)}</small>
                     </>
@@ -82,13 +82,13 @@ export function TradeHistory() {
                   label: 'Fees',
                   className: 'num',
                   cell: (t) => (
-                    <span data-testid="trade-fees">{formatMoney(tradeFees(t), quoteCurrency(t.symbol))}</span>
+                    <span data-testid="trade-fees">{formatMoney(tradeFees(t), t.currency)}</span>
                   ),
                 },
                 pnlColumn('P&L (net)', (t: ClosedTrade) => ({
                   usd: t.pnl,
                   pct: t.pnlPct,
-                  currency: quoteCurrency(t.symbol),
+                  currency: t.currency,
                 })),
                 {
                   label: 'Why',

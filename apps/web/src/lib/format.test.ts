@@ -1,3 +1,4 @@
+import { quoteCurrency } from '@tradehits/core/symbols';
 import { describe, expect, it } from 'vitest';
 import {
   formatMoney,
@@ -7,7 +8,6 @@ import {
   formatShare,
   formatUsd,
   formatUtc,
-  quoteCurrency,
   signClass,
 } from './format';
 

@@ -66,12 +66,6 @@ export function signClass(value: string | number | null | undefined): 'up' | 'do
   return n > 0 ? 'up' : 'down';
 }
 
-/** The currency a symbol is quoted in: `ADA/BTC` → BTC, `BTC/USD` → USD, a stock ticker → USD. */
-export function quoteCurrency(symbol: string): string {
-  const slash = symbol.indexOf('/');
-  return slash < 0 ? 'USD' : symbol.slice(slash + 1);
-}
-
 /** Decimals a venue counts a currency's amounts in: cents for fiat, satoshi-like for crypto. */
 const CURRENCY_DECIMALS: Record<string, number> = { USD: 2, EUR: 2, GBP: 2, USDT: 2, USDC: 2 };
 const CRYPTO_DECIMALS = 8;

@@ -153,6 +153,7 @@ export const signalsRouter = router({
         feesCents: pairs.reduce((sum, p) => sum + toCents(Number(p.fees)), 0),
         pairs: pairs.map((p) => ({
           symbol: p.symbol,
+          currency: p.currency,
           trades: p.trades,
           wins: p.wins,
           pnlCents: toCents(Number(p.pnl)),

@@ -39,7 +39,7 @@ export async function realizedSinceByMode(db: DbOrTx, userId: string, dayStart: 
 }
 
 /**
- * The user's closed trades summed per account and symbol, and per account and UTC day: net P&L (fees
+ * The user's closed trades summed per account and symbol (in the symbol's quote currency), and per account and UTC day: net P&L (fees
  * included, as each trade row holds it), fees, and counts. The figures a performance view shows, so the
  * card and the trade table add up the same rows.
  */
@@ -50,6 +50,7 @@ export async function closedTradeTotals(db: DbOrTx, userId: string) {
       .select({
         accountId: trades.accountId,
         symbol: trades.symbol,
+        currency: trades.currency,
         trades: sql<number>`count(*)::int`,
         wins: sql<number>`count(*) filter (where ${trades.pnl} > 0)::int`,
         pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)::text`,
@@ -57,7 +58,7 @@ export async function closedTradeTotals(db: DbOrTx, userId: string) {
       })
       .from(trades)
       .where(closed)
-      .groupBy(trades.accountId, trades.symbol)
+      .groupBy(trades.accountId, trades.symbol, trades.currency)
       .orderBy(trades.symbol),
     db
       .select({
