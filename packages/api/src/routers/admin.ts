@@ -18,6 +18,7 @@ import { decideLiveOrder, jobPayloads, KILL_SWITCH_KEY, QUEUES } from '@tradehit
 import { createSources } from '@tradehits/sentiment';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { forgetUserSessions } from '../auth/session';
 import { idInput } from '../inputs';
 import { adminProcedure, router } from '../trpc';
 
@@ -56,6 +57,8 @@ const usersRouter = router({
         });
         return row;
       });
+      // A role or active flag cached with a session must not outlive the change.
+      forgetUserSessions(ctx.db, id);
       return updated!;
     }),
 });
