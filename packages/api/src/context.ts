@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner, Services } from '@tradehits/jobs';
-import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
+import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionTokenCached } from './auth/session';
 import { type Context, createContextInner } from './trpc';
 
 /**
@@ -19,7 +19,7 @@ export async function createContext(
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
   const { config } = services;
   const session = token
-    ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS)
+    ? await validateSessionTokenCached(services.db, token, services.now(), config.SESSION_DAYS)
     : null;
   if (session?.refreshed && token) {
     setCookie(
@@ -29,7 +29,12 @@ export async function createContext(
   return createContextInner({
     services,
     runner,
-    req: { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
+    req: {
+      ip: ip?.replace(/^::ffff:/, '') ?? null,
+      userAgent,
+      ifNoneMatch: req.headers['if-none-match'] ?? null,
+      setCookie,
+    },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
   });

@@ -12,6 +12,8 @@ import { z } from 'zod';
 export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
+  /** The request's `If-None-Match` header, for answers the browser may already hold. */
+  ifNoneMatch: string | null;
   /** Adds a Set-Cookie header to the response (a no-op for in-process callers). */
   setCookie(value: string): void;
 }
@@ -46,7 +48,7 @@ export function createContextInner(opts: {
     analytics: services.analytics,
     bus: services.bus,
     log: services.log,
-    req: { ip: null, userAgent: null, setCookie: () => undefined, ...opts.req },
+    req: { ip: null, userAgent: null, ifNoneMatch: null, setCookie: () => undefined, ...opts.req },
     session: opts.session ?? null,
     user: opts.user ?? null,
   };

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { barRows, parseBarColumns } from '@tradehits/core/bar-columns';
 import type { Timeframe } from '@tradehits/core/types';
 import { useMemo } from 'react';
 import { candleChartOption } from '../charts/candles';
@@ -7,6 +8,9 @@ import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
 import { barsLimit, type Range } from '../lib/search';
 import { useTRPC } from '../trpc';
+
+/** The bars of a `markets.bars` answer (columns as JSON text); kept between renders by the query. */
+const barsFromAnswer = (answer: { json: string }) => barRows(parseBarColumns(answer.json));
 
 const TITLES: Record<Timeframe, string> = { '1d': 'Daily', '1h': 'Hourly', '5m': '5 minutes' };
 
@@ -21,9 +25,10 @@ export function ChartCard({
   range: Range;
 }) {
   const trpc = useTRPC();
-  const bars = useQuery(
-    trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
-  );
+  const bars = useQuery({
+    ...trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
+    select: barsFromAnswer,
+  });
   const option = useMemo(() => candleChartOption(bars.data ?? [], { timeframe }), [bars.data, timeframe]);
   const last = bars.data?.at(-1);
 
