@@ -21,8 +21,10 @@ export const conditionalGet: ResponseMetaFn<AppRouter> = ({
   const result = data[0] as { result?: { data?: { etag?: unknown } } } | undefined;
   const etag = result?.result?.data?.etag;
   if (typeof etag !== 'string') return {};
-  const headers = { etag, 'cache-control': 'private, no-cache' };
-  return ifNoneMatch(ctx?.req.ifNoneMatch ?? null, etag) ? { status: 304, headers } : { headers };
+  // A 304 cannot go through the adapter's Response (a body on a null-body status throws): the request
+  // edge sets it on the raw response, which the adapter leaves as it is.
+  if (ctx && ifNoneMatch(ctx.req.ifNoneMatch, etag)) ctx.req.notModified();
+  return { headers: { etag, 'cache-control': 'private, no-cache' } };
 };
 
 /** Whether an `If-None-Match` header names `etag` (weak comparison, as the header asks for). */

@@ -34,6 +34,10 @@ export async function createContext(
       userAgent,
       ifNoneMatch: req.headers['if-none-match'] ?? null,
       setCookie,
+      // The adapter keeps a status set here and Node sends no body with a 304.
+      notModified: () => {
+        res.statusCode = 304;
+      },
     },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,

@@ -16,6 +16,8 @@ export interface RequestInfo {
   ifNoneMatch: string | null;
   /** Adds a Set-Cookie header to the response (a no-op for in-process callers). */
   setCookie(value: string): void;
+  /** Answers 304 Not Modified, with no body, instead of the answer (a no-op for in-process callers). */
+  notModified(): void;
 }
 
 export interface Context {
@@ -48,7 +50,14 @@ export function createContextInner(opts: {
     analytics: services.analytics,
     bus: services.bus,
     log: services.log,
-    req: { ip: null, userAgent: null, ifNoneMatch: null, setCookie: () => undefined, ...opts.req },
+    req: {
+      ip: null,
+      userAgent: null,
+      ifNoneMatch: null,
+      setCookie: () => undefined,
+      notModified: () => undefined,
+      ...opts.req,
+    },
     session: opts.session ?? null,
     user: opts.user ?? null,
   };
