@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { appRouter, createContext } from '@tradehits/api';
+import { appRouter, conditionalGet, createContext } from '@tradehits/api';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -46,6 +46,7 @@ export function createHttpServer(services: Services, runner: JobRunner, webDist:
     router: appRouter,
     basePath: '/trpc/',
     createContext: ({ req, res }) => createContext(services, runner, req, res),
+    responseMeta: conditionalGet,
     onError({ error, path: procedure }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         services.log.error({ procedure, err: error.message, cause: error.cause?.stack }, 'procedure failed');

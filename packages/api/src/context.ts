@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
-import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
+import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionTokenCached } from './auth/session';
 import { type Context, createContextInner } from './trpc';
 
 /**
@@ -20,7 +20,7 @@ export async function createContext(
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
   const { config } = services;
   const session = token
-    ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS)
+    ? await validateSessionTokenCached(services.db, token, services.now(), config.SESSION_DAYS)
     : null;
   if (session?.refreshed && token) {
     setCookie(
@@ -30,7 +30,16 @@ export async function createContext(
   return createContextInner({
     services,
     runner,
-    req: { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
+    req: {
+      ip: ip?.replace(/^::ffff:/, '') ?? null,
+      userAgent,
+      ifNoneMatch: req.headers['if-none-match'] ?? null,
+      setCookie,
+      // The adapter keeps a status set here and Node sends no body with a 304.
+      notModified: () => {
+        res.statusCode = 304;
+      },
+    },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
   });

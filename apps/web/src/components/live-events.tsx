@@ -2,10 +2,12 @@ import { type QueryFilters, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
+  type BarsAnswerLike,
   barUpdateFor,
   type Invalidation,
   invalidationsFor,
-  mergeBars,
+  mergeBarsAnswer,
+  newestOpenTime,
   RECONNECT_INVALIDATIONS,
   unwrapTracked,
 } from '../lib/live';
@@ -73,19 +75,20 @@ export function useLiveEvents(): LiveStatus {
         },
       });
       for (const query of queries) {
-        const cached = query.state.data as { openTime: number }[] | undefined;
+        // The cache holds the server's answer (columns as JSON text); each chart's `select` reads bars.
+        const cached = query.state.data as BarsAnswerLike | undefined;
         const input = (query.queryKey[1] as { input: { symbol: string; timeframe: '5m' | '1h' | '1d' } })
           .input;
-        const last = cached?.at(-1);
-        if (!cached || !last) {
+        const last = cached ? newestOpenTime(cached) : null;
+        if (!cached || last === null) {
           void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
           continue;
         }
         void client.markets.bars
-          .query({ symbol: input.symbol, timeframe: input.timeframe, from: last.openTime })
+          .query({ symbol: input.symbol, timeframe: input.timeframe, from: last })
           .then((fresh) =>
-            queryClient.setQueryData(query.queryKey, (old: typeof cached | undefined) =>
-              old ? mergeBars(old, fresh as typeof cached) : old,
+            queryClient.setQueryData(query.queryKey, (old: BarsAnswerLike | undefined) =>
+              old ? mergeBarsAnswer(old, fresh) : old,
             ),
           )
           .catch(() => queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true }));

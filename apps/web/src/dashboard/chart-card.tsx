@@ -5,6 +5,7 @@ import { candleChartOption, markerCounts } from '../charts/candles';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
+import { barsFromAnswer } from '../lib/live';
 import { barsLimit, type Range } from '../lib/search';
 import { useTRPC } from '../trpc';
 
@@ -21,9 +22,10 @@ export function ChartCard({
   range: Range;
 }) {
   const trpc = useTRPC();
-  const bars = useQuery(
-    trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
-  );
+  const bars = useQuery({
+    ...trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
+    select: barsFromAnswer,
+  });
   // One markers query per symbol, shared by the three charts (same key), refreshed by live events.
   const markers = useQuery(trpc.signals.markers.queryOptions({ symbol }));
   const option = useMemo(

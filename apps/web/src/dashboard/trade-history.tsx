@@ -81,9 +81,7 @@ export function TradeHistory() {
                 {
                   label: 'Fees',
                   className: 'num',
-                  cell: (t) => (
-                    <span data-testid="trade-fees">{formatMoney(tradeFees(t), t.currency)}</span>
-                  ),
+                  cell: (t) => <span data-testid="trade-fees">{formatMoney(tradeFees(t), t.currency)}</span>,
                 },
                 pnlColumn('P&L (net)', (t: ClosedTrade) => ({
                   usd: t.pnl,

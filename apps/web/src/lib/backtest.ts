@@ -1,5 +1,5 @@
 import type { Metrics } from '@tradehits/core/metrics';
-import { formatPct, formatShare, formatUsd } from './format';
+import { formatMoney, formatPct, formatShare } from './format';
 import { centsToDecimal } from './pnl';
 
 /** One labelled figure of a backtest summary, with a sign class for colouring where it has one. */
@@ -9,14 +9,18 @@ export interface MetricRow {
   tone?: 'up' | 'down' | 'flat';
 }
 
-const usdCents = (cents: number | null, signed = false): string =>
-  cents === null ? '—' : formatUsd(centsToDecimal(Math.round(cents)), { signed });
+const moneyCents = (cents: number | null, currency: string, signed = false): string =>
+  cents === null ? '—' : formatMoney(centsToDecimal(Math.round(cents)), currency, { signed });
 const tone = (n: number | null): MetricRow['tone'] =>
   n === null || n === 0 ? 'flat' : n > 0 ? 'up' : 'down';
 const ratio = (n: number | null): string => (n === null ? '—' : n.toFixed(2));
 
-/** A backtest's metrics as the rows the report shows, money from integer cents, shares as percentages. */
-export function metricRows(m: Metrics): MetricRow[] {
+/**
+ * A backtest's metrics as the rows the report shows, money from integer cents in the run's quote
+ * currency, shares as percentages.
+ */
+export function metricRows(m: Metrics, currency = 'USD'): MetricRow[] {
+  const usdCents = (cents: number | null, signed = false) => moneyCents(cents, currency, signed);
   return [
     { label: 'Return', value: formatPct(m.returnPct * 100, { signed: true }), tone: tone(m.returnPct) },
     { label: 'Total P&L', value: usdCents(m.totalPnlCents, true), tone: tone(m.totalPnlCents) },

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { barUpdateFor, invalidationsFor, mergeBars, RECONNECT_INVALIDATIONS, unwrapTracked } from './live';
+import { barColumns } from '@tradehits/core/bar-columns';
+import type { BarWithIndicators } from '@tradehits/core/types';
+import {
+  barsFromAnswer,
+  barUpdateFor,
+  invalidationsFor,
+  mergeBars,
+  mergeBarsAnswer,
+  newestOpenTime,
+  RECONNECT_INVALIDATIONS,
+  unwrapTracked,
+} from './live';
 
 describe('invalidationsFor', () => {
   it('refreshes latest prices and open positions on a bar, but never refetches the charts', () => {
@@ -106,5 +117,55 @@ describe('unwrapTracked', () => {
     const event = { type: 'heartbeat', at: 1 };
     expect(unwrapTracked({ id: '1-0', data: event })).toBe(event);
     expect(unwrapTracked(event)).toBe(event);
+  });
+});
+
+describe('mergeBarsAnswer', () => {
+  const bar = (openTime: number, close = openTime): BarWithIndicators => ({
+    symbol: 'ETH/BTC',
+    timeframe: '5m',
+    openTime,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: 1,
+    tradeCount: null,
+    rsi14: openTime === 3 ? 55.5 : null,
+    macd: null,
+    macdSignal: null,
+    macdHist: null,
+    bbUpper: null,
+    bbMiddle: null,
+    bbLower: null,
+    sma9: null,
+    sma21: null,
+    sma50: null,
+    sma200: null,
+    ema9: null,
+    ema21: null,
+    vwap: null,
+  });
+  const answer = (bars: BarWithIndicators[], etag = '"e"') => ({
+    etag,
+    json: JSON.stringify(barColumns('ETH/BTC', '5m', bars)),
+  });
+
+  it('reads the bars and the newest open time of a columnar answer', () => {
+    const cached = answer([bar(1), bar(2), bar(3)]);
+    expect(barsFromAnswer(cached)).toEqual([bar(1), bar(2), bar(3)]);
+    expect(newestOpenTime(cached)).toBe(3);
+    expect(newestOpenTime(answer([]))).toBeNull();
+  });
+
+  it('merges a fresh tail into the cached columns, revised bar replaced, length kept', () => {
+    const merged = mergeBarsAnswer(answer([bar(1), bar(2), bar(3)], '"cached"'), answer([bar(3, 30), bar(4)]));
+    expect(barsFromAnswer(merged)).toEqual([bar(2), bar(3, 30), bar(4)]);
+    expect(merged.etag).toBe('"cached"');
+  });
+
+  it('keeps the cached bars when the tail brings nothing new', () => {
+    const cached = answer([bar(1), bar(2)]);
+    expect(barsFromAnswer(mergeBarsAnswer(cached, answer([])))).toEqual([bar(1), bar(2)]);
   });
 });

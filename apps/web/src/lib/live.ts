@@ -1,3 +1,6 @@
+import { barColumns, barRows, parseBarColumns } from '@tradehits/core/bar-columns';
+import type { BarWithIndicators } from '@tradehits/core/types';
+
 /** Cached query groups a live event can make stale. */
 export type LiveTarget =
   | 'markets.bars'
@@ -91,6 +94,33 @@ export function mergeBars<T extends { openTime: number }>(cached: readonly T[], 
   const merged = [...kept, ...fresh];
   const keep = Math.max(cached.length, 1);
   return merged.length > keep ? merged.slice(merged.length - keep) : merged;
+}
+
+/** A `markets.bars` answer as the query cache holds it: the bar columns as JSON text, and their ETag. */
+export interface BarsAnswerLike {
+  etag: string;
+  json: string;
+}
+
+/** The bars (oldest first) of a `markets.bars` answer; a chart's `select`, so the cache keeps the text. */
+export function barsFromAnswer(answer: Pick<BarsAnswerLike, 'json'>): BarWithIndicators[] {
+  return barRows(parseBarColumns(answer.json));
+}
+
+/** The open time of the newest bar of a cached answer; null when it holds none. */
+export function newestOpenTime(answer: Pick<BarsAnswerLike, 'json'>): number | null {
+  return parseBarColumns(answer.json).openTime.at(-1) ?? null;
+}
+
+/**
+ * A cached answer with a freshly fetched tail merged in as `mergeBars` does, written back as columns so
+ * the charts' `select` reads it like any answer. The ETag stays the cached one: only the browser's HTTP
+ * cache uses it, to revalidate the whole series when it is fetched again.
+ */
+export function mergeBarsAnswer<A extends BarsAnswerLike>(cached: A, fresh: Pick<BarsAnswerLike, 'json'>): A {
+  const columns = parseBarColumns(cached.json);
+  const merged = mergeBars(barRows(columns), barsFromAnswer(fresh));
+  return { ...cached, json: JSON.stringify(barColumns(columns.symbol, columns.timeframe, merged)) };
 }
 
 /** Everything that may have changed while the stream was down: refetched once after a reconnect. */

@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { candleChartOption, markerCounts } from '../charts/candles';
@@ -9,10 +10,12 @@ import { FormError, SelectField, TextField } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
 import { QueryView } from '../components/states';
 import { pnlColumn } from '../components/trade-cells';
+import { accountCurrency } from '../dashboard/accounts-strip';
 import { metricRows, perPairRows, tradesAsMarkers } from '../lib/backtest';
 import { fromDateInput } from '../lib/dates';
 import { type FieldErrors, formErrorMessage, serverFieldErrors } from '../lib/errors';
-import { formatPrice, formatShare, formatUsd, formatUtc } from '../lib/format';
+import { formatMoney, formatPrice, formatShare, formatUtc } from '../lib/format';
+import { barsFromAnswer } from '../lib/live';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
 import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
@@ -238,6 +241,8 @@ function BacktestReport({ result, title }: { result: BacktestResult; title: stri
     [result.equity],
   );
   const option = useMemo(() => equityChartOption(curve), [curve]);
+  // A run's figures are in the quote currency its pairs share (BTC for a replay of BTC pairs).
+  const currency = accountCurrency(result.symbols.map(quoteCurrency));
   return (
     <section className="backtest-result" aria-label={title} data-testid="backtest-result">
       <h2>{title}</h2>
@@ -253,7 +258,7 @@ function BacktestReport({ result, title }: { result: BacktestResult; title: stri
         </ul>
       ) : null}
       <dl className="card metrics" data-testid="backtest-metrics">
-        {metricRows(result.metrics).map((row) => (
+        {metricRows(result.metrics, currency).map((row) => (
           <div key={row.label}>
             <dt>{row.label}</dt>
             <dd className={row.tone}>{row.value}</dd>
@@ -284,10 +289,15 @@ function BacktestReport({ result, title }: { result: BacktestResult; title: stri
               className: 'num',
               cell: (p) => `${p.trades} (${formatShare(p.wins / p.trades)} won)`,
             },
-            { label: 'Fees', className: 'num', cell: (p) => formatUsd(centsToDecimal(p.feesCents)) },
-            pnlColumn('Net P&L', (p: { pnlCents: number }) => ({
+            {
+              label: 'Fees',
+              className: 'num',
+              cell: (p) => formatMoney(centsToDecimal(p.feesCents), quoteCurrency(p.symbol)),
+            },
+            pnlColumn('Net P&L', (p: { symbol: string; pnlCents: number }) => ({
               usd: centsToDecimal(p.pnlCents),
               pct: null,
+              currency: quoteCurrency(p.symbol),
             })),
           ]}
         />
@@ -315,10 +325,15 @@ function BacktestReport({ result, title }: { result: BacktestResult; title: stri
                   </>
                 ),
               },
-              { label: 'Cost', className: 'num', cell: (t) => formatUsd(centsToDecimal(t.costCents)) },
+              {
+                label: 'Cost',
+                className: 'num',
+                cell: (t) => formatMoney(centsToDecimal(t.costCents), quoteCurrency(t.symbol)),
+              },
               pnlColumn('P&L after fees', (t: SimulatedTrade) => ({
                 usd: centsToDecimal(t.pnlCents),
                 pct: t.costCents === 0 ? null : (t.pnlCents / t.costCents) * 100,
+                currency: quoteCurrency(t.symbol),
               })),
               { label: 'Exit reason', cellClassName: 'small', cell: (t) => t.exitReason },
             ]}
@@ -335,12 +350,13 @@ function TradesChart({ result }: { result: BacktestResult }) {
   const traded = [...new Set(result.trades.map((t) => t.symbol))];
   const [symbol, setSymbol] = useState(traded[0] ?? result.symbols[0] ?? '');
   const timeframe = result.params.timeframe;
-  const bars = useQuery(
-    trpc.markets.bars.queryOptions(
+  const bars = useQuery({
+    ...trpc.markets.bars.queryOptions(
       { symbol, timeframe, from: result.from, to: result.to, limit: 5000 },
       { enabled: symbol !== '' && result.to > 0 },
     ),
-  );
+    select: barsFromAnswer,
+  });
   const option = useMemo(
     () =>
       candleChartOption(bars.data ?? [], {

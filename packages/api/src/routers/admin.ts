@@ -19,6 +19,7 @@ import { createSources } from '@tradehits/sentiment';
 import { decideLiveOrder, KILL_SWITCH_KEY } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { forgetUserSessions } from '../auth/session';
 import { idInput } from '../inputs';
 import { adminProcedure, router } from '../trpc';
 
@@ -57,6 +58,8 @@ const usersRouter = router({
         });
         return row;
       });
+      // A role or active flag cached with a session must not outlive the change.
+      forgetUserSessions(ctx.db, id);
       return updated!;
     }),
 });

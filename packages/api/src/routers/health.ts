@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '@tradehits/analytics';
+import type { Db } from '@tradehits/db';
 import { sql } from 'drizzle-orm';
 import { publicProcedure, router } from '../trpc';
 import { ttlCache } from '../ttl-cache';
@@ -10,6 +11,24 @@ import { ttlCache } from '../ttl-cache';
 const ANALYTICS_CHECK_TTL_MS = 30_000;
 
 const analyticsChecks = new WeakMap<AnalyticsStore, () => Promise<unknown>>();
+
+/**
+ * How long one database ping answers for. A load balancer or monitor may probe many times a second, and
+ * on PGlite every ping runs on the server's own thread; a second is still fresh for an outage.
+ */
+const DB_CHECK_TTL_MS = 1_000;
+
+const dbChecks = new WeakMap<Db, () => Promise<unknown>>();
+
+/** The shared, cached ping that shows `db` answers. */
+function dbCheck(db: Db): () => Promise<unknown> {
+  let check = dbChecks.get(db);
+  if (!check) {
+    check = ttlCache(DB_CHECK_TTL_MS, () => db.execute(sql`select 1`));
+    dbChecks.set(db, check);
+  }
+  return check;
+}
 
 /** The shared, cached lookup that shows `store` answers. */
 function analyticsCheck(store: AnalyticsStore): () => Promise<unknown> {
@@ -32,10 +51,7 @@ export const healthRouter = router({
         return err instanceof Error ? err.message : 'unavailable';
       }
     };
-    const [db, analytics] = await Promise.all([
-      probe(() => ctx.db.execute(sql`select 1`)),
-      probe(analyticsCheck(ctx.analytics)),
-    ]);
+    const [db, analytics] = await Promise.all([probe(dbCheck(ctx.db)), probe(analyticsCheck(ctx.analytics))]);
     return {
       ok: db === 'ok' && analytics === 'ok',
       db,
