@@ -128,6 +128,8 @@ const safetyRouter = router({
         ...(input.paused ? {} : { pausedUntil: null }),
       });
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+      // The trader's safety strip reads the pause from the user cached with their session.
+      forgetUserSessions(ctx.db, input.userId);
       await audit(ctx.db, {
         actorId: ctx.user.id,
         action: input.paused ? 'user.pause' : 'user.resume',
