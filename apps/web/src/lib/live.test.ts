@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { barColumns } from '@tradehits/core/bar-columns';
 import type { BarWithIndicators } from '@tradehits/core/types';
+import { describe, expect, it } from 'vitest';
 import {
   barsFromAnswer,
   barUpdateFor,
@@ -159,7 +159,10 @@ describe('mergeBarsAnswer', () => {
   });
 
   it('merges a fresh tail into the cached columns, revised bar replaced, length kept', () => {
-    const merged = mergeBarsAnswer(answer([bar(1), bar(2), bar(3)], '"cached"'), answer([bar(3, 30), bar(4)]));
+    const merged = mergeBarsAnswer(
+      answer([bar(1), bar(2), bar(3)], '"cached"'),
+      answer([bar(3, 30), bar(4)]),
+    );
     expect(barsFromAnswer(merged)).toEqual([bar(2), bar(3, 30), bar(4)]);
     expect(merged.etag).toBe('"cached"');
   });
