@@ -104,7 +104,11 @@ export async function startApp(env: Record<string, string> = {}, dataDir?: strin
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not answer in time:\n${log}`);
+    if (Date.now() > deadline) {
+      // A server that never answered must not outlive the test that started it.
+      await stopChild(child);
+      throw new Error(`server did not answer in time:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
