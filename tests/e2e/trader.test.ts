@@ -57,7 +57,7 @@ describe('the trader experience in a browser', () => {
     browser = await launchBrowser();
     const client = createNodeClient(app.url);
     await client.auth.register.mutate(TRADER);
-  });
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
