@@ -100,7 +100,7 @@ describe('the trader experience in a browser', () => {
     expect(await near.textContent()).toMatch(/needs 70%/);
     await page.screenshot({ path: `${ARTIFACTS}/ux-dashboard-1440.png`, fullPage: true });
     await page.close();
-  }, 240_000);
+  }, 360_000);
 
   it('draws charts soon after their data, measured against the login page in the same run', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
