@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createNodeClient } from '@tradehits/api/client';
+import { parseBarColumns } from '@tradehits/core/bar-columns';
 
 const { values } = parseArgs({
   options: {
@@ -32,11 +33,8 @@ console.log(
 
 const [symbol] = await client.markets.symbols.query({ assetType: 'crypto' });
 if (symbol) {
-  const bars = await client.markets.bars.query({ symbol, timeframe: '1h', limit: 3 });
-  console.log(
-    `${symbol} last hourly closes:`,
-    bars.map((b) => b.close),
-  );
+  const bars = parseBarColumns((await client.markets.bars.query({ symbol, timeframe: '1h', limit: 3 })).json);
+  console.log(`${symbol} last hourly closes:`, bars.close);
 }
 const [scored] = await client.sentiment.analyze.mutate({ texts: ['Bitcoin rallies as ETF inflows surge'] });
 console.log('sentiment of a headline:', scored);

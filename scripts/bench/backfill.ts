@@ -3,24 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
-import { withIndicators } from '@tradehits/core/indicators';
+import { indicatorTable } from '@tradehits/core/indicators';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import type { Bar, Timeframe } from '@tradehits/core/types';
 import { createFileMarketData } from '@tradehits/jobs/ingest/file-source';
 import { ingestBars } from '@tradehits/jobs/ingest/ingest-bars';
+import { type BenchRow, type BenchSuite, interleave, rateRow } from './lib';
 
 const DATA_DIR = path.resolve(import.meta.dirname, '../../../shared/data/market/binance-2018-01');
 const TIMEFRAMES: Timeframe[] = ['5m', '1h', '1d'];
 
 /**
  * Backfills the seven shared pairs (5m, resampled to 1h and 1d) with indicators into a fresh DuckDB
- * file and reports bars/s end to end. The baseline, measured in the same run over the same series, is
- * computing the indicators alone; the ratio is end-to-end throughput over that baseline. Both are medians
- * of several passes after an untimed warm-up.
+ * file and reports bars/s end to end. The baseline is the indicator function backfill itself runs
+ * (`indicatorTable`) over the same series; the ratio is end-to-end throughput over it. Baseline and
+ * subject alternate run by run after an untimed warm-up, each backfill into a fresh file.
  */
-export async function benchBackfill(): Promise<
-  { name: string; value: number; unit: string; ratio: number }[]
-> {
+export async function benchBackfill(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tradehits-bench-'));
   try {
     const source = createFileMarketData(DATA_DIR);
@@ -32,39 +31,33 @@ export async function benchBackfill(): Promise<
     }
     const bars = series.reduce((n, s) => n + s.length, 0);
 
-    // One untimed pass of both, so the timed passes measure compiled code rather than the JIT warming up;
-    // then the median of several timed passes, each backfill into a fresh file.
-    for (const s of series) withIndicators(s);
-    await backfillOnce(source, symbols, path.join(dir, 'warmup.duckdb'), bars);
-
-    const indicatorsMs = median(
-      Array.from({ length: 5 }, () => {
-        const started = performance.now();
-        for (const s of series) withIndicators(s);
-        return performance.now() - started;
-      }),
-    );
-    const runs: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      runs.push(await backfillOnce(source, symbols, path.join(dir, `bench-${run}.duckdb`), bars));
-    }
-    const endToEndMs = median(runs);
-
-    const indicatorsRate = bars / (indicatorsMs / 1000);
-    const endToEndRate = bars / (endToEndMs / 1000);
-    return [
+    let file = 0;
+    let sink = 0;
+    const samples = await interleave(
       {
-        name: 'backfill end to end (DuckDB)',
-        value: Math.round(endToEndRate),
-        unit: 'bars/s',
-        ratio: endToEndRate / indicatorsRate,
+        indicators: () => {
+          for (const s of series) sink += indicatorTable(s).values.rsi14.length;
+        },
+        backfill: () => backfillOnce(source, symbols, path.join(dir, `bench-${file++}.duckdb`), bars),
       },
-      { name: 'backfill indicators alone', value: Math.round(indicatorsRate), unit: 'bars/s', ratio: 1 },
-    ];
+      { runs: 5, warmUp: 1 },
+    );
+    if (sink === 0) throw new Error('indicators computed nothing');
+    const baseline = rateRow(
+      'backfill indicators alone (indicatorTable)',
+      bars,
+      samples.indicators,
+      'bars/s',
+    );
+    const subject = rateRow('backfill end to end (DuckDB)', bars, samples.backfill, 'bars/s');
+    return [{ ...subject, ratio: subject.value / baseline.value, baseline: baseline.name }, baseline];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The market data suite for `npm run bench`. */
+export const backfillSuite: BenchSuite = { name: 'backfill', run: () => benchBackfill() };
 
 /** Milliseconds to backfill every series into a fresh DuckDB file (closing it is not timed). */
 async function backfillOnce(
@@ -87,13 +80,10 @@ async function backfillOnce(
   return elapsed;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const r of await benchBackfill()) {
-    console.log(`${r.name}: ${r.value.toLocaleString('en-US')} ${r.unit} (ratio ${r.ratio.toFixed(3)})`);
+    console.log(
+      `${r.name}: ${r.value.toLocaleString('en-US')} ${r.unit} (ratio ${r.ratio?.toFixed(3) ?? '-'})`,
+    );
   }
 }

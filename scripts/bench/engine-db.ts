@@ -14,6 +14,7 @@ import { schema } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { tradeOnMarkets } from '@tradehits/jobs/processors/engine-tick';
 import type { Services } from '@tradehits/trading';
+import type { BenchRow, BenchSuite } from './lib';
 
 /**
  * The engine tick with the database: N paper users × 50 signalling symbols on PostgreSQL, each user
@@ -27,7 +28,7 @@ const SYMBOLS = 50;
 const SIZES = [1_000, 10_000];
 const CHUNK = 1_000;
 
-export async function benchEngineDb(sizes = SIZES) {
+export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
   const signals: Detection[] = [];
   for (const s of loadBinance2018()) {
     const state = new DetectorState({
@@ -58,7 +59,7 @@ export async function benchEngineDb(sizes = SIZES) {
     };
   });
 
-  const rows: { name: string; value: number; unit: string; ratio?: number }[] = [];
+  const rows: BenchRow[] = [];
   let basePerFill = 0;
   for (const n of sizes) {
     const handle = await createPostgresTestDb();
@@ -98,6 +99,7 @@ export async function benchEngineDb(sizes = SIZES) {
           value: Number(perFill.toFixed(3)),
           unit: 'ms/fill',
           ratio: Number((perFill / basePerFill).toFixed(3)),
+          baseline: `ms/fill at ${sizes[0]!.toLocaleString('en-US')} users`,
         },
       );
     } finally {
@@ -108,6 +110,8 @@ export async function benchEngineDb(sizes = SIZES) {
   }
   return rows;
 }
+
+export const engineDbSuite: BenchSuite = { name: 'trading-db', run: () => benchEngineDb() };
 
 /** N users, each with a paper account, an ALL rule (two slots) and one open position exiting this tick. */
 async function seed(db: Services['db'], n: number, markets: MarketTick[], at: Date) {

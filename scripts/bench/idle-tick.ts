@@ -17,6 +17,7 @@ import { createMemoryBus } from '@tradehits/jobs/events';
 import { type ScanServices, scanMarkets } from '@tradehits/jobs/processors/scan-markets';
 import { SENTIMENT_SOURCE_ENV } from '@tradehits/jobs/testing';
 import { sentimentFor } from '@tradehits/sentiment/reading';
+import type { BenchSuite } from './lib';
 
 /**
  * The idle engine tick: 10,000 users × 50 symbols on a bar where nobody trades, over the shared 5m
@@ -197,3 +198,6 @@ function round(x: number): number {
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   for (const row of await benchIdleTick()) console.log(row);
 }
+
+/** The idle tick as a `npm run bench` suite. */
+export const idleTickSuite: BenchSuite = { name: 'engine-tick', run: () => benchIdleTick() };

@@ -1,42 +1,32 @@
 import { scoreSentiment } from '@tradehits/core/sentiment-model';
 import { scoreByRules } from '@tradehits/core/sentiment-score';
 import { loadFiqaPosts, loadHeadlines } from '@tradehits/sentiment/eval/datasets';
+import { type BenchRow, type BenchSuite, interleave, rateRow } from './lib';
 
 /**
  * Sentiment scoring throughput on the shared posts and headlines: the shipped scorer (rules plus
- * learned words) in texts per second, with its ratio to the rules alone measured in the same run.
- * Median of several passes after warm-up.
+ * learned words) in texts per second, with its ratio to the rules alone. The two alternate pass by pass
+ * after warm-up, so a machine busy for a while slows both alike.
  */
-
-const RUNS = 9;
-const WARM_UP = 3;
-
-function textsPerSecond(texts: readonly string[], score: (text: string) => number): number {
-  const rates: number[] = [];
-  let sink = 0;
-  for (let run = 0; run < WARM_UP + RUNS; run++) {
-    const start = performance.now();
-    for (const t of texts) sink += score(t);
-    const seconds = (performance.now() - start) / 1000;
-    if (run >= WARM_UP) rates.push(texts.length / seconds);
-  }
-  if (Number.isNaN(sink)) throw new Error('unreachable: keeps the scores alive');
-  return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
-}
-
-export async function benchSentiment(): Promise<
-  { name: string; value: number; unit: string; ratio?: number }[]
-> {
+export async function benchSentiment(): Promise<BenchRow[]> {
   const texts = [...(await loadHeadlines()), ...(await loadFiqaPosts())].map((t) => t.text);
-  const rules = textsPerSecond(texts, (t) => scoreByRules(t).score);
-  const shipped = textsPerSecond(texts, (t) => scoreSentiment(t).score);
-  return [
-    { name: `rules alone (${texts.length} real texts)`, value: Math.round(rules), unit: 'texts/s' },
+  let sink = 0;
+  const samples = await interleave(
     {
-      name: 'shipped scorer (rules + learned words)',
-      value: Math.round(shipped),
-      unit: 'texts/s',
-      ratio: shipped / rules,
+      rules: () => {
+        for (const t of texts) sink += scoreByRules(t).score;
+      },
+      shipped: () => {
+        for (const t of texts) sink += scoreSentiment(t).score;
+      },
     },
-  ];
+    { runs: 9, warmUp: 3 },
+  );
+  if (Number.isNaN(sink)) throw new Error('unreachable: keeps the scores alive');
+  const rules = rateRow(`rules alone (${texts.length} real texts)`, texts.length, samples.rules, 'texts/s');
+  const shipped = rateRow('shipped scorer (rules + learned words)', texts.length, samples.shipped, 'texts/s');
+  return [rules, { ...shipped, ratio: shipped.value / rules.value, baseline: rules.name }];
 }
+
+/** The sentiment suite for `npm run bench`. */
+export const sentimentSuite: BenchSuite = { name: 'sentiment', run: () => benchSentiment() };

@@ -7,6 +7,7 @@ import { backtestParamsSchema, tradeParametersSchema } from '@tradehits/core/par
 import { loadBinance2018 } from '@tradehits/core/testing/binance-2018';
 import { DEFAULT_SAFETY } from '@tradehits/core/testing/safety';
 import type { Detection } from '@tradehits/core/types';
+import { type BenchRow, type BenchSuite, interleave, rateRow, round, timeRow } from './lib';
 
 /**
  * Trading benchmarks on the shared Binance 5m data:
@@ -15,7 +16,8 @@ import type { Detection } from '@tradehits/core/types';
  *     their parameters are made deterministically.
  * (b) backtest throughput in bar-evaluations per second over the prepared series (indicators computed
  *     once), with its ratio to a bare loop that only reads each bar, measured in the same run.
- * Median of several runs after a few warm-up runs (the JIT needs about five backtests to settle).
+ * Median of several runs after a few warm-up runs (the JIT needs about five backtests to settle); the
+ * backtest and its bare loop alternate run by run.
  */
 
 const USERS = 10_000;
@@ -24,9 +26,7 @@ const RUNS = 9;
 const WARM_UP = 5;
 
 /** Runs the trading benchmarks and returns their numbers. */
-export async function benchTrading(): Promise<
-  { name: string; value: number; unit: string; ratio?: number }[]
-> {
+export async function benchTrading(): Promise<BenchRow[]> {
   const series = loadBinance2018();
   const prepared = prepareSeries(series, '5m');
   const totalBars = prepared.reduce((n, s) => n + s.bars.length, 0);
@@ -85,49 +85,46 @@ export async function benchTrading(): Promise<
       sentiment: 'judge',
       minConfidence: 0.7,
     });
-  const tickMs = median(RUNS, tick);
+  const tickSamples = await interleave({ tick }, { runs: RUNS, warmUp: WARM_UP });
   const decided = tick();
   const pairs = decided.intents.length + decided.skips.reduce((n, g) => n + g.userIds.length, 0);
 
-  // (b) backtest throughput against a bare loop over the same bars
+  // (b) backtest throughput against a bare loop over the same bars, alternating run by run
   const params = backtestParamsSchema.parse({});
-  const backtestMs = median(RUNS, () => runBacktest(prepared, { params }));
   let sink = 0;
-  const bareMs = median(RUNS, () => {
-    for (const s of prepared) for (const b of s.bars) sink += b.close;
-  });
+  const samples = await interleave(
+    {
+      backtest: () => runBacktest(prepared, { params }),
+      bare: () => {
+        for (const s of prepared) for (const b of s.bars) sink += b.close;
+      },
+    },
+    { runs: RUNS, warmUp: WARM_UP },
+  );
   if (sink === 0) throw new Error('bare loop was optimised away');
-  const backtestRate = totalBars / (backtestMs / 1000);
-  const bareRate = totalBars / (bareMs / 1000);
+  const bare = rateRow('bare loop over the same bars', totalBars, samples.bare, 'bars/s');
+  const backtest = rateRow(
+    'backtest throughput (7 pairs, 5m, indicators precomputed)',
+    totalBars,
+    samples.backtest,
+    'bar-evaluations/s',
+  );
+  const tickRow = timeRow('engine tick, 10,000 users × 50 symbols', tickSamples.tick);
 
   return [
-    { name: 'engine tick, 10,000 users × 50 symbols', value: round(tickMs), unit: 'ms' },
-    { name: 'engine tick per judged user-symbol pair', value: round((tickMs * 1e6) / pairs), unit: 'ns' },
+    tickRow,
     {
-      name: 'backtest throughput (7 pairs, 5m, indicators precomputed)',
-      value: Math.round(backtestRate),
-      unit: 'bar-evaluations/s',
-      ratio: round(backtestRate / bareRate, 4),
+      name: 'engine tick per judged user-symbol pair',
+      value: round((tickRow.value * 1e6) / pairs),
+      unit: 'ns',
     },
-    { name: 'bare loop over the same bars', value: Math.round(bareRate), unit: 'bars/s' },
+    { ...backtest, ratio: round(backtest.value / bare.value, 4), baseline: bare.name },
+    bare,
   ];
 }
 
-function median(runs: number, fn: () => unknown): number {
-  for (let i = 0; i < WARM_UP; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    fn();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)]!;
-}
-
-function round(x: number, digits = 2): number {
-  return Number(x.toFixed(digits));
-}
+/** The pure trading suite for `npm run bench`. */
+export const tradingSuite: BenchSuite = { name: 'trading', run: () => benchTrading() };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const row of await benchTrading()) {

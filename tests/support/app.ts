@@ -95,8 +95,8 @@ export async function startApp(env: Record<string, string> = {}, dataDir?: strin
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  // Generous: on a shared, busy machine the first start (transpiling, PGlite boot, migrations) is slow.
-  const deadline = Date.now() + 180_000;
+  // PGlite's first boot and migration take minutes on a loaded shared machine.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
     try {
@@ -105,7 +105,11 @@ export async function startApp(env: Record<string, string> = {}, dataDir?: strin
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not answer in time:\n${log}`);
+    if (Date.now() > deadline) {
+      // A server that never answered must not outlive the test that started it.
+      await stopChild(child);
+      throw new Error(`server did not answer in time:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

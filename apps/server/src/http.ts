@@ -1,7 +1,14 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { appRouter, checkHealth, createContext, describeFailure, errorIdOf } from '@tradehits/api';
+import {
+  appRouter,
+  checkHealth,
+  conditionalGet,
+  createContext,
+  describeFailure,
+  errorIdOf,
+} from '@tradehits/api';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -159,14 +166,17 @@ export function createHttpServer(
           'procedure failed',
         );
     },
-    responseMeta({ paths, data }) {
+    responseMeta(opts) {
       // A monitor polling health.check reads the status code: 503 when a dependency is down.
+      const { paths, data } = opts;
       const down = data.some((d) => {
         if (!('result' in d)) return false;
         const out = d.result.data as { ok?: unknown; json?: { ok?: unknown } } | undefined;
         return out?.ok === false || out?.json?.ok === false;
       });
-      return paths?.length === 1 && paths[0] === 'health.check' && down ? { status: 503 } : {};
+      if (paths?.length === 1 && paths[0] === 'health.check' && down) return { status: 503 };
+      // Conditional queries (bars) carry an ETag and answer 304 to a browser that holds them.
+      return conditionalGet(opts);
     },
   });
   const spa = serveSpa(path.resolve(webDist));

@@ -3,6 +3,7 @@ import type { AppRouter } from '@tradehits/api';
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
@@ -47,7 +48,8 @@ export function createQueryClient(onSignedOut: () => void = () => undefined): Qu
 
 /**
  * The typed client: subscriptions over SSE (the browser's EventSource reconnects), the rest batched.
- * superjson as on the server, so dates arrive as Dates and cursors go back as they came.
+ * superjson as on the server, so dates arrive as Dates and cursors go back as they came. Bars go alone,
+ * one request per chart, so each answer has its own URL and ETag and the browser's cache revalidates it.
  */
 export function createClient(): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
@@ -55,7 +57,11 @@ export function createClient(): TRPCClient<AppRouter> {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: API_PATH, transformer: superjson }),
-        false: httpBatchLink({ url: API_PATH, transformer: superjson }),
+        false: splitLink({
+          condition: (op) => op.path === 'markets.bars',
+          true: httpLink({ url: API_PATH, transformer: superjson }),
+          false: httpBatchLink({ url: API_PATH, transformer: superjson }),
+        }),
       }),
     ],
   });

@@ -175,22 +175,59 @@ function isSymbolTimeKeyed(def: TableDef): boolean {
   return def.key.length === 2 && def.key[0] === 'symbol' && def.key[1] === 'open_time';
 }
 
-/** The DuckDB engine: one connection, operations run one at a time. */
+/**
+ * One DuckDB connection and the operations queued on it: a connection holds one transaction at a time,
+ * so its operations run in order.
+ */
+class Lane {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Operations queued or running. */
+  pending = 0;
+
+  constructor(readonly connection: DuckDBConnection) {}
+
+  run<T>(op: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.pending++;
+    const task = () => op(this.connection).finally(() => this.pending--);
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** Read connections beside the writer. DuckDB runs each query on libuv's pool (4 threads by default). */
+export const DUCKDB_READERS = 3;
+
+/**
+ * The DuckDB engine: writes (migrations, merges) on one connection in order, reads spread over a few
+ * more, so a dashboard's reads neither queue behind each other nor behind an ingest. Each read sees what
+ * was committed when it started (DuckDB's MVCC), and a merge resolves only after its commit.
+ */
 class DuckDbEngine implements SqlEngine {
   readonly kind = 'duckdb' as const;
   readonly dialect = duckDbDialect;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writer: Lane;
+  private readonly readers: Lane[];
 
   constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+    writer: DuckDBConnection,
+    readers: DuckDBConnection[],
+  ) {
+    this.writer = new Lane(writer);
+    this.readers = readers.map((c) => new Lane(c));
+  }
 
-  /** Runs operations in order: a DuckDB connection holds one transaction at a time. */
+  /** Runs a write operation after every earlier one. */
   private serial<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op, op);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writer.run(op);
+  }
+
+  /** The read lane with the least queued. */
+  private reader(): Lane {
+    let best = this.readers[0] ?? this.writer;
+    for (const lane of this.readers) if (lane.pending < best.pending) best = lane;
+    return best;
   }
 
   migrate(): Promise<void> {
@@ -199,17 +236,19 @@ class DuckDbEngine implements SqlEngine {
     });
   }
 
-  close(): Promise<void> {
-    return this.serial(async () => {
+  async close(): Promise<void> {
+    // Every lane drains first: closing under a running query would fail it.
+    await Promise.all(this.readers.map((lane) => lane.run(async (c) => c.closeSync())));
+    await this.serial(async () => {
       this.connection.closeSync();
       this.instance.closeSync();
     });
   }
 
   query(sql: string, params: Params): Promise<Record<string, unknown>[]> {
-    return this.serial(async () => {
+    return this.reader().run(async (connection) => {
       const [text, values] = toDuckDb(sql, params);
-      const reader = await this.connection.runAndReadAll(text, values);
+      const reader = await connection.runAndReadAll(text, values);
       return reader.getRowObjectsJS();
     });
   }
@@ -246,6 +285,10 @@ class DuckDbEngine implements SqlEngine {
     });
   }
 
+  private get connection(): DuckDBConnection {
+    return this.writer.connection;
+  }
+
   /** Whether every row of a (symbol, open_time)-keyed batch is after its symbol's newest stored row. */
   private async allNewer(def: TableDef, rows: RowSet): Promise<boolean> {
     if (!isSymbolTimeKeyed(def)) return false;
@@ -271,10 +314,18 @@ class DuckDbEngine implements SqlEngine {
 }
 
 /** An embedded analytics store in a DuckDB file (created with its folder when missing). Call migrate() before use. */
-export async function createDuckDbStore(file: string): Promise<AnalyticsStore> {
+export async function createDuckDbStore(
+  file: string,
+  options: { readers?: number } = {},
+): Promise<AnalyticsStore> {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const instance = await DuckDBInstance.create(file);
-  const connection = await instance.connect();
-  for (const macro of MACROS) await connection.run(macro);
-  return createSqlStore(new DuckDbEngine(instance, connection));
+  const connections: DuckDBConnection[] = [];
+  for (let i = 0; i <= (options.readers ?? DUCKDB_READERS); i++) {
+    const connection = await instance.connect();
+    for (const macro of MACROS) await connection.run(macro);
+    connections.push(connection);
+  }
+  const [writer, ...readers] = connections;
+  return createSqlStore(new DuckDbEngine(instance, writer!, readers));
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
-import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
+import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionTokenCached } from './auth/session';
 import { clientAddress } from './client-address';
 import { type Context, createContextInner } from './trpc';
 
@@ -25,7 +25,7 @@ export async function createContext(
   const userAgent = req.headers['user-agent'] ?? null;
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
   const session = token
-    ? await validateSessionToken(services.db, token, services.now(), config.SESSION_DAYS)
+    ? await validateSessionTokenCached(services.db, token, services.now(), config.SESSION_DAYS)
     : null;
   if (session?.refreshed && token) {
     setCookie(
@@ -35,7 +35,16 @@ export async function createContext(
   return createContextInner({
     services,
     runner,
-    req: { ip, userAgent, setCookie },
+    req: {
+      ip,
+      userAgent,
+      ifNoneMatch: req.headers['if-none-match'] ?? null,
+      setCookie,
+      // The adapter keeps a status set here and Node sends no body with a 304.
+      notModified: () => {
+        res.statusCode = 304;
+      },
+    },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AnalyticsStore, createDuckDbStore } from '@tradehits/analytics';
 import { loadConfig } from '@tradehits/config';
+import { barRows, parseBarColumns } from '@tradehits/core/bar-columns';
 import { resampleBars } from '@tradehits/core/resample';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
@@ -18,6 +19,7 @@ import {
 } from '@tradehits/exchange/testing/fake-alpaca';
 import { runBackfill } from '@tradehits/jobs/cli/backfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BarsAnswer } from './bars-cache';
 import { createTestApi } from './testing';
 
 /**
@@ -29,6 +31,7 @@ import { createTestApi } from './testing';
  */
 
 const SYMBOL = 'AAPL';
+const rows = (answer: BarsAnswer) => barRows(parseBarColumns(answer.json));
 const BAR = 5 * 60_000;
 const SHIFT = Date.UTC(2025, 2, 3) - Date.UTC(2018, 0, 10);
 const TIMEFRAMES = ['5m', '1h', '1d'] as const;
@@ -107,20 +110,22 @@ describe('markets.bars over an Alpaca backfill', () => {
       expect(await api.markets.symbols({ assetType: 'stock' })).toEqual([SYMBOL]);
 
       for (const tf of ['1h', '1d'] as const) {
-        const bars = await api.markets.bars({ symbol: SYMBOL, timeframe: tf, limit: 5000 });
+        const bars = rows(await api.markets.bars({ symbol: SYMBOL, timeframe: tf, limit: 5000 }));
         expect(bars.map(ohlcv)).toEqual(served[tf].map(ohlcv));
         expect(bars.at(-1)!.rsi14).not.toBeNull();
       }
 
       // 5m has more bars than one call returns: the newest 5000, then the rest before them.
-      const newest = await api.markets.bars({ symbol: SYMBOL, timeframe: '5m', limit: 5000 });
+      const newest = rows(await api.markets.bars({ symbol: SYMBOL, timeframe: '5m', limit: 5000 }));
       expect(newest).toHaveLength(5000);
-      const older = await api.markets.bars({
-        symbol: SYMBOL,
-        timeframe: '5m',
-        to: newest[0]!.openTime - BAR,
-        limit: 5000,
-      });
+      const older = rows(
+        await api.markets.bars({
+          symbol: SYMBOL,
+          timeframe: '5m',
+          to: newest[0]!.openTime - BAR,
+          limit: 5000,
+        }),
+      );
       expect([...older, ...newest].map(ohlcv)).toEqual(served['5m'].map(ohlcv));
       expect(older[0]!.rsi14).toBeNull();
       expect(newest.at(-1)!.rsi14).not.toBeNull();

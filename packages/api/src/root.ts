@@ -9,6 +9,7 @@ import { marketsRouter } from './routers/markets';
 import { meRouter } from './routers/me';
 import { researchRouter } from './routers/research';
 import { sentimentRouter } from './routers/sentiment';
+import { signalsRouter } from './routers/signals';
 import { tradesRouter } from './routers/trades';
 import { createCallerFactory, router } from './trpc';
 
@@ -20,6 +21,7 @@ export const appRouter = router({
   live: liveRouter,
   markets: marketsRouter,
   sentiment: sentimentRouter,
+  signals: signalsRouter,
   trades: tradesRouter,
   accounts: accountsRouter,
   backtest: backtestRouter,

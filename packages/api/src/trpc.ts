@@ -14,8 +14,12 @@ import { errorIdOf, findControlCharacter, internalErrorMessage } from './errors'
 export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
+  /** The request's `If-None-Match` header, for answers the browser may already hold. */
+  ifNoneMatch: string | null;
   /** Adds a Set-Cookie header to the response (a no-op for in-process callers). */
   setCookie(value: string): void;
+  /** Answers 304 Not Modified, with no body, instead of the answer (a no-op for in-process callers). */
+  notModified(): void;
 }
 
 export interface Context {
@@ -48,7 +52,14 @@ export function createContextInner(opts: {
     analytics: services.analytics,
     bus: services.bus,
     log: services.log,
-    req: { ip: null, userAgent: null, setCookie: () => undefined, ...opts.req },
+    req: {
+      ip: null,
+      userAgent: null,
+      ifNoneMatch: null,
+      setCookie: () => undefined,
+      notModified: () => undefined,
+      ...opts.req,
+    },
     session: opts.session ?? null,
     user: opts.user ?? null,
   };

@@ -132,6 +132,8 @@ const envSchema = z.object({
   STOCK_VENUE: z.enum(['kraken', 'alpaca']).default('kraken'),
   MARKET_SOURCE: z.enum(['live', 'replay']).default('live'),
   REPLAY_DIR: z.string().optional(),
+  /** Recorded time per wall time in a replay: 60 plays an hour of candles in a minute. */
+  REPLAY_SPEED: z.coerce.number().positive('must be greater than 0').max(100_000).default(1),
   KRAKEN_PUBLIC_URL: optionalUrl,
   KRAKEN_PRIVATE_URL: optionalUrl,
   ALPACA_KEY_ID: z.string().optional(),

@@ -36,6 +36,21 @@ export interface DbOptions {
   onConnectionError?: (err: Error) => void;
 }
 
+/**
+ * PGlite's memory bounds, as server flags (the data folder's postgresql.conf is left alone). Shared buffers
+ * live inside the WebAssembly heap, which never shrinks; PostgreSQL's 128 MB default is far more than one
+ * user's data needs. Measured here after boot and migrations: 387 MB resident with the defaults, 264 MB
+ * with these.
+ */
+const PGLITE_MEMORY = [
+  '-c',
+  'shared_buffers=16MB',
+  '-c',
+  'wal_buffers=1MB',
+  '-c',
+  'maintenance_work_mem=16MB',
+];
+
 /** The one db factory: node-postgres when a URL is configured, PGlite in the data dir otherwise. */
 export function createDb(database: Config['database'], options: DbOptions = {}): DbHandle {
   if (database.kind === 'postgres') {
@@ -63,7 +78,7 @@ export function createDb(database: Config['database'], options: DbOptions = {}):
     };
   }
   if (database.dir !== 'memory://') mkdirSync(database.dir, { recursive: true });
-  const client = new PGlite(database.dir);
+  const client = new PGlite(database.dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY] });
   const db = drizzlePglite(client, { schema });
   return {
     db: db as unknown as Db,

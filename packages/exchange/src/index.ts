@@ -25,7 +25,12 @@ export interface MarketDataSources {
  */
 export function createMarketDataSources(
   config: Config,
-  options: { clock?: () => number; replaySpeed?: number } = {},
+  options: {
+    clock?: () => number;
+    replaySpeed?: number;
+    /** Where a replay starts (see `ReplayOptions.startAt`), e.g. the end of the stored backfill. */
+    replayStartAt?: () => Promise<number | null>;
+  } = {},
 ): MarketDataSources {
   if (config.MARKET_SOURCE === 'replay') {
     if (!config.REPLAY_DIR)
@@ -33,7 +38,8 @@ export function createMarketDataSources(
     const replay = createReplaySource({
       dir: config.REPLAY_DIR,
       clock: options.clock ?? Date.now,
-      ...(options.replaySpeed ? { speed: options.replaySpeed } : {}),
+      speed: options.replaySpeed ?? config.REPLAY_SPEED,
+      ...(options.replayStartAt ? { startAt: options.replayStartAt } : {}),
     });
     return { crypto: replay, stock: replay };
   }

@@ -99,6 +99,30 @@ describe('createReplaySource', () => {
     expect(bars).toEqual([eth[499]]);
   });
 
+  it('continues from where a lookup says the backfill ends, so the next bar arrives at once', async () => {
+    let wall = 0;
+    const backfillEnd = eth[1000]!.openTime + 5 * MIN;
+    const replay = createReplaySource({
+      dir,
+      clock: () => wall,
+      speed: 60,
+      startAt: async () => backfillEnd,
+    });
+    expect(await replay.fetchBars({ symbol: 'ETH/BTC', timeframe: '5m', limit: 1 })).toEqual([eth[1000]]);
+    // Five recorded minutes pass in five wall seconds at speed 60: the next bar closes.
+    wall = 5_000;
+    expect(await replay.fetchBars({ symbol: 'ETH/BTC', timeframe: '5m', since: backfillEnd })).toEqual([
+      eth[1001],
+    ]);
+  });
+
+  it('replays from the beginning when the backfill covers the whole recording or there is none', async () => {
+    for (const lookup of [async () => eth.at(-1)!.openTime + 60 * MIN, async () => null]) {
+      const replay = createReplaySource({ dir, clock: () => 0, startAt: lookup });
+      expect(await replay.replayNow()).toBe(first);
+    }
+  });
+
   it('rejects unknown symbols, bad files and a bad speed with clear errors', async () => {
     writeFileSync(path.join(scratch, 'GOOD_USD-5m.json'), JSON.stringify([[0, 1, 1, 1, 1, 1]]));
     writeFileSync(

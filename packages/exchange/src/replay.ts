@@ -9,7 +9,9 @@ import { VenueError } from './errors';
 /**
  * Plays recorded 5-minute bars as if they were live. A replay clock maps wall time onto the recorded
  * period: at the moment the source is created the replay stands at `startAt` (default: the first
- * recorded bar), and it advances `speed` recorded milliseconds per wall millisecond. A bar is visible
+ * recorded bar; a server passes where its backfill ends, so new bars arrive at once rather than after
+ * the backfilled period has replayed again), and it advances `speed` recorded milliseconds per wall
+ * millisecond. A bar is visible
  * once its close has passed on the replay clock; 1h and 1d bars are resampled from the visible 5m bars
  * (a bucket shows once it has closed). Gaps in the recording stay gaps.
  */
@@ -22,8 +24,12 @@ export interface ReplayOptions {
   dir: string;
   /** Wall clock in ms (`Date.now` in production, a variable in tests). */
   clock: () => number;
-  /** Recorded instant the replay stands at when the source is created; default the first bar's open. */
-  startAt?: number;
+  /**
+   * Recorded instant the replay stands at when the source is created: a number, or a lookup run on
+   * first use (e.g. where the stored backfill ends) that may answer null. Default, and on null or on an
+   * instant past the recording: the first recorded bar's open.
+   */
+  startAt?: number | (() => Promise<number | null>);
   /** Recorded ms per wall ms; default 1 (real time). */
   speed?: number;
 }
@@ -129,13 +135,15 @@ export function createReplaySource(
   };
   // Default start: the earliest first bar over all recordings, so the symbols replay in step.
   const recordStart = once(async () => {
-    if (options.startAt !== undefined) return options.startAt;
-    const firsts = await Promise.all(
-      [...(await files()).keys()].map(async (s) => (await barsOf(s))[0]?.openTime),
-    );
-    const known = firsts.filter((t): t is number => t !== undefined);
-    if (known.length === 0) throw new VenueError('replay', `no recorded bars in ${options.dir}`);
-    return Math.min(...known);
+    if (typeof options.startAt === 'number') return options.startAt;
+    const all = await Promise.all([...(await files()).keys()].map(barsOf));
+    const firsts = all.map((bars) => bars[0]?.openTime).filter((t): t is number => t !== undefined);
+    if (firsts.length === 0) throw new VenueError('replay', `no recorded bars in ${options.dir}`);
+    const first = Math.min(...firsts);
+    const wanted = options.startAt ? await options.startAt() : null;
+    const end = Math.max(...all.map((bars) => (bars.at(-1)?.openTime ?? first) + FIVE_MINUTES));
+    // A start past the recording would never show a bar: fall back to replaying from the beginning.
+    return wanted !== null && wanted >= first && wanted < end ? wanted : first;
   });
   const replayNow = async () =>
     replayTime(options.clock(), { wallStart, recordStart: await recordStart(), speed });

@@ -102,14 +102,31 @@ export const jobAttempts: Record<JobName, number> = {
   'system.housekeeping': 2,
 };
 
+/** The crypto market jobs a replay speeds up, with the recorded period each one follows. */
+const REPLAY_CADENCE_MS: Record<string, number> = {
+  'ingest-crypto-5m': 5 * 60_000,
+  'ingest-crypto-1h': 60 * 60_000,
+  'ingest-crypto-1d': 24 * 60 * 60_000,
+};
+
+/** A cron pattern (seconds field first) that fires about every `ms`, at least every 5 s. */
+function everyPattern(ms: number): string {
+  const seconds = Math.max(5, Math.round(ms / 1000));
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `0 */${minutes} * * * *`;
+  return `0 0 */${Math.min(23, Math.round(minutes / 60))} * * *`;
+}
+
 /**
- * The engine tick's job id for one asset type, timeframe and bar: the same bar always gets the same id,
- * so a retried ingest never queues a second tick for it. (BullMQ allows a ':' only in three-part ids.)
+ * The schedules for a replay at `speed` recorded ms per wall ms: the crypto ingests and the crypto
+ * engine tick run once per recorded bar period (5 s for 5-minute bars at speed 60), so a demo shows
+ * bars, detections and trades arrive at the replay's pace. At speed 1 nothing changes.
  */
-export function engineTickJobId(
-  assetType: 'crypto' | 'stock',
-  timeframe: '5m' | '1h' | '1d',
-  barTime: number,
-) {
-  return `engine.tick:${assetType}.${timeframe}:${barTime}`;
+export function replaySchedules(schedules: readonly Schedule[], speed: number): Schedule[] {
+  if (speed <= 1) return [...schedules];
+  return schedules.map((s) => {
+    const period = REPLAY_CADENCE_MS[s.id];
+    return period === undefined ? s : { ...s, pattern: everyPattern(period / speed), tz: 'UTC' };
+  });
 }

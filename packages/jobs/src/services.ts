@@ -24,7 +24,15 @@ export async function createServices(
   const analytics = await createAnalyticsStore(config);
   await analytics.migrate();
   const bus = config.jobs.kind === 'bullmq' ? createRedisBus(config.jobs.redisUrl) : createMemoryBus();
-  const market = overrides.market ?? createMarketDataSources(config);
+  const market =
+    overrides.market ??
+    createMarketDataSources(config, {
+      // A replay continues from the newest stored 5-minute bar, so bars arrive right away.
+      replayStartAt: async () => {
+        const times = [...(await analytics.lastBarTimes('crypto', '5m')).values()];
+        return times.length ? Math.max(...times) + 5 * 60_000 : null;
+      },
+    });
   return {
     config,
     db: dbHandle.db,

@@ -14,7 +14,8 @@ export type LiveEvent =
     }
   | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
   | { type: 'safety'; killSwitch: boolean }
-  | { type: 'account'; userId: string; account: { id: string; status: string; reason: string | null } };
+  | { type: 'account'; userId: string; account: { id: string; status: string; reason: string | null } }
+  | { type: 'backtest.progress'; userId: string; runId: string; done: number; total: number };
 
 /** Publish/subscribe for live events: in memory in one process, Redis pub/sub across processes. */
 export interface EventBus {

@@ -95,6 +95,7 @@ export function JobsPanel() {
                   <>
                     <span className={`status status-${r.status}`}>{r.status}</span>
                     {r.error ? <div className="small down">{r.error}</div> : null}
+                    {skipReason(r.detail) ? <div className="small muted">{skipReason(r.detail)}</div> : null}
                   </>
                 ),
               },
@@ -107,4 +108,11 @@ export function JobsPanel() {
       </QueryView>
     </AdminSection>
   );
+}
+
+/** Why a run was skipped, as its processor recorded it in `detail.skipped`; null otherwise. */
+export function skipReason(detail: unknown): string | null {
+  if (typeof detail !== 'object' || detail === null || !('skipped' in detail)) return null;
+  const reason = (detail as { skipped: unknown }).skipped;
+  return typeof reason === 'string' && reason !== '' ? reason : null;
 }

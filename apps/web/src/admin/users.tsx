@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
 import { formatUsd, formatUtc } from '../lib/format';
@@ -6,6 +7,14 @@ import { useTRPC } from '../trpc';
 import { AdminSection } from './section';
 
 const ROLES = ['user', 'beta_user', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+/** A role change or (de)activation waiting for the admin to confirm it. */
+interface PendingChange {
+  id: string;
+  question: string;
+  change: { role: Role } | { active: boolean };
+}
 
 /** Every account: role, active flag, balances, and a per-user trading pause. */
 export function UsersPanel() {
@@ -21,11 +30,36 @@ export function UsersPanel() {
   const update = useMutation(trpc.admin.users.update.mutationOptions({ onSettled: refresh }));
   const pause = useMutation(trpc.admin.safety.pauseUser.mutationOptions({ onSettled: refresh }));
   const paused = new Set((safety.data?.pausedUsers ?? []).map((p) => p.id));
+  // Role changes and deactivations take effect on the user's next request: ask before applying them.
+  const [pending, setPending] = useState<PendingChange | null>(null);
 
   return (
     <AdminSection id="users" title="Users" testId="admin-users">
       {update.error ? <ErrorState error={update.error} /> : null}
       {pause.error ? <ErrorState error={pause.error} /> : null}
+      {pending ? (
+        <div
+          className="confirm-bar"
+          role="alertdialog"
+          aria-label="Confirm change"
+          data-testid="confirm-change"
+        >
+          <span>{pending.question}</span>
+          <button
+            type="button"
+            className="btn btn-small btn-warn"
+            onClick={() => {
+              update.mutate({ id: pending.id, ...pending.change });
+              setPending(null);
+            }}
+          >
+            Confirm
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setPending(null)}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
       <QueryView query={users} isEmpty={(d) => d.length === 0} empty="No users.">
         {(list) => (
           <DataTable
@@ -53,9 +87,14 @@ export function UsersPanel() {
                       id={`role-${u.id}`}
                       value={u.role}
                       disabled={update.isPending}
-                      onChange={(e) =>
-                        update.mutate({ id: u.id, role: e.target.value as (typeof ROLES)[number] })
-                      }
+                      onChange={(e) => {
+                        const role = e.target.value as Role;
+                        setPending({
+                          id: u.id,
+                          question: `Change ${u.username}'s role from ${u.role.replace('_', ' ')} to ${role.replace('_', ' ')}?`,
+                          change: { role },
+                        });
+                      }}
                     >
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
@@ -74,7 +113,16 @@ export function UsersPanel() {
                       type="checkbox"
                       checked={u.active}
                       disabled={update.isPending}
-                      onChange={(e) => update.mutate({ id: u.id, active: e.target.checked })}
+                      onChange={(e) => {
+                        const active = e.target.checked;
+                        setPending({
+                          id: u.id,
+                          question: active
+                            ? `Reactivate ${u.username}?`
+                            : `Deactivate ${u.username}? They are signed out and cannot log in.`,
+                          change: { active },
+                        });
+                      }}
                     />
                     <span className="sr-only">{u.username} is </span>active
                   </label>

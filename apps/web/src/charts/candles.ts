@@ -1,5 +1,10 @@
 import type { BarWithIndicators, Timeframe } from '@tradehits/core/types';
-import type { BarSeriesOption, CandlestickSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  CandlestickSeriesOption,
+  LineSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts/charts';
 import type {
   DataZoomComponentOption,
   GraphicComponentOption,
@@ -10,6 +15,7 @@ import type {
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import { formatPrice } from '../lib/format';
+import { type ChartMarkers, MARKER_SERIES, type MarkerNotes, markerSeries } from './markers';
 import {
   axisLabelStyle,
   chartBase,
@@ -26,6 +32,7 @@ export type CandleChartOption = ComposeOption<
   | CandlestickSeriesOption
   | LineSeriesOption
   | BarSeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | DataZoomComponentOption
@@ -59,6 +66,48 @@ const SHOWN_BY_DEFAULT = new Set(['BB upper', 'BB lower', 'SMA 9', 'SMA 21']);
 export function tooltipValue(value: unknown): string {
   return typeof value === 'number' && Number.isFinite(value) ? formatPrice(value) : '—';
 }
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One series' entry in an axis tooltip, as ECharts passes it to a formatter. */
+export interface TooltipParam {
+  seriesName?: string;
+  dataIndex: number;
+  value?: unknown;
+  marker?: unknown;
+}
+
+/**
+ * The axis tooltip of a candle chart: the bar's time and OHLC, each shown indicator's value, then what
+ * happened at that bar (detections with confidence and reasons, entries, exits with their reason).
+ */
+export function candleTooltip(
+  bars: readonly BarWithIndicators[],
+  timeframe: Timeframe,
+  notes: MarkerNotes,
+  params: readonly TooltipParam[],
+): string {
+  const index = params[0]?.dataIndex;
+  const bar = index === undefined ? undefined : bars[index];
+  if (!bar || index === undefined) return '';
+  const lines = [
+    `<strong>${formatBarTime(bar.openTime, timeframe)}</strong>`,
+    `O ${formatPrice(bar.open)} H ${formatPrice(bar.high)} L ${formatPrice(bar.low)} C ${formatPrice(bar.close)}`,
+  ];
+  const markerNames = new Set<string>(Object.values(MARKER_SERIES));
+  for (const p of params) {
+    if (!p.seriesName || p.seriesName === 'Price' || markerNames.has(p.seriesName)) continue;
+    const value =
+      typeof p.value === 'object' && p.value !== null && 'value' in p.value ? p.value.value : p.value;
+    const marker = typeof p.marker === 'string' ? p.marker : '';
+    lines.push(`${marker}${escapeHtml(p.seriesName)} ${tooltipValue(value)}`);
+  }
+  for (const note of notes.get(index) ?? []) lines.push(escapeHtml(note));
+  return lines.join('<br/>');
+}
+
+/** Bars MACD(12, 26, 9) needs before its signal line has a value. */
+const MACD_WARMUP_BARS = 34;
 
 /** Bars the zoom window shows at first: enough to read the candles, the rest a scroll away. */
 export const INITIAL_VISIBLE_BARS = 120;
@@ -94,8 +143,14 @@ function thinLine(
  */
 export function candleChartOption(
   bars: readonly BarWithIndicators[],
-  opts: { timeframe: Timeframe; title?: string },
+  opts: { timeframe: Timeframe; title?: string; markers?: ChartMarkers },
 ): CandleChartOption {
+  const marks = markerSeries(
+    bars.map((b) => b.openTime),
+    opts.timeframe,
+    opts.markers ?? { detections: [], trades: [] },
+  );
+  const macdEmpty = bars.length > 0 && bars.every((b) => b.macd === null);
   const categories = bars.map((b) => formatBarTime(b.openTime, opts.timeframe));
   // ECharts candlestick order is [open, close, low, high].
   const candles = bars.map((b) => [b.open, b.close, b.low, b.high]);
@@ -131,10 +186,13 @@ export function candleChartOption(
       top: 0,
       left: 0,
       type: 'scroll',
-      textStyle: axisLabelStyle,
+      // Shown entries in full text colour, hidden ones dimmed (the default grey read brighter than shown).
+      textStyle: { color: palette.text, fontSize: 10 },
+      inactiveColor: palette.legendOff,
+      inactiveBorderColor: palette.legendOff,
       itemWidth: 14,
       itemHeight: 8,
-      data: PRICE_OVERLAYS.map((o) => o.name),
+      data: [...PRICE_OVERLAYS.map((o) => o.name), ...Object.values(MARKER_SERIES)],
       selected: Object.fromEntries(PRICE_OVERLAYS.map((o) => [o.name, SHOWN_BY_DEFAULT.has(o.name)])),
     },
     tooltip: {
@@ -142,7 +200,13 @@ export function candleChartOption(
       axisPointer: { type: 'cross', link: [{ xAxisIndex: 'all' }] },
       ...tooltipFrame,
       confine: true,
-      valueFormatter: tooltipValue,
+      formatter: (params: unknown) =>
+        candleTooltip(
+          bars,
+          opts.timeframe,
+          marks.notes,
+          (Array.isArray(params) ? params : [params]) as TooltipParam[],
+        ),
     },
     grid: [
       { left: 60, right: 12, top: 28, height: '50%' },
@@ -180,7 +244,15 @@ export function candleChartOption(
         textStyle: { color: palette.muted },
       },
     ],
-    ...(bars.length === 0 ? emptyNotice('No bars for this range', { top: '30%', fontSize: 13 }) : {}),
+    ...(bars.length === 0
+      ? emptyNotice('No bars for this range', { top: '30%', fontSize: 13 })
+      : macdEmpty
+        ? // MACD(12, 26, 9) needs 34 bars before its first value: say so rather than draw an empty pane.
+          emptyNotice(`MACD needs ${MACD_WARMUP_BARS} bars; this range has ${bars.length}`, {
+            top: '82%',
+            fontSize: 11,
+          })
+        : {}),
     series: [
       {
         name: 'Price',
@@ -212,6 +284,23 @@ export function candleChartOption(
       },
       thinLine('MACD', 2, palette.macd, bars, (b) => b.macd),
       thinLine('Signal', 2, palette.signal, bars, (b) => b.macdSignal),
+      ...marks.series,
     ],
+  };
+}
+
+/** How many detections, entries, exits and TP/SL lines an option draws (for labels and tests). */
+export function markerCounts(option: CandleChartOption) {
+  const series = (option.series ?? []) as {
+    name?: string;
+    data?: unknown[];
+    markLine?: { data?: unknown[] };
+  }[];
+  const count = (name: string) => series.find((s) => s.name === name)?.data?.length ?? 0;
+  return {
+    detections: count(MARKER_SERIES.detections),
+    entries: count(MARKER_SERIES.entries),
+    exits: count(MARKER_SERIES.exits),
+    levels: series.find((s) => s.name === MARKER_SERIES.levels)?.markLine?.data?.length ?? 0,
   };
 }

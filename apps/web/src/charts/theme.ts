@@ -21,6 +21,9 @@ export const palette = {
   signal: '#f59e0b',
   equity: '#22c55e',
   tooltipBg: '#0f172a',
+  detection: '#e879f9',
+  detectionWeak: '#a78bfa',
+  legendOff: '#3b4656',
 } as const;
 
 /** Chart-wide text and tooltip defaults for the dark terminal look. */

@@ -1,4 +1,4 @@
-import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import { BarChart, CandlestickChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GraphicComponent,
@@ -16,6 +16,7 @@ use([
   BarChart,
   CandlestickChart,
   LineChart,
+  ScatterChart,
   DataZoomComponent,
   GraphicComponent,
   GridComponent,

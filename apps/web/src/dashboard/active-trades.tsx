@@ -3,7 +3,7 @@ import type { AssetType } from '@tradehits/core/types';
 import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
 import { pnlColumn, TradeStatus } from '../components/trade-cells';
-import { formatPrice, formatUtc } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity, formatUtc } from '../lib/format';
 import { centsToDecimal, unrealizedPnl } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
@@ -70,10 +70,27 @@ export function ActiveTrades() {
                 ),
               },
               { label: 'Status', cell: (r) => <TradeStatus status={r.trade.status} /> },
-              { label: 'Entry', className: 'num', cell: (r) => formatPrice(r.trade.entryPrice) },
+              {
+                label: 'Entry',
+                className: 'num',
+                cell: (r) => (
+                  <>
+                    {formatPrice(r.trade.entryPrice)}
+                    <br />
+                    <small className="muted">
+                      qty {formatQuantity(r.trade.quantity)} · fee{' '}
+                      {formatMoney(r.trade.entryFee, r.trade.currency)}
+                    </small>
+                  </>
+                ),
+              },
               { label: 'Last', className: 'num', cell: (r) => formatPrice(r.last) },
               {
-                ...pnlColumn('P&L', (r: LiveTrade) => ({ usd: r.pnl, pct: r.pnlPct })),
+                ...pnlColumn('P&L', (r: LiveTrade) => ({
+                  usd: r.pnl,
+                  pct: r.pnlPct,
+                  currency: r.trade.currency,
+                })),
                 cellTestId: 'trade-pnl',
               },
               {

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Timeframe } from '@tradehits/core/types';
 import { useMemo } from 'react';
-import { candleChartOption } from '../charts/candles';
+import { candleChartOption, markerCounts } from '../charts/candles';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
+import { barsFromAnswer } from '../lib/live';
 import { barsLimit, type Range } from '../lib/search';
 import { useTRPC } from '../trpc';
 
@@ -21,10 +22,17 @@ export function ChartCard({
   range: Range;
 }) {
   const trpc = useTRPC();
-  const bars = useQuery(
-    trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
+  const bars = useQuery({
+    ...trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
+    select: barsFromAnswer,
+  });
+  // One markers query per symbol, shared by the three charts (same key), refreshed by live events.
+  const markers = useQuery(trpc.signals.markers.queryOptions({ symbol }));
+  const option = useMemo(
+    () => candleChartOption(bars.data ?? [], { timeframe, markers: markers.data }),
+    [bars.data, timeframe, markers.data],
   );
-  const option = useMemo(() => candleChartOption(bars.data ?? [], { timeframe }), [bars.data, timeframe]);
+  const drawn = markerCounts(option);
   const last = bars.data?.at(-1);
 
   return (
@@ -52,6 +60,10 @@ export function ChartCard({
           zoomKey={`${symbol}|${range}`}
           data-testid={`chart-${timeframe}`}
           data-bars={bars.data.length}
+          data-detections={drawn.detections}
+          data-entries={drawn.entries}
+          data-exits={drawn.exits}
+          data-levels={drawn.levels}
         />
       )}
     </section>

@@ -1,23 +1,27 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useState } from 'react';
 import { FormError, SelectField, TextField } from '../components/field';
 import { errorMessage, serverFieldErrors } from '../lib/errors';
-import { formatPrice, formatUsd } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity } from '../lib/format';
 import { useTRPC } from '../trpc';
 
 const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
 
-/** Checks a typed dollar amount the way the server will: a positive number with at most two decimals. */
-export function amountError(amount: string): string | undefined {
+/**
+ * Checks a typed amount (in the pair's quote currency) the way the server will: a positive number with
+ * at most two decimals.
+ */
+export function amountError(amount: string, currency = 'USD'): string | undefined {
   const text = amount.trim();
-  if (text === '') return 'Enter an amount in USD.';
+  if (text === '') return `Enter an amount in ${currency}.`;
   if (!USD_AMOUNT.test(text)) return 'Use a plain amount such as 250 or 99.50.';
   if (Number(text) <= 0) return 'The amount must be greater than 0.';
   return undefined;
 }
 
-/** Manual buy (by USD amount) or sell (an open position) of the selected symbol, on paper or live. */
+/** Manual buy (by an amount in the pair's quote currency) or sell (an open position) of the selected symbol, on paper or live. */
 export function TradeForm({
   assetType,
   symbol,
@@ -37,6 +41,7 @@ export function TradeForm({
   // One key per intended order: a retry after a lost response resends it, so the buy happens once.
   const [orderKey, setOrderKey] = useState(() => crypto.randomUUID());
   const active = useQuery(trpc.trades.active.queryOptions());
+  const currency = quoteCurrency(symbol);
   const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
 
   const execute = useMutation(
@@ -54,7 +59,7 @@ export function TradeForm({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (side === 'buy') {
-      const problem = amountError(amount);
+      const problem = amountError(amount, currency);
       setClientError(problem);
       if (problem) return;
       execute.mutate({
@@ -96,7 +101,7 @@ export function TradeForm({
         />
         {side === 'buy' ? (
           <TextField
-            label="Amount (USD)"
+            label={`Amount (${currency})`}
             name="amount"
             inputMode="decimal"
             value={amount}
@@ -115,7 +120,7 @@ export function TradeForm({
             {sellable.length === 0 ? <option value="">No open position in {symbol}</option> : null}
             {sellable.map((t) => (
               <option key={t.id} value={t.id}>
-                {t.quantity} @ {formatPrice(t.entryPrice)} ({t.isPaper ? 'paper' : 'live'})
+                {formatQuantity(t.quantity)} @ {formatPrice(t.entryPrice)} ({t.isPaper ? 'paper' : 'live'})
               </option>
             ))}
           </SelectField>
@@ -136,7 +141,7 @@ export function TradeForm({
           <output className="form-ok" data-testid="trade-result">
             {result.status === 'pending_approval'
               ? `Order for ${result.symbol} sent for admin approval.`
-              : `${side === 'buy' ? 'Bought' : 'Sold'} ${result.symbol} for ${formatUsd(result.amount)} (${result.status}).`}
+              : `${side === 'buy' ? 'Bought' : 'Sold'} ${result.symbol} for ${formatMoney(result.amount, result.currency)} (${result.status}).`}
           </output>
         ) : null}
         <button

@@ -2,12 +2,18 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { DataTable } from '../components/data-table';
 import { QueryView } from '../components/states';
 import { pnlColumn, TradeStatus } from '../components/trade-cells';
-import { formatPrice, formatUsd, formatUtc } from '../lib/format';
+import { formatMoney, formatPrice, formatQuantity, formatUtc } from '../lib/format';
+import { centsToDecimal } from '../lib/pnl';
 import { type RouterOutputs, useTRPC } from '../trpc';
 
 type ClosedTrade = RouterOutputs['trades']['history']['items'][number];
 
 const PAGE_SIZE = 20;
+
+/** Entry plus exit fee, summed in cents so decimal strings add exactly. */
+function tradeFees(t: { entryFee: string; exitFee: string }): string {
+  return centsToDecimal(Math.round(Number(t.entryFee) * 100) + Math.round(Number(t.exitFee) * 100));
+}
 
 /** Closed and settled trades, newest first, a page at a time. */
 export function TradeHistory() {
@@ -61,8 +67,27 @@ export function TradeHistory() {
                     </>
                   ),
                 },
-                { label: 'Amount', className: 'num', cell: (t) => formatUsd(t.amount) },
-                pnlColumn('P&L', (t: ClosedTrade) => ({ usd: t.pnl, pct: t.pnlPct })),
+                {
+                  label: 'Amount',
+                  className: 'num',
+                  cell: (t) => (
+                    <>
+                      {formatMoney(t.amount, t.currency)}
+                      <br />
+                      <small className="muted">qty {formatQuantity(t.quantity)}</small>
+                    </>
+                  ),
+                },
+                {
+                  label: 'Fees',
+                  className: 'num',
+                  cell: (t) => <span data-testid="trade-fees">{formatMoney(tradeFees(t), t.currency)}</span>,
+                },
+                pnlColumn('P&L (net)', (t: ClosedTrade) => ({
+                  usd: t.pnl,
+                  pct: t.pnlPct,
+                  currency: t.currency,
+                })),
                 {
                   label: 'Why',
                   cellClassName: 'small',

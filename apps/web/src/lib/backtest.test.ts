@@ -1,6 +1,6 @@
 import type { Metrics } from '@tradehits/core/metrics';
 import { describe, expect, it } from 'vitest';
-import { metricRows } from './backtest';
+import { metricRows, perPairRows, tradesAsMarkers } from './backtest';
 
 const base: Metrics = {
   trades: 4,
@@ -72,5 +72,36 @@ describe('metricRows', () => {
     expect(value(idle, 'Best trade')?.value).toBe('—');
     expect(value(idle, 'Profit factor')?.value).toBe('—');
     expect(value(idle, 'Total P&L')).toEqual({ label: 'Total P&L', value: '$0.00', tone: 'flat' });
+  });
+});
+
+describe('perPairRows and tradesAsMarkers', () => {
+  const trade = (symbol: string, pnlCents: number, entryTime = 1_000) => ({
+    symbol,
+    entryTime,
+    exitTime: entryTime + 300_000,
+    entryPrice: 0.09,
+    exitPrice: 0.095,
+    costCents: 10_000,
+    feesCents: 52,
+    pnlCents,
+    exitReason: pnlCents > 0 ? 'take-profit' : 'stop-loss',
+  });
+  const trades = [trade('XMR/BTC', -120), trade('ETH/BTC', 300), trade('ETH/BTC', -50, 9_000)];
+
+  it('sums each pair, and the pairs add up to the whole', () => {
+    const rows = perPairRows(trades);
+    expect(rows).toEqual([
+      { symbol: 'ETH/BTC', trades: 2, wins: 1, feesCents: 104, pnlCents: 250 },
+      { symbol: 'XMR/BTC', trades: 1, wins: 0, feesCents: 52, pnlCents: -120 },
+    ]);
+    expect(rows.reduce((s, r) => s + r.pnlCents, 0)).toBe(trades.reduce((s, t) => s + t.pnlCents, 0));
+  });
+
+  it("turns one symbol's trades into closed markers with their exit reasons", () => {
+    const marks = tradesAsMarkers(trades, 'ETH/BTC');
+    expect(marks).toHaveLength(2);
+    expect(marks[0]).toMatchObject({ status: 'closed', entryPrice: '0.09', exitReason: 'take-profit' });
+    expect(marks[1]!.exitTime).toEqual(new Date(9_000 + 300_000));
   });
 });

@@ -1,5 +1,15 @@
+import { quoteCurrency } from '@tradehits/core/symbols';
 import { describe, expect, it } from 'vitest';
-import { formatPct, formatPrice, formatShare, formatUsd, formatUtc, signClass } from './format';
+import {
+  formatMoney,
+  formatPct,
+  formatPrice,
+  formatQuantity,
+  formatShare,
+  formatUsd,
+  formatUtc,
+  signClass,
+} from './format';
 
 describe('format', () => {
   it('formats decimal-string money as dollars, signed when asked', () => {
@@ -40,5 +50,34 @@ describe('format', () => {
     expect(signClass(-0.01)).toBe('down');
     expect(signClass('0.00')).toBe('flat');
     expect(signClass(null)).toBe('flat');
+  });
+});
+
+describe('quoteCurrency and formatMoney', () => {
+  it('reads the quote currency from the symbol', () => {
+    expect(quoteCurrency('ADA/BTC')).toBe('BTC');
+    expect(quoteCurrency('BTC/USD')).toBe('USD');
+    expect(quoteCurrency('AAPL')).toBe('USD');
+  });
+
+  it('writes BTC amounts in BTC, never with a dollar sign', () => {
+    expect(formatMoney('0.01234567', 'BTC')).toBe('0.01234567 BTC');
+    expect(formatMoney('-0.62', 'BTC', { signed: true })).toBe('-0.62 BTC');
+    expect(formatMoney('1.5', 'BTC', { signed: true })).toBe('+1.50 BTC');
+    expect(formatMoney('1.5', 'BTC')).not.toContain('$');
+    expect(formatMoney(null, 'BTC')).toBe('—');
+  });
+
+  it('keeps dollars as dollars', () => {
+    expect(formatMoney('1234.5', 'USD')).toBe('$1,234.50');
+    expect(formatMoney('-0.1', 'USD', { signed: true })).toBe('-$0.10');
+  });
+});
+
+describe('formatQuantity', () => {
+  it('rounds to the venue precision of 8 decimals and drops trailing zeros', () => {
+    expect(formatQuantity('4857602.3030475400')).toBe('4,857,602.30304754');
+    expect(formatQuantity('0.1234567891')).toBe('0.12345679');
+    expect(formatQuantity('2.5000')).toBe('2.5');
   });
 });

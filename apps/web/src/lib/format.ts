@@ -65,3 +65,35 @@ export function signClass(value: string | number | null | undefined): 'up' | 'do
   if (n === null || n === 0) return 'flat';
   return n > 0 ? 'up' : 'down';
 }
+
+/** Decimals a venue counts a currency's amounts in: cents for fiat, satoshi-like for crypto. */
+const CURRENCY_DECIMALS: Record<string, number> = { USD: 2, EUR: 2, GBP: 2, USDT: 2, USDC: 2 };
+const CRYPTO_DECIMALS = 8;
+
+/**
+ * An amount in its currency: dollars with "$" ("$1,234.50"), anything else with its code after the
+ * number ("0.01234 BTC"), never a dollar sign on a crypto-quoted amount. An em dash when absent.
+ */
+export function formatMoney(
+  value: string | number | null | undefined,
+  currency: string,
+  opts: { signed?: boolean } = {},
+): string {
+  if (currency === 'USD') return formatUsd(value, opts);
+  const n = toNumber(value);
+  if (n === null) return '—';
+  const digits = CURRENCY_DECIMALS[currency] ?? CRYPTO_DECIMALS;
+  const text = n.toLocaleString('en-US', {
+    minimumFractionDigits: Math.min(2, digits),
+    maximumFractionDigits: digits,
+    signDisplay: opts.signed ? 'exceptZero' : 'auto',
+  });
+  return `${text} ${currency}`;
+}
+
+/** A base quantity at the venue's lot precision (8 decimals), trailing zeros dropped. */
+export function formatQuantity(value: string | number | null | undefined): string {
+  const n = toNumber(value);
+  if (n === null) return '—';
+  return n.toLocaleString('en-US', { maximumFractionDigits: CRYPTO_DECIMALS });
+}

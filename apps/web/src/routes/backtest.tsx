@@ -1,6 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { candleChartOption, markerCounts } from '../charts/candles';
 import { type EquityPoint, equityChartOption } from '../charts/equity';
 import { DataTable } from '../components/data-table';
 import { EChart } from '../components/echart';
@@ -8,10 +10,12 @@ import { FormError, SelectField, TextField } from '../components/field';
 import { ParamsFields } from '../components/params-fields';
 import { QueryView } from '../components/states';
 import { pnlColumn } from '../components/trade-cells';
-import { metricRows } from '../lib/backtest';
+import { accountCurrency } from '../dashboard/accounts-strip';
+import { metricRows, perPairRows, tradesAsMarkers } from '../lib/backtest';
 import { fromDateInput } from '../lib/dates';
 import { type FieldErrors, formErrorMessage, serverFieldErrors } from '../lib/errors';
-import { formatPrice, formatUsd, formatUtc } from '../lib/format';
+import { formatMoney, formatPrice, formatShare, formatUtc } from '../lib/format';
+import { barsFromAnswer } from '../lib/live';
 import { type ParamsFormValues, paramsToForm, validateParamsForm } from '../lib/params-form';
 import { centsToDecimal } from '../lib/pnl';
 import { OptimizerRuns } from '../research/optimizer-runs';
@@ -19,6 +23,15 @@ import { type RouterOutputs, useTRPC } from '../trpc';
 
 type BacktestResult = RouterOutputs['backtest']['run'];
 type SimulatedTrade = BacktestResult['trades'][number];
+
+/** A finished run as the page keeps it: the latest two are shown side by side. */
+interface Run {
+  id: string;
+  result: BacktestResult;
+}
+
+/** Where the live feed leaves a run's progress (see useLiveEvents). */
+export const backtestProgressKey = (runId: string) => ['backtest-progress', runId] as const;
 
 /** Replay chosen symbols over a period with a set of parameters and see what would have happened. */
 export function BacktestPage() {
@@ -30,9 +43,30 @@ export function BacktestPage() {
   const [to, setTo] = useState('');
   const [timeframe, setTimeframe] = useState<'5m' | '1h'>('5m');
   const [values, setValues] = useState<ParamsFormValues>(() => paramsToForm());
+  const [edited, setEdited] = useState(false);
+  const [startBalance, setStartBalance] = useState('10000');
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const [runId, setRunId] = useState<string | null>(null);
+  const [runs, setRuns] = useState<Run[]>([]);
   const symbols = useQuery(trpc.markets.symbols.queryOptions({ assetType }));
-  const run = useMutation(trpc.backtest.run.mutationOptions());
+  const saved = useQuery(trpc.me.parameters.list.queryOptions());
+  const run = useMutation(
+    trpc.backtest.run.mutationOptions({
+      onSuccess: (result, input) => setRuns((r) => [{ id: input.runId ?? '', result }, ...r].slice(0, 2)),
+    }),
+  );
+  const progress = useQuery({
+    queryKey: backtestProgressKey(runId ?? 'none'),
+    queryFn: () => null as { done: number; total: number } | null,
+    enabled: false,
+  });
+
+  // The trader's own saved parameters for this asset type (their ALL row) are the starting point,
+  // until they edit the form.
+  const savedRow = saved.data?.find((p) => p.assetType === assetType && p.symbol === 'ALL');
+  useEffect(() => {
+    if (!edited) setValues(paramsToForm(savedRow));
+  }, [savedRow, edited]);
   const errors = { ...serverFieldErrors(run.error), ...clientErrors };
 
   const submit = (event: FormEvent) => {
@@ -46,13 +80,19 @@ export function BacktestPage() {
     if (fromMs != null && toMs != null && fromMs >= toMs) problems.to = 'The end must be after the start.';
     const params = validateParamsForm({ ...values, assetType, symbol: 'ALL', autoTradingEnabled: true });
     if (!params.ok) Object.assign(problems, params.errors);
+    const balance = Number(startBalance);
+    if (!/^\d+(\.\d{1,2})?$/.test(startBalance.trim()) || !(balance > 0))
+      problems.startBalance = 'Enter a start balance greater than 0, at most 2 decimals.';
     setClientErrors(problems);
     if (Object.keys(problems).length > 0 || !params.ok || fromMs === null || toMs === null) return;
+    const id = crypto.randomUUID();
+    setRunId(id);
     run.mutate({
       symbols: chosen,
+      runId: id,
       ...(fromMs != null ? { from: fromMs } : {}),
       ...(toMs != null ? { to: toMs } : {}),
-      params: { params: params.input, timeframe, sentiment: 'ignore' },
+      params: { params: params.input, timeframe, sentiment: 'ignore', startBalance: balance },
     });
   };
 
@@ -103,6 +143,15 @@ export function BacktestPage() {
             <option value="5m">5 minutes</option>
             <option value="1h">1 hour</option>
           </SelectField>
+          <TextField
+            label="Start balance"
+            name="startBalance"
+            inputMode="decimal"
+            value={startBalance}
+            onChange={(e) => setStartBalance(e.target.value)}
+            hint="In the pairs' quote currency"
+            error={errors.startBalance}
+          />
         </div>
         <fieldset className="symbol-picker" aria-describedby={errors.symbols ? 'symbols-error' : undefined}>
           <legend>Symbols</legend>
@@ -138,10 +187,20 @@ export function BacktestPage() {
         </fieldset>
         <details className="params-details" open>
           <summary>Trade parameters</summary>
+          <p className="muted small" data-testid="params-source">
+            {edited
+              ? 'Edited for this run.'
+              : savedRow
+                ? `Your saved ${assetType} parameters.`
+                : 'Defaults: you have no saved parameters for this asset type.'}
+          </p>
           <ParamsFields
             values={values}
             errors={errors}
-            onChange={setValues}
+            onChange={(next) => {
+              setEdited(true);
+              setValues(next);
+            }}
             omit={['assetType', 'symbol', 'autoTradingEnabled']}
           />
         </details>
@@ -152,23 +211,44 @@ export function BacktestPage() {
         <button type="submit" className="btn btn-primary" disabled={run.isPending}>
           {run.isPending ? 'Running…' : 'Run backtest'}
         </button>
+        {run.isPending ? (
+          <progress
+            data-testid="backtest-progress"
+            max={progress.data?.total ?? 1}
+            value={progress.data?.done ?? 0}
+            aria-label="Backtest progress"
+          />
+        ) : null}
       </form>
       {run.data ? <BacktestReport result={run.data} /> : null}
       <OptimizerRuns />
+      {runs.length > 0 ? (
+        <div className={runs.length > 1 ? 'backtest-compare' : undefined}>
+          {runs.map((r, i) => (
+            <BacktestReport
+              key={r.id}
+              result={r.result}
+              title={runs.length > 1 ? (i === 0 ? 'Latest run' : 'Previous run') : 'Result'}
+            />
+          ))}
+        </div>
+      ) : null}
     </div>
   );
 }
 
-function BacktestReport({ result }: { result: BacktestResult }) {
+function BacktestReport({ result, title }: { result: BacktestResult; title: string }) {
   // Dollars for display only; the figures themselves stay integer cents.
   const curve = useMemo(
     () => result.equity.map((p): EquityPoint => [p.time, p.equityCents / 100]),
     [result.equity],
   );
   const option = useMemo(() => equityChartOption(curve), [curve]);
+  // A run's figures are in the quote currency its pairs share (BTC for a replay of BTC pairs).
+  const currency = accountCurrency(result.symbols.map(quoteCurrency));
   return (
-    <section className="backtest-result" aria-labelledby="result-title" data-testid="backtest-result">
-      <h2 id="result-title">Result</h2>
+    <section className="backtest-result" aria-label={title} data-testid="backtest-result">
+      <h2>{title}</h2>
       <p className="muted small">
         {result.symbols.join(', ')} · {formatUtc(result.from)} → {formatUtc(result.to)} ·{' '}
         {result.barsEvaluated} bars judged · {result.signals} buy signals
@@ -181,7 +261,7 @@ function BacktestReport({ result }: { result: BacktestResult }) {
         </ul>
       ) : null}
       <dl className="card metrics" data-testid="backtest-metrics">
-        {metricRows(result.metrics).map((row) => (
+        {metricRows(result.metrics, currency).map((row) => (
           <div key={row.label}>
             <dt>{row.label}</dt>
             <dd className={row.tone}>{row.value}</dd>
@@ -199,6 +279,33 @@ function BacktestReport({ result }: { result: BacktestResult }) {
           data-points={curve.length}
         />
       </div>
+      <div className="card">
+        <h3>Per pair</h3>
+        <DataTable
+          rows={perPairRows(result.trades)}
+          rowKey={(p) => p.symbol}
+          rowData={() => ({ 'data-testid': 'pair-row' })}
+          columns={[
+            { label: 'Pair', rowHeader: true, cell: (p) => p.symbol },
+            {
+              label: 'Trades',
+              className: 'num',
+              cell: (p) => `${p.trades} (${formatShare(p.wins / p.trades)} won)`,
+            },
+            {
+              label: 'Fees',
+              className: 'num',
+              cell: (p) => formatMoney(centsToDecimal(p.feesCents), quoteCurrency(p.symbol)),
+            },
+            pnlColumn('Net P&L', (p: { symbol: string; pnlCents: number }) => ({
+              usd: centsToDecimal(p.pnlCents),
+              pct: null,
+              currency: quoteCurrency(p.symbol),
+            })),
+          ]}
+        />
+      </div>
+      <TradesChart result={result} />
       <div className="card">
         <h3>Trades ({result.trades.length})</h3>
         {result.trades.length === 0 ? (
@@ -221,10 +328,15 @@ function BacktestReport({ result }: { result: BacktestResult }) {
                   </>
                 ),
               },
-              { label: 'Cost', className: 'num', cell: (t) => formatUsd(centsToDecimal(t.costCents)) },
+              {
+                label: 'Cost',
+                className: 'num',
+                cell: (t) => formatMoney(centsToDecimal(t.costCents), quoteCurrency(t.symbol)),
+              },
               pnlColumn('P&L after fees', (t: SimulatedTrade) => ({
                 usd: centsToDecimal(t.pnlCents),
                 pct: t.costCents === 0 ? null : (t.pnlCents / t.costCents) * 100,
+                currency: quoteCurrency(t.symbol),
               })),
               { label: 'Exit reason', cellClassName: 'small', cell: (t) => t.exitReason },
             ]}
@@ -232,5 +344,61 @@ function BacktestReport({ result }: { result: BacktestResult }) {
         )}
       </div>
     </section>
+  );
+}
+
+/** One symbol of a run on candles, its simulated entries and exits marked. */
+function TradesChart({ result }: { result: BacktestResult }) {
+  const trpc = useTRPC();
+  const traded = [...new Set(result.trades.map((t) => t.symbol))];
+  const [symbol, setSymbol] = useState(traded[0] ?? result.symbols[0] ?? '');
+  const timeframe = result.params.timeframe;
+  const bars = useQuery({
+    ...trpc.markets.bars.queryOptions(
+      { symbol, timeframe, from: result.from, to: result.to, limit: 5000 },
+      { enabled: symbol !== '' && result.to > 0 },
+    ),
+    select: barsFromAnswer,
+  });
+  const option = useMemo(
+    () =>
+      candleChartOption(bars.data ?? [], {
+        timeframe,
+        markers: { detections: [], trades: tradesAsMarkers(result.trades, symbol) },
+      }),
+    [bars.data, timeframe, result.trades, symbol],
+  );
+  const drawn = markerCounts(option);
+  return (
+    <div className="card">
+      <header className="card-head">
+        <h3>Trades on the chart</h3>
+        <SelectField
+          label="Symbol"
+          name="chartSymbol"
+          value={symbol}
+          onChange={(e) => setSymbol(e.target.value)}
+        >
+          {result.symbols.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </SelectField>
+      </header>
+      <QueryView query={bars} isEmpty={(d) => d.length === 0} empty="No bars stored for this period.">
+        {() => (
+          <EChart
+            option={option}
+            className="chart-candles"
+            role="img"
+            aria-label={`${symbol} with ${drawn.entries} simulated entries and ${drawn.exits} exits`}
+            data-testid="backtest-chart"
+            data-entries={drawn.entries}
+            data-exits={drawn.exits}
+          />
+        )}
+      </QueryView>
+    </div>
   );
 }

@@ -8,6 +8,9 @@ import { ActiveTrades } from '../dashboard/active-trades';
 import { ChartCard } from '../dashboard/chart-card';
 import { LowestPoints } from '../dashboard/lowest-points';
 import { MarketStatus } from '../dashboard/market-status';
+import { NearSignal } from '../dashboard/near-signal';
+import { Performance } from '../dashboard/performance';
+import { SafetyStrip } from '../dashboard/safety-strip';
 import { SentimentPanel } from '../dashboard/sentiment-panel';
 import { TradeForm } from '../dashboard/trade-form';
 import { TradeHistory } from '../dashboard/trade-history';
@@ -83,33 +86,40 @@ export function DashboardPage() {
       </div>
 
       {onPaper ? <PaperBanner /> : null}
+      <SafetyStrip />
       <AccountsStrip />
 
-      {symbols.isPending ? (
-        <Loading label="Loading symbols…" />
-      ) : symbols.error ? (
-        <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
-      ) : !symbol ? (
-        <p className="state state-empty">No {search.tab} symbols are being tracked yet.</p>
-      ) : (
-        <div className="dash-grid">
-          <div className="charts" data-testid="charts">
-            {TIMEFRAMES.map((tf) => (
-              <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} />
-            ))}
-          </div>
-          <aside className="sidebar" aria-label="Trading">
-            <TradeSetup assetType={search.tab} symbol={symbol} />
-            <TradeForm assetType={search.tab} symbol={symbol} paperOnly={summary.data?.paperOnly ?? true} />
-          </aside>
-          <div className="panels">
-            <ActiveTrades />
-            <LowestPoints assetType={search.tab} />
-            <SentimentPanel symbol={symbol} />
-            <TradeHistory />
-          </div>
+      {/* Positions, history and performance belong to the account, not the symbol: they show even when
+          a tab has no symbols to chart (the Stocks tab on a crypto-only replay). */}
+      <div className="dash-grid">
+        {symbols.isPending ? (
+          <Loading label="Loading symbols…" />
+        ) : symbols.error ? (
+          <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />
+        ) : !symbol ? (
+          <p className="state state-empty charts">No {search.tab} symbols are being tracked yet.</p>
+        ) : (
+          <>
+            <div className="charts" data-testid="charts">
+              {TIMEFRAMES.map((tf) => (
+                <ChartCard key={tf} symbol={symbol} timeframe={tf} range={search.range} />
+              ))}
+            </div>
+            <aside className="sidebar" aria-label="Trading">
+              <TradeSetup assetType={search.tab} symbol={symbol} />
+              <TradeForm assetType={search.tab} symbol={symbol} paperOnly={summary.data?.paperOnly ?? true} />
+            </aside>
+          </>
+        )}
+        <div className="panels">
+          <ActiveTrades />
+          <NearSignal assetType={search.tab} />
+          <LowestPoints assetType={search.tab} />
+          {symbol ? <SentimentPanel symbol={symbol} /> : null}
+          <TradeHistory />
+          <Performance />
         </div>
-      )}
+      </div>
     </div>
   );
 }

@@ -70,8 +70,76 @@ export async function validateSessionToken(
   return { sessionId, expiresAt, user: row.user, refreshed };
 }
 
+/**
+ * How long a validated session is trusted without asking the database again. Every signed-in request
+ * validates its cookie, and that lookup was most of a small request's cost. Short, because a session
+ * ended elsewhere (another server instance, a row changed by hand) keeps working for up to this long;
+ * logout, deactivation and role changes through this process forget it at once.
+ */
+const SESSION_CACHE_MS = 5_000;
+/** Sessions remembered per database; the oldest entry goes first. */
+const SESSION_CACHE_MAX = 10_000;
+
+interface CachedSession {
+  expiresAt: Date;
+  user: PublicUser;
+  /** `now` when the database last confirmed the session. */
+  checkedAt: number;
+}
+
+const sessionCaches = new WeakMap<Db, Map<string, CachedSession>>();
+
+function sessionCache(db: Db): Map<string, CachedSession> {
+  let cache = sessionCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    sessionCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/**
+ * `validateSessionToken` for the HTTP edge: a session the database confirmed less than
+ * `SESSION_CACHE_MS` ago, still in the first half of its life, is answered from memory; anything else
+ * (unknown, stale, due to slide forward) goes to `validateSessionToken`.
+ */
+export async function validateSessionTokenCached(
+  db: Db,
+  token: string,
+  now: Date,
+  days: number,
+): Promise<ValidatedSession | null> {
+  const sessionId = sessionIdFromToken(token);
+  const cache = sessionCache(db);
+  const at = now.getTime();
+  const hit = cache.get(sessionId);
+  if (
+    hit &&
+    at >= hit.checkedAt &&
+    at - hit.checkedAt < SESSION_CACHE_MS &&
+    hit.expiresAt.getTime() - at >= (days * DAY) / 2
+  ) {
+    return { sessionId, expiresAt: hit.expiresAt, user: hit.user, refreshed: false };
+  }
+  cache.delete(sessionId);
+  const session = await validateSessionToken(db, token, now, days);
+  if (session) {
+    if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(sessionId, { expiresAt: session.expiresAt, user: session.user, checkedAt: at });
+  }
+  return session;
+}
+
+/** Ends a session: deleted, and forgotten by this process at once. */
 export async function invalidateSession(db: Db, sessionId: string) {
+  sessionCache(db).delete(sessionId);
   await deleteSession(db, sessionId);
+}
+
+/** Forgets a user's cached sessions (deactivated, or a role changed), so their next request asks the database. */
+export function forgetUserSessions(db: Db, userId: string) {
+  const cache = sessionCache(db);
+  for (const [id, entry] of cache) if (entry.user.id === userId) cache.delete(id);
 }
 
 /** Serialises the session cookie: httpOnly, SameSite=Lax, Secure in production. */

@@ -20,6 +20,7 @@ import { createSources } from '@tradehits/sentiment';
 import { decideLiveOrder, KILL_SWITCH_KEY } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { forgetUserSessions } from '../auth/session';
 import { idInput } from '../inputs';
 import { adminProcedure, router } from '../trpc';
 
@@ -62,6 +63,8 @@ const usersRouter = router({
         });
         return row;
       });
+      // A role or active flag cached with a session must not outlive the change.
+      forgetUserSessions(ctx.db, id);
       return updated!;
     }),
 });
@@ -130,6 +133,8 @@ const safetyRouter = router({
         ...(input.paused ? {} : { pausedUntil: null }),
       });
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such user.' });
+      // The trader's safety strip reads the pause from the user cached with their session.
+      forgetUserSessions(ctx.db, input.userId);
       await audit(ctx.db, {
         actorId: ctx.user.id,
         action: input.paused ? 'user.pause' : 'user.resume',

@@ -1,9 +1,8 @@
-import { runBacktest } from '@tradehits/core/backtest';
-import { isMarketOpen } from '@tradehits/core/calendar';
 import { backtestParamsSchema } from '@tradehits/core/params';
 import { assetTypeOf } from '@tradehits/core/symbols';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { BacktestInputError, runBacktestOffThread } from '../backtest-pool';
 import { instantInput, symbolInput } from '../inputs';
 import { authedProcedure, router } from '../trpc';
 
@@ -11,7 +10,10 @@ import { authedProcedure, router } from '../trpc';
 const MAX_BARS_PER_SYMBOL = 60_000;
 
 export const backtestRouter = router({
-  /** Replays stored bars through the same detector and engine the live ticks use. */
+  /**
+   * Replays stored bars through the same detector and engine the live ticks use, on a worker thread so
+   * the server keeps answering; progress goes to the caller over the live feed.
+   */
   run: authedProcedure
     .input(
       z
@@ -20,6 +22,8 @@ export const backtestRouter = router({
           from: instantInput.optional(),
           to: instantInput.optional(),
           params: backtestParamsSchema.prefault({}),
+          /** Names the run in the `backtest.progress` events the live feed sends while it computes. */
+          runId: z.uuid('Not a valid run id').optional(),
         })
         .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, 'From must be before to'),
     )
@@ -45,6 +49,18 @@ export const backtestRouter = router({
           message: `No ${timeframe} bars stored for ${empty.join(', ')} in that period.`,
         });
       }
-      return runBacktest(series, { params: input.params, isMarketOpen });
+      const { runId } = input;
+      const userId = ctx.user.id;
+      try {
+        return await runBacktestOffThread(series, input.params, (done, total) => {
+          if (runId) ctx.bus.publish({ type: 'backtest.progress', userId, runId, done, total });
+        });
+      } catch (err) {
+        // The backtester refuses bad input (e.g. a stock without calendar data) with a clear message;
+        // anything else (a crashed thread) is ours and reaches the client as an error id.
+        if (err instanceof BacktestInputError)
+          throw new TRPCError({ code: 'BAD_REQUEST', message: err.message, cause: err });
+        throw err;
+      }
     }),
 });

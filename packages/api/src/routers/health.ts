@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '@tradehits/analytics';
+import type { Db } from '@tradehits/db';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { sql } from 'drizzle-orm';
@@ -12,6 +13,24 @@ import { ttlCache } from '../ttl-cache';
 const ANALYTICS_CHECK_TTL_MS = 30_000;
 
 const analyticsChecks = new WeakMap<AnalyticsStore, () => Promise<unknown>>();
+
+/**
+ * How long one database ping answers for. A load balancer or monitor may probe many times a second, and
+ * on PGlite every ping runs on the server's own thread; a second is still fresh for an outage.
+ */
+const DB_CHECK_TTL_MS = 1_000;
+
+const dbChecks = new WeakMap<Db, () => Promise<unknown>>();
+
+/** The shared, cached ping that shows `db` answers. */
+function dbCheck(db: Db): () => Promise<unknown> {
+  let check = dbChecks.get(db);
+  if (!check) {
+    check = ttlCache(DB_CHECK_TTL_MS, () => db.execute(sql`select 1`));
+    dbChecks.set(db, check);
+  }
+  return check;
+}
 
 /** The shared, cached lookup that shows `store` answers. */
 function analyticsCheck(store: AnalyticsStore): () => Promise<unknown> {
@@ -45,7 +64,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<str
 export async function checkHealth(services: Services, runner: JobRunner) {
   const ms = services.config.HEALTH_TIMEOUT_MS;
   const [db, analytics, queue] = await Promise.all([
-    probe(() => services.db.execute(sql`select 1`), ms),
+    probe(dbCheck(services.db), ms),
     probe(analyticsCheck(services.analytics), ms),
     probe(() => runner.ping(), ms),
   ]);

@@ -10,6 +10,7 @@ export type LiveMessage = LiveEvent | { type: 'connected' | 'heartbeat'; at: num
 /** Which events a user may see: their own trades and approvals, and everything market-wide. */
 function visibleTo(event: LiveEvent, userId: string, isAdmin: boolean): boolean {
   if (event.type === 'trade.opened' || event.type === 'trade.closed') return event.userId === userId;
+  if (event.type === 'backtest.progress') return event.userId === userId;
   if (event.type === 'approval') return isAdmin || event.userId === userId;
   return true;
 }

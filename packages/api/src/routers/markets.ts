@@ -1,6 +1,7 @@
 import { marketStatus } from '@tradehits/core/calendar';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { barsCacheFor } from '../bars-cache';
 import { assetTypeInput, instantInput, symbolInput, timeframeInput } from '../inputs';
 import { authedProcedure, router } from '../trpc';
 
@@ -10,7 +11,10 @@ export const marketsRouter = router({
     .input(z.object({ assetType: assetTypeInput }))
     .query(({ ctx, input }) => ctx.services.market[input.assetType].symbols(input.assetType)),
 
-  /** Bars with their indicators, oldest first; the newest `limit` in the range. */
+  /**
+   * Bars with their indicators, oldest first; the newest `limit` in the range. Answered as `BarColumns`
+   * JSON text from the in-memory bars cache, with an ETag so a browser revalidates instead of refetching.
+   */
   bars: authedProcedure
     .input(
       z
@@ -26,7 +30,7 @@ export const marketsRouter = router({
           'From must not be after to',
         ),
     )
-    .query(({ ctx, input }) => ctx.analytics.bars(input)),
+    .query(({ ctx, input }) => barsCacheFor(ctx.analytics, ctx.bus).answer(input)),
 
   /** The newest 5-minute bar of every symbol of an asset type. */
   latest: authedProcedure

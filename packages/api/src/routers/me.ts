@@ -16,6 +16,7 @@ import {
 import { createLiveBroker, sealSecret } from '@tradehits/exchange';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { forgetUserSessions } from '../auth/session';
 import { authedProcedure, router } from '../trpc';
 
 const id = z.uuid('Not a valid id');
@@ -174,7 +175,10 @@ export const meRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       try {
-        return (await updateUser(ctx.db, ctx.user.id, input))!;
+        const updated = (await updateUser(ctx.db, ctx.user.id, input))!;
+        // The user cached with a session must not outlive the change.
+        forgetUserSessions(ctx.db, ctx.user.id);
+        return updated;
       } catch (err) {
         if (isUniqueViolation(err))
           throw new TRPCError({ code: 'CONFLICT', message: 'An account with that email exists.' });
