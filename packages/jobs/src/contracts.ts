@@ -119,9 +119,10 @@ function everyPattern(ms: number): string {
 }
 
 /**
- * The schedules for a replay at `speed` recorded ms per wall ms: the crypto ingests and the crypto
- * engine tick run once per recorded bar period (5 s for 5-minute bars at speed 60), so a demo shows
- * bars, detections and trades arrive at the replay's pace. At speed 1 nothing changes.
+ * The schedules for a replay at `speed` recorded ms per wall ms: the crypto ingests run once per
+ * recorded bar period (5 s for 5-minute bars at speed 60), and each ingested bar triggers its engine
+ * tick, so a demo shows bars, detections and trades arrive at the replay's pace. At speed 1 nothing
+ * changes.
  */
 export function replaySchedules(schedules: readonly Schedule[], speed: number): Schedule[] {
   if (speed <= 1) return [...schedules];
@@ -129,4 +130,16 @@ export function replaySchedules(schedules: readonly Schedule[], speed: number): 
     const period = REPLAY_CADENCE_MS[s.id];
     return period === undefined ? s : { ...s, pattern: everyPattern(period / speed), tz: 'UTC' };
   });
+}
+
+/**
+ * The engine tick's job id for one asset type, timeframe and bar: the same bar always gets the same id,
+ * so a retried ingest never queues a second tick for it. (BullMQ allows a ':' only in three-part ids.)
+ */
+export function engineTickJobId(
+  assetType: 'crypto' | 'stock',
+  timeframe: '5m' | '1h' | '1d',
+  barTime: number,
+) {
+  return `engine.tick:${assetType}.${timeframe}:${barTime}`;
 }

@@ -220,7 +220,6 @@ export function BacktestPage() {
           />
         ) : null}
       </form>
-      {run.data ? <BacktestReport result={run.data} /> : null}
       <OptimizerRuns />
       {runs.length > 0 ? (
         <div className={runs.length > 1 ? 'backtest-compare' : undefined}>
