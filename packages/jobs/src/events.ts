@@ -12,7 +12,19 @@ export type LiveEvent =
       trade: { id: string; symbol: string; status: string };
     }
   | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
-  | { type: 'safety'; killSwitch: boolean };
+  | { type: 'safety'; killSwitch: boolean }
+  /** For admins only: something needs their attention (see processors/alerts.ts). */
+  | {
+      type: 'notification';
+      notification: {
+        id: string;
+        kind: string;
+        severity: string;
+        title: string;
+        body: string;
+        createdAt: number;
+      };
+    };
 
 /** Publish/subscribe for live events: in memory in one process, Redis pub/sub across processes. */
 export interface EventBus {

@@ -1,3 +1,4 @@
+export { backupTo, pruneBackups, readManifest, restoreFrom } from './backup';
 export { createBullmqRunner } from './bullmq-runner';
 export * from './contracts';
 export { createRunner } from './create-runner';
@@ -5,8 +6,9 @@ export { createMemoryBus, createRedisBus, type EventBus, type LiveEvent } from '
 export { createInProcessRunner } from './in-process-runner';
 export { createLogger, type Logger } from './log';
 export { processors } from './processors';
+export { notify, watchApprovals } from './processors/alerts';
 export { KILL_SWITCH_KEY, runEngineTick } from './processors/engine-tick';
 export { runDailyReports } from './processors/reports';
 export type { JobContext, JobRunner, Processor, Processors, QueueHealth, Services } from './runner';
-export { createServices } from './services';
+export { createServices, sharedAnalyticsStore } from './services';
 export { closeTrade, decideLiveOrder, exitRulesFor, openTrade } from './trading/execution';

@@ -1,4 +1,10 @@
-import { createAnalyticsStore } from '@tradehits/analytics';
+import { existsSync } from 'node:fs';
+import {
+  type AnalyticsStore,
+  createAnalyticsStore,
+  createRemoteAnalyticsStore,
+  waitForAnalyticsStore,
+} from '@tradehits/analytics';
 import type { Config } from '@tradehits/config';
 import { createDb } from '@tradehits/db';
 import { createMarketDataSources } from '@tradehits/exchange';
@@ -12,12 +18,12 @@ import type { Services } from './runner';
  */
 export async function createServices(
   config: Config,
-  overrides: Partial<Pick<Services, 'now' | 'market' | 'log'>> = {},
+  overrides: Partial<Pick<Services, 'now' | 'market' | 'log' | 'analytics'>> = {},
 ): Promise<Services & { close(): Promise<void> }> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const dbHandle = createDb(config.database);
   await dbHandle.migrate();
-  const analytics = await createAnalyticsStore(config);
+  const analytics = overrides.analytics ?? (await createAnalyticsStore(config));
   await analytics.migrate();
   const bus = config.jobs.kind === 'bullmq' ? createRedisBus(config.jobs.redisUrl) : createMemoryBus();
   const market = overrides.market ?? createMarketDataSources(config);
@@ -35,4 +41,25 @@ export async function createServices(
       await dbHandle.close();
     },
   };
+}
+
+/**
+ * The analytics store for a process beside the server (the worker, a CLI): with DuckDB, the server
+ * owns the file and serves it on its socket, so this process reaches it there; waits up to `waitMs`
+ * for the socket when `required`. Null means: open the store directly (BigQuery, or no server running).
+ */
+export async function sharedAnalyticsStore(
+  config: Config,
+  options: { required: boolean; waitMs?: number },
+): Promise<AnalyticsStore | null> {
+  if (config.analytics.kind !== 'duckdb') return null;
+  const { socket } = config.analytics;
+  if (!options.required && !existsSync(socket)) return null;
+  try {
+    await waitForAnalyticsStore(socket, options.required ? (options.waitMs ?? 60_000) : 2_000);
+  } catch (err) {
+    if (options.required) throw err;
+    return null;
+  }
+  return createRemoteAnalyticsStore(socket);
 }
