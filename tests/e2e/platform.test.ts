@@ -155,6 +155,18 @@ describe('TradeHits in a browser', () => {
     const me = await trader.auth.login.mutate(TRADER);
     await admin.admin.users.update.mutate({ id: me.id, role: 'beta_user' });
     await trader.me.linkVenue.mutate({ assetType: 'crypto', venue: 'kraken', ...FAKE_KRAKEN_CREDENTIALS });
+
+    // The admin has the console open, on the live feed, before the order arrives.
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    await logIn(page, ADMIN);
+    await page.goto(`${app.url}/admin`);
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 15_000 })
+      .toContain('live-live');
+    const badge = page.getByTestId('notification-badge');
+    await expect.poll(() => badge.getAttribute('data-unread'), { timeout: 15_000 }).not.toBeNull();
+    const unreadBefore = Number(await badge.getAttribute('data-unread'));
+
     const pending = await trader.trades.execute.mutate({
       side: 'buy',
       assetType: 'crypto',
@@ -162,12 +174,17 @@ describe('TradeHits in a browser', () => {
       amount: '20',
       mode: 'live',
     });
+    const placedAt = Date.now();
     expect(pending.status).toBe('pending_approval');
     expect(kraken.orderCount()).toBe(0);
+    // The badge counts the new alert within a second of the order, with no reload.
+    await expect
+      .poll(async () => Number(await badge.getAttribute('data-unread')), { timeout: 5_000, interval: 25 })
+      .toBeGreaterThan(unreadBefore);
+    expect(Date.now() - placedAt).toBeLessThan(1_000);
+    await badge.click();
+    expect(await page.getByTestId('notification').filter({ hasText: 'awaits approval' }).count()).toBe(1);
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-    await logIn(page, ADMIN);
-    await page.goto(`${app.url}/admin`);
     const queue = page.getByTestId('approval-queue');
     await expect.poll(() => queue.getByTestId('approval').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/admin-console.png`, fullPage: true });

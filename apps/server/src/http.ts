@@ -4,6 +4,7 @@ import path from 'node:path';
 import { appRouter, createContext } from '@tradehits/api';
 import type { JobRunner, Services } from '@tradehits/jobs';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { type Metrics, routeOf } from './metrics';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,11 +41,18 @@ function serveSpa(webDist: string) {
 }
 
 /** The HTTP process: tRPC (queries, mutations, SSE subscriptions) at /trpc and the SPA everywhere else. */
-export function createHttpServer(services: Services, runner: JobRunner, webDist: string): Server {
+export function createHttpServer(
+  services: Services,
+  runner: JobRunner,
+  webDist: string,
+  options: { metrics?: Metrics } = {},
+): Server {
+  const { metrics } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req, res }) => createContext(services, runner, req, res),
+    createContext: ({ req, res }) =>
+      createContext(services, runner, req, res, metrics ? { onProcedure: metrics.observeProcedure } : {}),
     onError({ error, path: procedure }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         services.log.error({ procedure, err: error.message, cause: error.cause?.stack }, 'procedure failed');
@@ -52,6 +60,19 @@ export function createHttpServer(services: Services, runner: JobRunner, webDist:
   });
   const spa = serveSpa(path.resolve(webDist));
   return createServer((req, res) => {
+    if (metrics) {
+      const started = performance.now();
+      res.once('finish', () =>
+        metrics.observeRequest(
+          req.method ?? 'GET',
+          routeOf(req.url),
+          res.statusCode,
+          (performance.now() - started) / 1000,
+        ),
+      );
+      if (req.method === 'GET' && routeOf(req.url) === '/metrics')
+        return void metrics.handle(req, res).catch(() => res.writeHead(500).end());
+    }
     if (req.url?.startsWith('/trpc/')) return trpc(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner, Services } from '@tradehits/jobs';
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
-import { type Context, createContextInner } from './trpc';
+import { type Context, createContextInner, type ProcedureTiming } from './trpc';
 
 /**
  * The HTTP edge of the context: reads the session cookie and the caller's address, nothing more.
@@ -12,7 +13,11 @@ export async function createContext(
   runner: JobRunner,
   req: IncomingMessage,
   res: ServerResponse,
+  options: { onProcedure?: (timing: ProcedureTiming) => void } = {},
 ): Promise<Context> {
+  const header = req.headers['x-request-id'];
+  const id = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+  res.setHeader('x-request-id', id);
   const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
   const ip = req.socket.remoteAddress ?? null;
   const userAgent = req.headers['user-agent'] ?? null;
@@ -29,8 +34,9 @@ export async function createContext(
   return createContextInner({
     services,
     runner,
-    req: { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
+    req: { id, ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent, setCookie },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
+    ...(options.onProcedure ? { onProcedure: options.onProcedure } : {}),
   });
 }

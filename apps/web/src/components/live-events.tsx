@@ -28,6 +28,7 @@ export function useLiveEvents(): LiveStatus {
           'trades.history': trpc.trades.history.pathFilter(),
           'accounts.summary': trpc.accounts.summary.pathFilter(),
           'admin.approvals': trpc.admin.approvals.list.pathFilter(),
+          'admin.notifications': trpc.admin.notifications.list.pathFilter(),
           'admin.safety': trpc.admin.safety.get.pathFilter(),
         }[inv.target] as QueryFilters;
         const symbol = inv.symbol;

@@ -27,10 +27,15 @@ describe('invalidationsFor', () => {
   it('refreshes the approval queue and the trades on an approval', () => {
     expect(invalidationsFor({ type: 'approval' }).map((i) => i.target)).toEqual([
       'admin.approvals',
+      'admin.notifications',
       'trades.active',
       'trades.history',
       'accounts.summary',
     ]);
+  });
+
+  it('refreshes the admin notification badge on a notification', () => {
+    expect(invalidationsFor({ type: 'notification' })).toEqual([{ target: 'admin.notifications' }]);
   });
 
   it('refreshes the safety panel when the kill switch flips', () => {
@@ -49,6 +54,7 @@ describe('invalidationsFor', () => {
         'markets.latest',
         'markets.lowestPoints',
         'admin.approvals',
+        'admin.notifications',
         'admin.safety',
         'trades.active',
         'trades.history',

@@ -7,6 +7,7 @@ export type LiveTarget =
   | 'trades.history'
   | 'accounts.summary'
   | 'admin.approvals'
+  | 'admin.notifications'
   | 'admin.safety';
 
 /** What to refetch: a query group, narrowed to one symbol's queries when the event names one. */
@@ -49,7 +50,9 @@ export function invalidationsFor(event: LiveEventLike): Invalidation[] {
     case 'trade.closed':
       return TRADE_TARGETS;
     case 'approval':
-      return [{ target: 'admin.approvals' }, ...TRADE_TARGETS];
+      return [{ target: 'admin.approvals' }, { target: 'admin.notifications' }, ...TRADE_TARGETS];
+    case 'notification':
+      return [{ target: 'admin.notifications' }];
     case 'safety':
       return [{ target: 'admin.safety' }];
     default:
@@ -63,6 +66,7 @@ export const RECONNECT_INVALIDATIONS: Invalidation[] = [
   { target: 'markets.latest' },
   { target: 'markets.lowestPoints' },
   { target: 'admin.approvals' },
+  { target: 'admin.notifications' },
   { target: 'admin.safety' },
   ...TRADE_TARGETS,
 ];

@@ -78,12 +78,21 @@ export function isStale(lastOpenTime: number, timeframe: Timeframe, now: number)
 
 const TIMEFRAMES: Timeframe[] = ['5m', '1h', '1d'];
 
+/** Outside the calendar's years (a replayed clock) no stock bar is due, so none can be late. */
+function sessionOpen(instant: number): boolean {
+  try {
+    return isMarketOpen(instant);
+  } catch {
+    return false;
+  }
+}
+
 /** Stale series: crypto at every timeframe; stocks only intraday while a regular session is open. */
 async function staleSeries(services: Services, now: number) {
   const { config, analytics } = services;
   const checks: [AssetType, string[], Timeframe[]][] = [['crypto', config.CRYPTO_SYMBOLS, TIMEFRAMES]];
   // A stock bar is due only inside the session; judged an hour after the open so the first bars exist.
-  if (isMarketOpen(now) && isMarketOpen(now - 3_600_000))
+  if (sessionOpen(now) && sessionOpen(now - 3_600_000))
     checks.push(['stock', config.STOCK_SYMBOLS, ['5m', '1h']]);
   const stale: { assetType: AssetType; symbol: string; timeframe: Timeframe; lastOpenTime: number }[] = [];
   for (const [assetType, symbols, timeframes] of checks) {
