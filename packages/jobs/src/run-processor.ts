@@ -28,6 +28,10 @@ export async function runProcessor<N extends JobName>(
     const detail = await processor(payload, { services: scoped, now: startedAt, attempt });
     // A processor that declined to run (a stock job outside the session) says why in `skipped`.
     const skipped = typeof detail === 'object' && detail !== null && 'skipped' in detail;
+    log.info(
+      { status: skipped ? 'skipped' : 'ok', durationMs: Math.round(performance.now() - t0) },
+      'job done',
+    );
     await recordJobRuns(services.db, [
       {
         job: name,
