@@ -150,6 +150,9 @@ const jobsRouter = router({
         z.object({ name: z.literal('reports.daily') }),
         z.object({ name: z.literal('calendar.crosscheck') }),
         z.object({ name: z.literal('system.housekeeping') }),
+        z.object({ name: z.literal('alerts.scan') }),
+        z.object({ name: z.literal('system.backup') }),
+        z.object({ name: z.literal('system.retention') }),
       ]),
     )
     .mutation(async ({ ctx, input }) => {
