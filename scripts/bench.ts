@@ -4,12 +4,14 @@
  */
 import { benchBackfill } from './bench/backfill';
 import { benchBundle } from './bench/bundle';
+import { benchEngineDb } from './bench/engine-db';
 import { benchSentiment } from './bench/sentiment';
 import { benchTrading } from './bench/trading';
 
 const suites: [string, () => Promise<{ name: string; value: number; unit: string; ratio?: number }[]>][] = [
   ['market data', benchBackfill],
   ['trading', benchTrading],
+  ['trading with PostgreSQL', benchEngineDb],
   ['sentiment', benchSentiment],
   ['web', benchBundle],
 ];

@@ -56,17 +56,19 @@ export async function benchTrading(): Promise<
   });
   const users: EngineUser[] = Array.from({ length: USERS }, (_, i) => ({
     id: `user-${i}`,
-    params: tradeParametersSchema.parse({
-      autoTradingEnabled: i % 10 !== 0,
-      symbol: i % 4 === 0 ? markets[i % SYMBOLS]!.symbol : 'ALL',
-      tradeAmount: 25 + (i % 8) * 25,
-      maxConcurrentTrades: 1 + (i % 10),
-      minSentimentScore: (i % 6) * 10,
-      requirePoliticalPositive: i % 3 === 0,
-      buyAtLowestOnly: i % 5 !== 0,
-      tradingHoursStart: i % 7 === 0 ? '13:00' : '00:00',
-      tradingHoursEnd: i % 7 === 0 ? '21:00' : '23:59',
-    }),
+    rules: [
+      tradeParametersSchema.parse({
+        autoTradingEnabled: i % 10 !== 0,
+        symbol: i % 4 === 0 ? markets[i % SYMBOLS]!.symbol : 'ALL',
+        tradeAmount: 25 + (i % 8) * 25,
+        maxConcurrentTrades: 1 + (i % 10),
+        minSentimentScore: (i % 6) * 10,
+        requirePoliticalPositive: i % 3 === 0,
+        buyAtLowestOnly: i % 5 !== 0,
+        tradingHoursStart: i % 7 === 0 ? '13:00' : '00:00',
+        tradingHoursEnd: i % 7 === 0 ? '21:00' : '23:59',
+      }),
+    ],
     mode: i % 20 === 0 ? 'live' : 'paper',
     balanceCents: 10_000 + (i % 13) * 7_500,
     lossTodayCents: 0,

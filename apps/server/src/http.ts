@@ -2,7 +2,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { appRouter, createContext } from '@tradehits/api';
-import type { JobRunner, Services } from '@tradehits/jobs';
+import type { JobRunner } from '@tradehits/jobs';
+import type { Services } from '@tradehits/trading';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type Metrics, routeOf } from './metrics';
 

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AssetType, Timeframe } from '@tradehits/core';
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 import { platformGauges } from '@tradehits/db';
-import { type JobName, type JobRunner, jobQueue, KILL_SWITCH_KEY, type Services } from '@tradehits/jobs';
+import { type JobName, type JobRunner, jobQueue } from '@tradehits/jobs';
+import { KILL_SWITCH_KEY, type Services } from '@tradehits/trading';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Gauges read from the stores are refreshed at most this often, however often Prometheus scrapes. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JobRunner, Services } from '@tradehits/jobs';
+import type { JobRunner } from '@tradehits/jobs';
+import type { Services } from '@tradehits/trading';
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from './auth/session';
 import { type Context, createContextInner, type ProcedureTiming } from './trpc';
 

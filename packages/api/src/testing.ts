@@ -6,13 +6,8 @@ import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
 import type { DbHandle } from '@tradehits/db';
-import {
-  createInProcessRunner,
-  createLogger,
-  createMemoryBus,
-  processors,
-  type Services,
-} from '@tradehits/jobs';
+import { createInProcessRunner, createLogger, createMemoryBus, processors } from '@tradehits/jobs';
+import type { Services } from '@tradehits/trading';
 import { SESSION_COOKIE, validateSessionToken } from './auth/session';
 import { createCaller } from './root';
 import { createContextInner } from './trpc';

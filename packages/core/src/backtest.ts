@@ -176,7 +176,7 @@ export function runBacktest(
   const refusals = new Map<string, number>();
   const user: EngineUser = {
     id: BACKTEST_USER,
-    params: params.params,
+    rules: [params.params],
     mode: 'paper' satisfies AccountMode,
     balanceCents: startCents,
     lossTodayCents: 0,
@@ -254,6 +254,7 @@ export function runBacktest(
               takeProfitPrice: entry * (1 + order.takeProfitPct / 100),
               stopLossPrice: entry * (1 - order.stopLossPct / 100),
               openedAt: t,
+              mode: 'paper',
             },
           };
         } else {
@@ -398,6 +399,7 @@ function placeholder(symbol: string): OpenPosition {
     takeProfitPrice: Number.POSITIVE_INFINITY,
     stopLossPrice: Number.NEGATIVE_INFINITY,
     openedAt: 0,
+    mode: 'paper',
   };
 }
 

@@ -59,7 +59,7 @@ function user(
 ): EngineUser {
   return {
     id,
-    params: tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40, ...params }),
+    rules: [tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40, ...params })],
     mode: 'paper',
     balanceCents: 100_000,
     lossTodayCents: 0,
@@ -96,6 +96,7 @@ function position(
     takeProfitPrice: 103,
     stopLossPrice: 98,
     openedAt: 0,
+    mode: 'paper',
     ...fields,
   };
 }
@@ -129,6 +130,61 @@ describe('engineTick entries', () => {
     const { intents, skips } = tick({ users: [u], positions });
     expect(intents).toEqual([]);
     expect(skips).toEqual([{ symbol: 'BTC/USD', reason, userIds: ['u1'] }]);
+  });
+
+  it('resolves one rule per user and symbol: an ALL row plus a symbol row opens once, by the symbol row', () => {
+    const both: EngineUser = {
+      ...user('u1'),
+      rules: [
+        tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40 }),
+        tradeParametersSchema.parse({
+          autoTradingEnabled: true,
+          tradeAmount: 25,
+          symbol: 'BTC/USD',
+          takeProfitPct: 7,
+        }),
+      ],
+    };
+    const { intents } = tick({ users: [both], markets: [market('BTC/USD'), market('ETH/USD')] });
+    expect(
+      intents.map((i) => [
+        i.symbol,
+        i.kind === 'open' && i.amountCents,
+        i.kind === 'open' && i.takeProfitPct,
+      ]),
+    ).toEqual([
+      ['BTC/USD', 2500, 7],
+      ['ETH/USD', 4000, 3],
+    ]);
+  });
+
+  it('lets a symbol row that turns auto-trading off win over the ALL row', () => {
+    const off: EngineUser = {
+      ...user('u1'),
+      rules: [
+        tradeParametersSchema.parse({ autoTradingEnabled: true, tradeAmount: 40 }),
+        tradeParametersSchema.parse({ autoTradingEnabled: false, symbol: 'BTC/USD' }),
+      ],
+    };
+    expect(tick({ users: [off] }).skips).toEqual([
+      { symbol: 'BTC/USD', reason: 'auto-trading-off', userIds: ['u1'] },
+    ]);
+  });
+
+  it('counts slots per user on the account they trade from, not on their other mode', () => {
+    const live = user('u1', { maxConcurrentTrades: 1, tradeAmount: 20 }, { mode: 'live' });
+    const paperHeld = [position('p1', 'u1', 'ETH/USD', { mode: 'paper' })];
+    expect(tick({ users: [live], positions: paperHeld }).intents).toHaveLength(1);
+    const liveHeld = [position('p1', 'u1', 'ETH/USD', { mode: 'live' })];
+    expect(tick({ users: [live], positions: liveHeld }).skips[0]?.reason).toBe('max-concurrent');
+  });
+
+  it('never trades a pair quoted in another currency live: caps are in USD', () => {
+    const live = user('u1', { tradeAmount: 20 }, { mode: 'live' });
+    const { intents, skips } = tick({ users: [live], markets: [market('ETH/BTC')] });
+    expect(intents).toEqual([]);
+    expect(skips).toEqual([{ symbol: 'ETH/BTC', reason: 'non-usd-quote', userIds: ['u1'] }]);
+    expect(tick({ users: [user('u2')], markets: [market('ETH/BTC')] }).intents).toHaveLength(1);
   });
 
   it('treats unknown sentiment as failed when judging, and drops the rule when ignoring', () => {

@@ -1,4 +1,4 @@
-import { minutesOfDay, type TradeParameters } from './params';
+import { effectiveRule, minutesOfDay, type TradeParameters } from './params';
 import {
   checkCircuitBreaker,
   checkDailyLoss,
@@ -8,6 +8,7 @@ import {
   type SafetyReason,
   type SafetySettings,
 } from './safety';
+import { quoteCurrency } from './symbols';
 import type { AssetType, Bar, Detection, SentimentReading } from './types';
 
 /**
@@ -26,14 +27,18 @@ import type { AssetType, Bar, Detection, SentimentReading } from './types';
 /** How a user trades: simulated, or with real money behind the small-money rails. */
 export type AccountMode = 'paper' | 'live';
 
-/** One user as the engine sees them at this tick. */
+/** One user as the engine sees them at this tick, on the account they trade this asset type from. */
 export interface EngineUser {
   id: string;
-  params: TradeParameters;
+  /**
+   * The user's rules for this asset type: an ALL row and per-symbol rows. For each symbol exactly one
+   * applies (`effectiveRule`: the symbol's row over ALL), for entries and exits alike.
+   */
+  rules: readonly TradeParameters[];
   mode: AccountMode;
   /** Free cash in cents. */
   balanceCents: number;
-  /** Today's realised loss in positive cents (fees included); 0 when the day is flat or up. */
+  /** Today's realised loss in positive cents (fees included) across all the user's accounts in this mode. */
   lossTodayCents: number;
 }
 
@@ -47,6 +52,8 @@ export interface OpenPosition {
   takeProfitPrice: number;
   stopLossPrice: number;
   openedAt: number;
+  /** The account's mode: only positions in the user's trading mode count against their slots. */
+  mode: AccountMode;
 }
 
 /** One symbol at this tick: the bar that just closed and what is known about it. */
@@ -85,6 +92,8 @@ export interface OpenIntent {
   amountCents: number;
   takeProfitPct: number;
   stopLossPct: number;
+  /** The effective rule's limit on the user's open positions on this account. */
+  maxConcurrentTrades: number;
   reason: 'lowest-point' | 'confidence';
   requiresApproval: boolean;
   detection: Detection;
@@ -114,7 +123,8 @@ export type SkipReason =
   | 'sentiment-below-minimum'
   | 'negative-political-post'
   | 'already-open'
-  | 'max-concurrent';
+  | 'max-concurrent'
+  | 'non-usd-quote';
 
 /** The users who did not trade a signalled symbol for one reason (grouped: a tick can skip 500,000 pairs). */
 export interface SkipGroup {
@@ -195,41 +205,45 @@ export function engineTick(input: TickInput): TickResult {
   candidates.sort((a, b) => b.detection!.confidence - a.detection!.confidence);
 
   // Per-user scratch, spent as entries are decided. A position closed this tick still holds its slot
-  // and cash until its fill is booked.
+  // and cash until its fill is booked. Slots count the user's positions on the account they trade from.
   const n = users.length;
   const indexOf = new Map<string, number>();
   for (let u = 0; u < n; u++) indexOf.set(users[u]!.id, u);
   const balance = new Float64Array(n);
   const openCount = new Int32Array(n);
-  const amount = new Float64Array(n);
-  const maxConcurrent = new Int32Array(n);
-  const lowestOnly = new Uint8Array(n);
   const judging = input.sentiment === 'judge';
-  const userCheck = new Array<SkipReason | null>(n);
   const minuteOfDay = Math.floor((now % DAY_MS) / MINUTE_MS);
   const holders = new Map<string, Set<number>>();
   for (const p of positions) {
     const u = indexOf.get(p.userId);
-    if (u === undefined) continue;
+    if (u === undefined || p.mode !== users[u]!.mode) continue;
     openCount[u]!++;
     const set = holders.get(p.symbol);
     if (set === undefined) holders.set(p.symbol, new Set([u]));
     else set.add(u);
   }
+  // Users by the symbol of each rule; a user's ALL rule applies only where they have no symbol rule.
   const bySymbol = new Map<string, number[]>();
   for (let u = 0; u < n; u++) {
     const user = users[u]!;
-    const p = user.params;
     balance[u] = user.balanceCents;
-    amount[u] = Math.round(p.tradeAmount * 100);
-    maxConcurrent[u] = p.maxConcurrentTrades;
-    lowestOnly[u] = p.buyAtLowestOnly ? 1 : 0;
-    userCheck[u] = userLevelCheck(user, amount[u]!, minuteOfDay, safety, now);
-    const key = `${p.assetType}:${p.symbol}`;
-    const list = bySymbol.get(key);
-    if (list === undefined) bySymbol.set(key, [u]);
-    else list.push(u);
+    for (const rule of user.rules) {
+      const key = `${rule.assetType}:${rule.symbol}`;
+      const list = bySymbol.get(key);
+      if (list === undefined) bySymbol.set(key, [u]);
+      else if (list.at(-1) !== u) list.push(u);
+    }
   }
+  // User-level checks depend on the rule that applies, judged once per (user, rule).
+  const ruleChecks = new Map<TradeParameters, SkipReason | null>();
+  const ruleCheck = (user: EngineUser, rule: TradeParameters) => {
+    let r = ruleChecks.get(rule);
+    if (r === undefined) {
+      r = userLevelCheck(user, rule, Math.round(rule.tradeAmount * 100), minuteOfDay, safety, now);
+      ruleChecks.set(rule, r);
+    }
+    return r;
+  };
 
   const kill = checkKillSwitch(safety);
   for (const market of candidates) {
@@ -252,37 +266,47 @@ export function engineTick(input: TickInput): TickResult {
     const lowestReason = detection.buySignal ? null : 'not-lowest-point';
     const confidenceReason =
       detection.buySignal || detection.confidence >= input.minConfidence ? null : 'low-confidence';
+    const usdQuoted = quoteCurrency(symbol) === 'USD';
     const groups = new Map<SkipReason, string[]>();
-    const lists = [bySymbol.get(`${market.assetType}:${symbol}`), bySymbol.get(`${market.assetType}:ALL`)];
-    for (const list of lists) {
+    const own = bySymbol.get(`${market.assetType}:${symbol}`);
+    const all = bySymbol.get(`${market.assetType}:ALL`);
+    const seen = new Set<number>();
+    for (const list of [own, all]) {
       if (list === undefined) continue;
       for (let k = 0; k < list.length; k++) {
         const u = list[k]!;
+        if (seen.has(u)) continue;
+        seen.add(u);
         const user = users[u]!;
+        const rule = effectiveRule(user.rules, market.assetType, symbol);
+        if (rule === null) continue;
+        const amount = Math.round(rule.tradeAmount * 100);
         const reason =
-          userCheck[u] ??
-          (lowestOnly[u] ? lowestReason : confidenceReason) ??
-          (judging ? (marketReason ?? sentimentCheck(user.params, market.sentiment!)) : null) ??
+          ruleCheck(user, rule) ??
+          // Live caps are in USD: a pair quoted in anything else is not traded live.
+          (user.mode === 'live' && !usdQuoted ? 'non-usd-quote' : null) ??
+          (rule.buyAtLowestOnly ? lowestReason : confidenceReason) ??
+          (judging ? (marketReason ?? sentimentCheck(rule, market.sentiment!)) : null) ??
           (held?.has(u) ? 'already-open' : null) ??
-          (openCount[u]! >= maxConcurrent[u]! ? 'max-concurrent' : null) ??
-          (amount[u]! > balance[u]! ? 'insufficient-balance' : null);
+          (openCount[u]! >= rule.maxConcurrentTrades ? 'max-concurrent' : null) ??
+          (amount > balance[u]! ? 'insufficient-balance' : null);
         if (reason !== null) {
           const group = groups.get(reason);
           if (group === undefined) groups.set(reason, [user.id]);
           else group.push(user.id);
           continue;
         }
-        const p = user.params;
-        balance[u]! -= amount[u]!;
+        balance[u]! -= amount;
         openCount[u]!++;
         intents.push({
           kind: 'open',
           userId: user.id,
           symbol,
           assetType: market.assetType,
-          amountCents: amount[u]!,
-          takeProfitPct: p.takeProfitPct,
-          stopLossPct: p.stopLossPct,
+          amountCents: amount,
+          takeProfitPct: rule.takeProfitPct,
+          stopLossPct: rule.stopLossPct,
+          maxConcurrentTrades: rule.maxConcurrentTrades,
           reason: detection.buySignal ? 'lowest-point' : 'confidence',
           requiresApproval: requiresApproval(user.mode, safety),
           detection,
@@ -302,12 +326,12 @@ function qualifies(d: Detection | null, minConfidence: number): boolean {
 /** Checks that depend on the user alone, judged once per tick. */
 function userLevelCheck(
   user: EngineUser,
+  p: TradeParameters,
   amountCents: number,
   minuteOfDay: number,
   safety: SafetySettings,
   now: number,
 ): SkipReason | null {
-  const p = user.params;
   if (!p.autoTradingEnabled) return 'auto-trading-off';
   const loss = checkDailyLoss(user.lossTodayCents, user.mode, safety, now);
   if (!loss.ok) return loss.reason;

@@ -54,3 +54,15 @@ export function feeCents(cents: number, rate: number): number {
 export function floorQuantity(quantity: number): number {
   return Math.floor(quantity * 1e8 + 1e-6) / 1e8;
 }
+
+/**
+ * A decimal string with at most 2 decimals ('1234.5', '-0.05', '12') as cents, digit by digit, never
+ * through a float; throws on anything else.
+ */
+export function parseCents(text: string): number {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2})0*)?$/.exec(text.trim());
+  if (!m) throw new Error(`not an amount with at most 2 decimals: ${text}`);
+  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  assertCents(cents);
+  return m[1] && cents !== 0 ? -cents : cents;
+}

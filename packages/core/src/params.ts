@@ -117,3 +117,21 @@ export function minutesOfDay(hhmmText: string): number {
   if (!HH_MM.test(hhmmText)) throw new Error(`not an HH:MM time: ${hhmmText}`);
   return Number(hhmmText.slice(0, 2)) * 60 + Number(hhmmText.slice(3, 5));
 }
+
+/**
+ * The one rule that applies to a symbol among a user's rows: the symbol's own row of that asset type,
+ * else the ALL row, else none. Entries, exits and manual trades all resolve rules through this.
+ */
+export function effectiveRule<R extends { assetType: string; symbol: string }>(
+  rules: readonly R[],
+  assetType: string,
+  symbol: string,
+): R | null {
+  let all: R | null = null;
+  for (const r of rules) {
+    if (r.assetType !== assetType) continue;
+    if (r.symbol === symbol) return r;
+    if (r.symbol === 'ALL') all = r;
+  }
+  return all;
+}

@@ -5,6 +5,8 @@ import {
   checkDailyLoss,
   checkKillSwitch,
   checkSmallMoneyCap,
+  gateOrder,
+  type OrderGateInput,
   rangePct,
   requiresApproval,
   type SafetySettings,
@@ -58,5 +60,40 @@ describe('safety rails', () => {
     expect(checkBalance(101, 100)).toEqual({ ok: false, reason: 'insufficient-balance' });
     expect(requiresApproval('live', SETTINGS)).toBe(true);
     expect(requiresApproval('paper', SETTINGS)).toBe(false);
+  });
+});
+
+describe('the order gate', () => {
+  const now = Date.UTC(2024, 4, 6, 17, 45);
+  const order = (over: Partial<OrderGateInput> = {}): OrderGateInput => ({
+    mode: 'live',
+    amountCents: 2_000,
+    currency: 'USD',
+    userPaused: false,
+    pausedUntil: null,
+    lossTodayCents: 0,
+    recentRangePct: 2,
+    now,
+    ...over,
+  });
+
+  it.each([
+    ['kill-switch', order(), { ...SETTINGS, killSwitch: true }],
+    ['user-paused', order({ userPaused: true }), SETTINGS],
+    ['user-paused', order({ pausedUntil: now + 1 }), SETTINGS],
+    ['approval-expired', order({ approvalExpiresAt: now }), SETTINGS],
+    ['non-usd-quote', order({ currency: 'BTC' }), SETTINGS],
+    ['over-small-money-cap', order({ amountCents: 5_001 }), SETTINGS],
+    ['daily-loss-limit', order({ lossTodayCents: 10_000 }), SETTINGS],
+    ['circuit-breaker', order({ recentRangePct: 25 }), SETTINGS],
+  ] as const)('refuses with %s', (reason, o, settings) => {
+    expect(gateOrder(o, settings)).toMatchObject({ ok: false, reason });
+  });
+
+  it('lets a small USD order through, and paper orders in any currency', () => {
+    expect(gateOrder(order({ approvalExpiresAt: now + 1 }), SETTINGS)).toEqual({ ok: true });
+    expect(gateOrder(order({ mode: 'paper', currency: 'BTC', amountCents: 2_000_000 }), SETTINGS)).toEqual({
+      ok: true,
+    });
   });
 });

@@ -14,7 +14,10 @@ export type SafetyReason =
   | 'circuit-breaker'
   | 'daily-loss-limit'
   | 'over-small-money-cap'
-  | 'insufficient-balance';
+  | 'insufficient-balance'
+  | 'user-paused'
+  | 'non-usd-quote'
+  | 'approval-expired';
 
 /** Platform-wide safety settings (from `Config`, amounts in cents). */
 export interface SafetySettings {
@@ -107,4 +110,45 @@ export function checkBalance(amountCents: number, balanceCents: number): Check {
 /** Whether an order in this mode waits for an admin's approval. */
 export function requiresApproval(mode: 'paper' | 'live', settings: SafetySettings): boolean {
   return mode === 'live' && settings.liveRequiresApproval;
+}
+
+/** Everything the one order gate judges, as the caller found it at order time. */
+export interface OrderGateInput {
+  mode: 'paper' | 'live';
+  /** The order's amount in minor units of `currency`. */
+  amountCents: number;
+  /** The currency the amount is in (the symbol's quote currency). */
+  currency: string;
+  /** The user paused themselves, or the daily loss limit paused them until `pausedUntil`. */
+  userPaused: boolean;
+  pausedUntil: number | null;
+  /** Today's realised loss in positive USD cents across all the user's accounts in this mode. */
+  lossTodayCents: number;
+  /** Range of the symbol over the breaker's window in percent; null when unknown. */
+  recentRangePct: number | null;
+  /** For an approval: when it expires. */
+  approvalExpiresAt?: number | null;
+  now: number;
+}
+
+/**
+ * The one gate every order passes at order time (engine entries, manual buys, approvals): kill switch,
+ * user pause, live orders only in USD, the per-trade cap and daily loss limit (USD, per user across
+ * their accounts), the circuit breaker and approval expiry. The first refusal wins.
+ */
+export function gateOrder(o: OrderGateInput, settings: SafetySettings): Check {
+  const kill = checkKillSwitch(settings);
+  if (!kill.ok) return kill;
+  if (o.userPaused) return { ok: false, reason: 'user-paused' };
+  if (o.pausedUntil !== null && o.pausedUntil > o.now)
+    return { ok: false, reason: 'user-paused', until: o.pausedUntil };
+  if (o.approvalExpiresAt != null && o.approvalExpiresAt <= o.now)
+    return { ok: false, reason: 'approval-expired' };
+  // Caps and limits are in USD; converting another currency would need a rate we do not record.
+  if (o.mode === 'live' && o.currency !== 'USD') return { ok: false, reason: 'non-usd-quote' };
+  const cap = checkSmallMoneyCap(o.amountCents, o.mode, settings);
+  if (!cap.ok) return cap;
+  const loss = checkDailyLoss(o.lossTodayCents, o.mode, settings, o.now);
+  if (!loss.ok) return loss;
+  return checkCircuitBreaker(o.recentRangePct, settings);
 }

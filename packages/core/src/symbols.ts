@@ -57,3 +57,9 @@ export function splitPair(symbol: string): [base: string, quote: string] {
   const [base, quote] = symbol.split('/');
   return [base!, quote!];
 }
+
+/** The currency a symbol is priced in: a pair's quote (`ETH/BTC` → `BTC`); US stocks are in USD. */
+export function quoteCurrency(symbol: string): string {
+  const slash = symbol.indexOf('/');
+  return slash < 0 ? 'USD' : symbol.slice(slash + 1);
+}

@@ -50,7 +50,9 @@ describe.each([
     entryTime: new Date(),
     takeProfitPrice: '103000',
     stopLossPrice: '98000',
-    executionReason: 'test',
+    currency: 'USD',
+    // Manual: these tests race many positions of one user on one symbol.
+    executionReason: 'manual',
   });
 
   it('applies the migrations idempotently', async () => {

@@ -11,6 +11,7 @@ import { resampleBars } from '@tradehits/core/resample';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import type { Bar, Timeframe } from '@tradehits/core/types';
 import {
+  claimOrder,
   type DbHandle,
   getAccount,
   getTrade,
@@ -35,14 +36,13 @@ import {
   startFakeAlpaca,
   toAlpacaWireBar,
 } from '@tradehits/exchange/testing/fake-alpaca';
+import { closeTrade, recoverInterruptedOrders, type Services } from '@tradehits/trading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from './events';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
-import type { Services } from './runner';
 import { bullishAggregates, createPaperTrader, createPaperUser } from './testing';
-import { closeTrade } from './trading/execution';
 
 /**
  * US equities through Alpaca, end to end against a local fake of Alpaca's REST API driven by the real
@@ -364,7 +364,7 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       mode: 'live',
       symbol: SYMBOL,
       clientOrderId,
-      status: 'pending_approval',
+      status: 'held',
       maxConcurrentTrades: 3,
       amount: '500.00',
       entryFee: '0.00',
@@ -373,11 +373,23 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
+      takeProfitPct: '3.00',
+      stopLossPct: '2.00',
+      currency: 'USD',
       executionReason: 'lowest-point',
     });
     if (!held.ok) throw new Error(held.reason);
+    // Claimed for the venue, as openTrade leaves it just before sending the order.
+    const claimed = await claimOrder(db.db, {
+      tradeId: held.trade.id,
+      from: 'held',
+      to: 'opening',
+      side: 'buy',
+      clientOrderId: () => clientOrderId,
+      quantity: '2',
+    });
     expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('500.00');
-    return { fake, services, user, trade: held.trade };
+    return { fake, services, user, trade: claimed!.trade };
   }
 
   /** A Saturday tick (no session, so only the reconciliation runs) well after the order was held. */
@@ -439,7 +451,15 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
     await broker.placeOrder({ clientOrderId: 'p9:AAPL:3', symbol: SYMBOL, side: 'buy', quantity: 2 });
     await runEngineTick(services, 'stock', saturdayTick());
     expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open' });
-    // An earlier close's sell reached Alpaca, never filled, and was cancelled.
+    // An earlier close's sell was claimed, reached Alpaca, never filled, and was cancelled.
+    await claimOrder(db.db, {
+      tradeId: trade.id,
+      from: 'open',
+      to: 'closing',
+      side: 'sell',
+      clientOrderId: () => 'p9:AAPL:3:exit',
+      quantity: '2',
+    });
     fake.setFillMarketOrders(false);
     const dead = await broker.placeOrder({
       clientOrderId: 'p9:AAPL:3:exit',
@@ -449,6 +469,9 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
     });
     await broker.cancelOrder(dead.venueOrderId);
     fake.setFillMarketOrders(true);
+    // The reconciler learns it ended with nothing sold: the position is open again.
+    expect(await recoverInterruptedOrders(services, saturdayTick())).toBe(1);
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open' });
 
     const closed = await closeTrade(services, trade.id, 200, 'manual', saturdayTick());
     expect(closed).toMatchObject({ status: 'closed', exitReason: 'manual' });

@@ -9,8 +9,8 @@ import {
   resetSequences,
   type TableShape,
 } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import { z } from 'zod';
-import type { Services } from './runner';
 
 const MANIFEST = 'manifest.json';
 

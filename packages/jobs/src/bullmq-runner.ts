@@ -1,3 +1,4 @@
+import type { Services } from '@tradehits/trading';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -10,7 +11,7 @@ import {
   type Schedule,
 } from './contracts';
 import { runProcessor } from './run-processor';
-import type { JobRunner, Processors, QueueHealth, Services } from './runner';
+import type { JobRunner, Processors, QueueHealth } from './runner';
 
 const lockDuration = 120_000; // a 5m ingest of every symbol can take a minute against a slow venue
 

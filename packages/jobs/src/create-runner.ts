@@ -1,7 +1,8 @@
+import type { Services } from '@tradehits/trading';
 import { createBullmqRunner } from './bullmq-runner';
 import { createInProcessRunner } from './in-process-runner';
 import { processors } from './processors';
-import type { JobRunner, Services } from './runner';
+import type { JobRunner } from './runner';
 
 /**
  * The runner the configuration calls for. `consume: false` gives a runner that only enqueues and

@@ -7,14 +7,20 @@ import { loadConfig } from '@tradehits/config';
 import { detectSeries } from '@tradehits/core/detector';
 import { BINANCE_2018_DIR } from '@tradehits/core/testing/binance-2018';
 import {
+  claimOrder,
+  createParameters,
   type DbHandle,
   getAccount,
   getTrade,
   listAudit,
+  listJobRuns,
   listOpenTrades,
+  listOrders,
+  listParameters,
   openPosition,
   putSetting,
   tradeHistory,
+  updateParameters,
   upsertLiveAccount,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
@@ -25,15 +31,15 @@ import {
   type FakeKrakenOptions,
   startFakeKraken,
 } from '@tradehits/exchange/testing/fake-kraken';
+import { closeTrade, type LiveEvent, recoverInterruptedOrders, type Services } from '@tradehits/trading';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryBus, type LiveEvent } from './events';
+import { createMemoryBus } from './events';
 import { createFileMarketData } from './ingest/file-source';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
 import { runEngineTick } from './processors/engine-tick';
-import type { Services } from './runner';
 import { bullishAggregates, createPaperTrader, type PaperTraderOverrides } from './testing';
-import { closeTrade, recoverInterruptedOrders } from './trading/execution';
 
 const SYMBOL = 'ETH/BTC';
 const BAR = 5 * 60_000;
@@ -106,6 +112,7 @@ describe('engine ticks over replayed bars', () => {
   const trader = (username: string, overrides?: PaperTraderOverrides) =>
     createPaperTrader(db.db, username, 'crypto', overrides);
 
+  // Up to a day of ticks, each detecting over a week of bars: a generous timeout for a busy machine.
   it('opens at a lowest point, closes at take-profit or stop-loss, and the ledger reconciles', async () => {
     const alice = await trader('alice');
     const idle = await trader('idle', { autoTradingEnabled: false });
@@ -161,7 +168,7 @@ describe('engine ticks over replayed bars', () => {
       cents(account.balance),
     );
     expect(cents(account.balance) - cents(account.startBalance)).toBe(cents(items[0]!.pnl!));
-  });
+  }, 240_000);
 
   it('never opens twice when two ticks for the same bar run at once', async () => {
     const bob = await trader('bob', { maxConcurrentTrades: 1 });
@@ -226,7 +233,10 @@ describe('engine ticks over replayed bars', () => {
     });
     return user;
   }
-  /** Cash held for a live ETH/USD buy, as openTrade holds it before calling the venue. */
+  /**
+   * A live ETH/USD buy as openTrade leaves it just before calling the venue: cash held, the position
+   * claimed (opening) with its order row written. A process that dies here leaves exactly this.
+   */
   async function held(userId: string, clientOrderId: string, quantity = '0.01') {
     const r = await openPosition(db.db, {
       userId,
@@ -234,7 +244,7 @@ describe('engine ticks over replayed bars', () => {
       mode: 'live',
       symbol: 'ETH/USD',
       clientOrderId,
-      status: 'pending_approval',
+      status: 'held',
       maxConcurrentTrades: 3,
       amount: '50.00',
       entryFee: '0.00',
@@ -243,10 +253,22 @@ describe('engine ticks over replayed bars', () => {
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
-      executionReason: 'lowest-point',
+      takeProfitPct: '1.50',
+      stopLossPct: '1.50',
+      currency: 'USD',
+      // Manual: a test holds two orders of one user on one symbol.
+      executionReason: 'manual',
     });
     if (!r.ok) throw new Error(r.reason);
-    return r.trade;
+    const claimed = await claimOrder(db.db, {
+      tradeId: r.trade.id,
+      from: 'held',
+      to: 'opening',
+      side: 'buy',
+      clientOrderId: () => clientOrderId,
+      quantity,
+    });
+    return claimed!.trade;
   }
   /** Well after the venue should have answered. */
   const later = () => new Date(Date.now() + 11 * 60_000);
@@ -309,7 +331,10 @@ describe('engine ticks over replayed bars', () => {
     expect(Number(open.quantity)).toBe(0.01);
     expect(Number(open.takeProfitPrice)).toBeCloseTo(3045, 8); // the user's 1.5 % exits
     expect(Number(open.stopLossPrice)).toBeCloseTo(2955, 8);
-    expect(open.entryTime!.getTime()).toBe(trade.createdAt.getTime());
+    // Entered when its order was claimed and sent.
+    const [buy] = await listOrders(db.db, trade.id);
+    expect(open.entryTime!.getTime()).toBe(buy!.createdAt.getTime());
+    expect(buy).toMatchObject({ status: 'filled', side: 'buy', venueOrderId: placed.venueOrderId });
     const account = await expectLedgerReconciles(erin.id);
     expect(account).toMatchObject({ balance: '469.92', fees: '0.08' });
     const [entry] = await auditOf(trade.id);
@@ -320,15 +345,32 @@ describe('engine ticks over replayed bars', () => {
     expect(kraken.orderCount()).toBe(1);
     expect(await recoverInterruptedOrders(live, later())).toBe(0);
 
-    // Its exit reached Kraken too before another tick died: closing finds that sell, sells nothing twice.
+    // Its exit was claimed and reached Kraken too before another tick died: the reconciler finds that
+    // sell and books it; a close meanwhile finds the position closing and sells nothing twice.
+    await claimOrder(db.db, {
+      tradeId: trade.id,
+      from: 'open',
+      to: 'closing',
+      side: 'sell',
+      clientOrderId: () => 'erin-entry:exit',
+      quantity: '0.01',
+      exitReason: 'take-profit',
+    });
     await venue.placeOrder({
       clientOrderId: 'erin-entry:exit',
       symbol: 'ETH/USD',
       side: 'sell',
       quantity: 0.01,
     });
-    const closed = await closeTrade(live, trade.id, 3050, 'take-profit', later());
-    expect(closed).toMatchObject({ status: 'closed', exitFee: '0.08', pnl: '-0.16' });
+    expect(await closeTrade(live, trade.id, 3050, 'take-profit', later())).toBeNull();
+    expect(await recoverInterruptedOrders(live, later())).toBe(1);
+    const closed = await getTrade(db.db, trade.id);
+    expect(closed).toMatchObject({
+      status: 'closed',
+      exitFee: '0.08',
+      pnl: '-0.16',
+      exitReason: 'take-profit',
+    });
     expect(Number(closed!.exitPrice)).toBe(3000);
     expect(kraken.orderCount()).toBe(2);
     expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
@@ -408,5 +450,157 @@ describe('engine ticks over replayed bars', () => {
     expect(await recoverInterruptedOrders(live, later())).toBe(1);
     expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open', amount: '30.00' });
     await expectLedgerReconciles(gus.id);
+  });
+
+  it('one failing user never stops the others: a revoked key, an over-hold fill and a bad rule row', async () => {
+    const { kraken, venue, live } = await liveDesk();
+    // Entries: one user with an ALL row, one with an ALL row and an ETH/BTC row (opens once, by the
+    // symbol row's exits).
+    const ida = await trader('ida');
+    const jon = await trader('jon');
+    await createParameters(db.db, jon.id, {
+      assetType: 'crypto',
+      symbol: SYMBOL,
+      tradeAmount: '500.00',
+      takeProfitPct: '4.00',
+      stopLossPct: '2.50',
+      maxConcurrentTrades: 3,
+      buyAtLowestOnly: true,
+      minSentimentScore: 10,
+      requirePoliticalPositive: false,
+      autoTradingEnabled: true,
+      tradingHoursStart: '00:00',
+      tradingHoursEnd: '23:59',
+    });
+    // An exit: a paper position whose take-profit the bar reaches.
+    const kai = await trader('kai', { autoTradingEnabled: false });
+    const exiting = await openPosition(db.db, {
+      userId: kai.id,
+      assetType: 'crypto',
+      mode: 'paper',
+      symbol: SYMBOL,
+      clientOrderId: 'kai-open',
+      status: 'open',
+      maxConcurrentTrades: 3,
+      amount: '100.00',
+      entryFee: '0.26',
+      quantity: '1000',
+      entryPrice: '0.1',
+      entryTime: new Date(entryBar - HOUR),
+      takeProfitPrice: '0.00000001',
+      stopLossPrice: '0',
+      currency: 'BTC',
+      executionReason: 'manual',
+    });
+    if (!exiting.ok) throw new Error(exiting.reason);
+    // A bad rule row written around the API: take-profit 0.01 % fails validation.
+    const lou = await trader('lou');
+    const [louRule] = await listParameters(db.db, lou.id);
+    await updateParameters(db.db, lou.id, louRule!.id, { takeProfitPct: '0.01' });
+    // A revoked key under a live position whose stop-loss the bar reaches.
+    const max = await trader('max', { autoTradingEnabled: false });
+    await upsertLiveAccount(db.db, {
+      userId: max.id,
+      assetType: 'crypto',
+      venue: 'kraken',
+      credentials: sealSecret(SECRETS_KEY, JSON.stringify({ ...FAKE_KRAKEN_CREDENTIALS, apiKey: 'revoked' })),
+      startBalance: '500.00',
+    });
+    const stopped = await openPosition(db.db, {
+      userId: max.id,
+      assetType: 'crypto',
+      mode: 'live',
+      symbol: SYMBOL,
+      clientOrderId: 'max-open',
+      status: 'open',
+      maxConcurrentTrades: 3,
+      amount: '10.00',
+      entryFee: '0.03',
+      quantity: '100',
+      entryPrice: '0.1',
+      entryTime: new Date(entryBar - HOUR),
+      takeProfitPrice: '1000',
+      stopLossPrice: '1000',
+      currency: 'BTC',
+      executionReason: 'manual',
+    });
+    if (!stopped.ok) throw new Error(stopped.reason);
+    // An interrupted live buy that Kraken filled for more than the 25.00 held (0.01 ETH at 3,000).
+    const ned = await liveTrader('ned');
+    const over = await openPosition(db.db, {
+      userId: ned.id,
+      assetType: 'crypto',
+      mode: 'live',
+      symbol: 'ETH/USD',
+      clientOrderId: 'ned-entry',
+      status: 'held',
+      maxConcurrentTrades: 3,
+      amount: '25.00',
+      entryFee: '0.00',
+      quantity: '0.01',
+      entryPrice: null,
+      entryTime: null,
+      takeProfitPrice: null,
+      stopLossPrice: null,
+      currency: 'USD',
+      executionReason: 'manual',
+    });
+    if (!over.ok) throw new Error(over.reason);
+    await claimOrder(db.db, {
+      tradeId: over.trade.id,
+      from: 'held',
+      to: 'opening',
+      side: 'buy',
+      clientOrderId: () => 'ned-entry',
+      quantity: '0.01',
+    });
+    await venue.placeOrder({ clientOrderId: 'ned-entry', symbol: 'ETH/USD', side: 'buy', quantity: 0.01 });
+    // Left long before this tick.
+    await db.db.execute(
+      sql`update orders set updated_at = to_timestamp(0) where client_order_id = 'ned-entry'`,
+    );
+
+    now = entryBar + BAR;
+    const result = await runEngineTick(live, 'crypto', new Date(now));
+    expect(result).toMatchObject({ failed: 0, interrupted: 1 });
+
+    const idaOpen = await listOpenTrades(db.db, { userId: ida.id });
+    expect(idaOpen.map((t) => [t.symbol, t.status])).toEqual([[SYMBOL, 'open']]);
+    const jonOpen = await listOpenTrades(db.db, { userId: jon.id });
+    expect(jonOpen).toHaveLength(1);
+    expect(jonOpen[0]).toMatchObject({
+      takeProfitPct: '4.00',
+      stopLossPct: '2.50',
+      amount: '500.00',
+    });
+    expect(await getTrade(db.db, exiting.trade.id)).toMatchObject({
+      status: 'closed',
+      exitReason: 'take-profit',
+    });
+    expect(await listOpenTrades(db.db, { userId: lou.id })).toHaveLength(0);
+    const runs = await listJobRuns(db.db, 100, 'engine.tick');
+    expect(runs.find((r) => (r.detail as { userId?: string })?.userId === lou.id)?.error).toMatch(
+      /^invalid rule .*: takeProfitPct: take-profit must be between/,
+    );
+
+    const maxAccount = (await getAccount(db.db, max.id, 'crypto', 'live'))!;
+    expect(maxAccount).toMatchObject({ status: 'quarantined' });
+    expect(maxAccount.statusReason).toMatch(/API key rejected/);
+    expect(await getTrade(db.db, stopped.trade.id)).toMatchObject({ status: 'open', exitReason: null });
+    // Quarantined: the next tick does not ask the venue again for that account.
+    const asked = kraken.requests.length;
+    await runEngineTick(live, 'crypto', new Date(now + BAR));
+    expect(kraken.requests.filter((r) => r.headers['api-key'] === 'revoked').length).toBe(
+      kraken.requests.slice(0, asked).filter((r) => r.headers['api-key'] === 'revoked').length,
+    );
+
+    expect(await getTrade(db.db, over.trade.id)).toMatchObject({
+      status: 'open',
+      amount: '30.00',
+      entryFee: '0.08',
+    });
+    const nedAccount = await expectLedgerReconciles(ned.id);
+    expect(nedAccount.flaggedReason).toMatch(/cost 5\.08 USD more than the cash held/);
+    expect(nedAccount.balance).toBe('469.92');
   });
 });

@@ -1,37 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Detection } from '@tradehits/core';
+import type { EventBus, LiveEvent } from '@tradehits/trading';
 import { Redis } from 'ioredis';
-
-/** What the live feed carries to the browser. `userId` scopes an event to one user; absent means everyone. */
-export type LiveEvent =
-  | { type: 'bar'; symbol: string; timeframe: string; openTime: number }
-  | { type: 'detection'; detection: Detection }
-  | {
-      type: 'trade.opened' | 'trade.closed';
-      userId: string;
-      trade: { id: string; symbol: string; status: string };
-    }
-  | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
-  | { type: 'safety'; killSwitch: boolean }
-  /** For admins only: something needs their attention (see processors/alerts.ts). */
-  | {
-      type: 'notification';
-      notification: {
-        id: string;
-        kind: string;
-        severity: string;
-        title: string;
-        body: string;
-        createdAt: number;
-      };
-    };
-
-/** Publish/subscribe for live events: in memory in one process, Redis pub/sub across processes. */
-export interface EventBus {
-  publish(event: LiveEvent): void;
-  subscribe(listener: (event: LiveEvent) => void): () => void;
-  close(): Promise<void>;
-}
 
 export function createMemoryBus(): EventBus {
   const emitter = new EventEmitter();

@@ -1,4 +1,5 @@
 import { errorMessage } from '@tradehits/core/errors';
+import type { Services } from '@tradehits/trading';
 import parser from 'cron-parser';
 import {
   type JobName,
@@ -10,7 +11,7 @@ import {
   type Schedule,
 } from './contracts';
 import { runProcessor } from './run-processor';
-import type { JobRunner, Processors, QueueHealth, Services } from './runner';
+import type { JobRunner, Processors, QueueHealth } from './runner';
 
 interface FailedJob {
   id: string;

@@ -18,5 +18,3 @@ export function createLogger(level: string, name = 'tradehits') {
     ],
   });
 }
-
-export type Logger = ReturnType<typeof createLogger>;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '@tradehits/core/errors';
 import { recordJobRuns } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import type { JobName, JobPayload } from './contracts';
-import type { Processors, Services } from './runner';
+import type { Processors } from './runner';
 
 /**
  * Runs one job body and records the run (job, duration, outcome) for the admin console. Both runners

@@ -1,22 +1,5 @@
-import type { AnalyticsStore } from '@tradehits/analytics';
-import type { Config } from '@tradehits/config';
-import type { MarketDataSource } from '@tradehits/core';
-import type { Db } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import type { JobName, JobPayload } from './contracts';
-import type { EventBus } from './events';
-import type { Logger } from './log';
-
-/** What every processor gets: the adapters, the instant the run is for, and which attempt this is. */
-export interface Services {
-  config: Config;
-  db: Db;
-  analytics: AnalyticsStore;
-  bus: EventBus;
-  log: Logger;
-  market: { crypto: MarketDataSource; stock: MarketDataSource };
-  /** The clock, passed in so a test or a replay can move it. */
-  now(): Date;
-}
 
 export interface JobContext {
   services: Services;

@@ -8,9 +8,9 @@ import {
 import type { Config } from '@tradehits/config';
 import { createDb } from '@tradehits/db';
 import { createMarketDataSources } from '@tradehits/exchange';
+import type { Services } from '@tradehits/trading';
 import { createMemoryBus, createRedisBus } from './events';
 import { createLogger } from './log';
-import type { Services } from './runner';
 
 /**
  * Builds every adapter the configuration names (Postgres or PGlite, BigQuery or DuckDB, Redis or

@@ -17,8 +17,9 @@ import {
   putSetting,
   updateUser,
 } from '@tradehits/db';
-import { decideLiveOrder, jobPayloads, KILL_SWITCH_KEY, QUEUES } from '@tradehits/jobs';
+import { jobPayloads, QUEUES } from '@tradehits/jobs';
 import { createSources } from '@tradehits/sentiment';
+import { decideLiveOrder, KILL_SWITCH_KEY } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { idInput } from '../inputs';

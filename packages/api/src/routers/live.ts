@@ -1,4 +1,4 @@
-import type { LiveEvent } from '@tradehits/jobs';
+import type { LiveEvent } from '@tradehits/trading';
 import { tracked } from '@trpc/server';
 import { authedProcedure, router } from '../trpc';
 

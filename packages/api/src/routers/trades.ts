@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { toCents } from '@tradehits/core/money';
-import {
-  checkKillSwitch,
-  checkSmallMoneyCap,
-  requiresApproval,
-  safetySettingsFrom,
-} from '@tradehits/core/safety';
-import { getSetting, getTrade, listOpenTrades, tradeHistory } from '@tradehits/db';
-import { closeTrade, exitRulesFor, KILL_SWITCH_KEY, openTrade } from '@tradehits/jobs';
+import { requiresApproval } from '@tradehits/core/safety';
+import { getTrade, listOpenTrades, listOrders, tradeHistory } from '@tradehits/db';
+import { closeTrade, currentSafety, openTrade, ruleFor } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assetTypeInput, idInput, symbolInput, usdInput } from '../inputs';
@@ -37,10 +32,24 @@ async function sell(ctx: Context & { user: { id: string } }, tradeId: string) {
       code: 'CONFLICT',
       message: `This trade is ${trade.status.replace('_', ' ')}, not open.`,
     });
-  const price = await lastPrice(ctx, trade.symbol);
+  // A live sale fills at the venue's price; a paper one at the last price.
+  const price = trade.isPaper ? await lastPrice(ctx, trade.symbol) : Number.NaN;
   const closed = await closeTrade(ctx.services, trade.id, price, 'manual', ctx.services.now(), ctx.user.id);
-  if (!closed) throw new TRPCError({ code: 'CONFLICT', message: 'This trade was closed already.' });
-  return closed;
+  if (closed) return closed;
+  const now = await getTrade(ctx.db, trade.id);
+  if (now?.status === 'closing')
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'The sale was sent; the venue has not confirmed it yet.',
+    });
+  if (now?.status === 'open' && !trade.isPaper) {
+    const last = (await listOrders(ctx.db, trade.id)).at(-1);
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: `The venue did not sell: ${last?.reason ?? 'no answer'}. The trade is still open.`,
+    });
+  }
+  throw new TRPCError({ code: 'CONFLICT', message: 'This trade was closed already.' });
 }
 
 const REFUSALS: Record<string, string> = {
@@ -48,6 +57,8 @@ const REFUSALS: Record<string, string> = {
   'max-concurrent': 'You hold your maximum number of open trades.',
   'amount-too-small': 'The amount is too small to buy any quantity at this price.',
   'no-live-account': 'Link a live account before trading with real money.',
+  'already-open': 'You already hold this symbol.',
+  'awaiting-venue': 'The order was sent; the venue has not confirmed it yet.',
   duplicate: 'This order was placed already.',
 };
 
@@ -56,31 +67,21 @@ export const tradesRouter = router({
   execute: authedProcedure.input(executeInput).mutation(async ({ ctx, input }) => {
     if (input.side === 'sell') return sell(ctx, input.tradeId);
     const now = ctx.services.now();
-    const safety = {
-      ...safetySettingsFrom(ctx.config),
-      killSwitch: (await getSetting<boolean>(ctx.db, KILL_SWITCH_KEY)) ?? false,
-    };
-    const amountCents = toCents(Number(input.amount));
-    for (const check of [checkKillSwitch(safety), checkSmallMoneyCap(amountCents, input.mode, safety)]) {
-      if (!check.ok) {
-        const message =
-          check.reason === 'kill-switch'
-            ? 'Trading is halted by the kill switch.'
-            : `Live orders are capped at $${ctx.config.SMALL_MONEY_TRADE_CAP}.`;
-        throw new TRPCError({ code: 'FORBIDDEN', message });
-      }
-    }
-    if (ctx.user.tradingPaused || (ctx.user.pausedUntil && ctx.user.pausedUntil > now)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'Your trading is paused.' });
-    }
     if (input.assetType === 'stock' && !isMarketOpen(now.getTime())) {
       throw new TRPCError({
         code: 'PRECONDITION_FAILED',
         message: `The stock market is closed (${marketStatus(now.getTime()).reason}).`,
       });
     }
+    const amountCents = toCents(Number(input.amount));
     const price = await lastPrice(ctx, input.symbol);
-    const rules = await exitRulesFor(ctx.services, ctx.user.id, input.assetType, input.symbol);
+    const { parametersId: _rule, ...rules } = await ruleFor(
+      ctx.services,
+      ctx.user.id,
+      input.assetType,
+      input.symbol,
+    );
+    const safety = await currentSafety(ctx.services);
     const result = await openTrade(ctx.services, {
       userId: ctx.user.id,
       assetType: input.assetType,
@@ -94,8 +95,14 @@ export const tradesRouter = router({
       requiresApproval: requiresApproval(input.mode, safety),
       at: now,
     });
-    if (!result.ok)
-      throw new TRPCError({ code: 'CONFLICT', message: REFUSALS[result.reason] ?? result.reason });
+    if (!result.ok) {
+      // The safety gate's refusals are the user's to respect, not conflicts to retry.
+      const gated = result.message !== undefined;
+      throw new TRPCError({
+        code: gated ? 'FORBIDDEN' : 'CONFLICT',
+        message: result.message ?? REFUSALS[result.reason] ?? result.reason,
+      });
+    }
     return result.trade;
   }),
 

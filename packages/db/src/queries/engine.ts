@@ -1,55 +1,106 @@
-import { and, eq, gte, isNotNull, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { accounts, tradeParameters, trades, users } from '../schema';
 
 /**
- * Everything one engine tick needs about its traders, in one query: each enabled parameter row of an
- * active, unpaused user, with the account it trades from (live when the user is in the beta or an
- * admin and has linked venue keys, paper otherwise) and today's net realised P&L on that account.
+ * Everything one engine tick needs about its traders, in a few queries, one entry per user: every
+ * rule row of the asset type (the engine resolves the one that applies per symbol), the account the
+ * user trades from (live when in the beta or an admin with linked venue keys, paper otherwise), and
+ * today's net realised P&L across all the user's accounts in that mode. Users with no rule that has
+ * auto-trading on, inactive or paused users are left out.
  */
 export async function engineTraders(db: DbOrTx, assetType: 'crypto' | 'stock', now: Date, dayStart: Date) {
+  const enabled = db
+    .select({ userId: tradeParameters.userId })
+    .from(tradeParameters)
+    .where(and(eq(tradeParameters.assetType, assetType), eq(tradeParameters.autoTradingEnabled, true)));
   const live = db
     .select({ userId: accounts.userId })
     .from(accounts)
     .where(
       and(eq(accounts.assetType, assetType), eq(accounts.mode, 'live'), isNotNull(accounts.credentials)),
     );
-  const rows = await db
+  const traders = await db
     .select({
-      params: tradeParameters,
-      role: users.role,
+      userId: users.id,
       hasLive: sql<boolean>`${users.id} in (${live}) and ${users.role} in ('beta_user', 'admin')`,
     })
-    .from(tradeParameters)
-    .innerJoin(users, eq(users.id, tradeParameters.userId))
+    .from(users)
     .where(
       and(
-        eq(tradeParameters.assetType, assetType),
-        eq(tradeParameters.autoTradingEnabled, true),
+        inArray(users.id, enabled),
         eq(users.active, true),
         eq(users.tradingPaused, false),
         or(sql`${users.pausedUntil} is null`, sql`${users.pausedUntil} <= ${now}`),
       ),
     );
+  if (traders.length === 0) return [];
+  const ids = traders.map((t) => t.userId);
+  const rules = await db
+    .select()
+    .from(tradeParameters)
+    .where(and(eq(tradeParameters.assetType, assetType), inArray(tradeParameters.userId, ids)));
   const accountRows = await db
-    .select({ userId: accounts.userId, mode: accounts.mode, balance: accounts.balance, id: accounts.id })
+    .select({
+      userId: accounts.userId,
+      mode: accounts.mode,
+      balance: accounts.balance,
+      id: accounts.id,
+      status: accounts.status,
+      statusReason: accounts.statusReason,
+    })
     .from(accounts)
-    .where(eq(accounts.assetType, assetType));
+    .where(and(eq(accounts.assetType, assetType), inArray(accounts.userId, ids)));
   const pnlToday = await db
-    .select({ accountId: trades.accountId, pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)` })
+    .select({
+      userId: trades.userId,
+      isPaper: trades.isPaper,
+      pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)`,
+    })
     .from(trades)
-    .where(and(eq(trades.assetType, assetType), eq(trades.status, 'closed'), gte(trades.exitTime, dayStart)))
-    .groupBy(trades.accountId);
-  const pnlByAccount = new Map(pnlToday.map((r) => [r.accountId, r.pnl]));
+    .where(and(inArray(trades.userId, ids), eq(trades.status, 'closed'), gte(trades.exitTime, dayStart)))
+    .groupBy(trades.userId, trades.isPaper);
+  const pnlByUser = new Map(pnlToday.map((r) => [`${r.userId}:${r.isPaper}`, r.pnl]));
   const accountByKey = new Map(accountRows.map((a) => [`${a.userId}:${a.mode}`, a]));
-  return rows.flatMap((r) => {
-    const mode = r.hasLive ? ('live' as const) : ('paper' as const);
-    const account = accountByKey.get(`${r.params.userId}:${mode}`);
+  const rulesByUser = new Map<string, (typeof rules)[number][]>();
+  for (const r of rules) {
+    const list = rulesByUser.get(r.userId);
+    if (list) list.push(r);
+    else rulesByUser.set(r.userId, [r]);
+  }
+  return traders.flatMap((t) => {
+    const mode = t.hasLive ? ('live' as const) : ('paper' as const);
+    const account = accountByKey.get(`${t.userId}:${mode}`);
     if (!account) return [];
     return [
-      { params: r.params, mode, balance: account.balance, pnlToday: pnlByAccount.get(account.id) ?? '0' },
+      {
+        userId: t.userId,
+        mode,
+        account,
+        rules: rulesByUser.get(t.userId) ?? [],
+        pnlToday: pnlByUser.get(`${t.userId}:${mode === 'paper'}`) ?? '0',
+      },
     ];
   });
 }
 
 export type EngineTrader = Awaited<ReturnType<typeof engineTraders>>[number];
+
+/**
+ * A user's net realised P&L today across all their accounts in one mode (a decimal string): the
+ * daily loss limit is per user, not per account.
+ */
+export async function userPnlToday(db: DbOrTx, userId: string, mode: 'paper' | 'live', dayStart: Date) {
+  const [row] = await db
+    .select({ pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)::text` })
+    .from(trades)
+    .where(
+      and(
+        eq(trades.userId, userId),
+        eq(trades.isPaper, mode === 'paper'),
+        eq(trades.status, 'closed'),
+        gte(trades.exitTime, dayStart),
+      ),
+    );
+  return row?.pnl ?? '0';
+}

@@ -5,6 +5,7 @@ import { approvals, jobRuns, settings, trades } from '../schema';
 /** What `/metrics` reports from the relational core, read in a handful of grouped queries. */
 export interface PlatformGauges {
   trades: { status: string; mode: 'paper' | 'live'; count: number }[];
+  /** Approvals still awaiting a decision (past their expiry they can no longer be approved). */
   pendingApprovals: number;
   paper: { closed: number; wins: number; realizedPnl: number };
   jobRuns: { job: string; status: string; count: number }[];
@@ -31,7 +32,10 @@ export async function platformGauges(
       db,
       sql`select status, is_paper, count(*) as n from ${trades} group by status, is_paper`,
     ),
-    queryRows<{ n: unknown }>(db, sql`select count(*) as n from ${approvals} where status = 'pending'`),
+    queryRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from ${approvals} where status = 'pending' and expires_at > ${now}`,
+    ),
     queryRows<{ closed: unknown; wins: unknown; pnl: unknown }>(
       db,
       sql`

@@ -1,6 +1,6 @@
 import { and, count, desc, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../client';
-import { auditLog, jobRuns, notifications } from '../schema';
+import { accounts, auditLog, jobRuns, notifications, users } from '../schema';
 
 export type NotificationSeverity = 'info' | 'warning' | 'critical';
 
@@ -112,12 +112,67 @@ export async function failingJobStreaks(db: DbOrTx, streak: number, since: Date)
   }));
 }
 
-/** Audit entries since an instant whose action matches a LIKE pattern, oldest first. */
-export async function auditEntriesLike(db: DbOrTx, pattern: string, since: Date) {
-  return db
-    .select()
-    .from(auditLog)
-    .where(and(sql`${auditLog.action} like ${pattern}`, sql`${auditLog.createdAt} >= ${since}`))
-    .orderBy(auditLog.id)
-    .limit(500);
+/** A live or paper account an admin must look at: quarantined by the venue's refusals, or flagged. */
+export interface AccountAttention {
+  accountId: string;
+  userId: string;
+  username: string;
+  assetType: string;
+  mode: string;
+  venue: string;
+  status: string;
+  statusReason: string | null;
+  flaggedReason: string | null;
+  /** The newest audit row that recorded the quarantine / the flag (null when none was written). */
+  quarantineAuditId: number | null;
+  flagAuditId: number | null;
+}
+
+/**
+ * Accounts whose current state needs an admin: `status = 'quarantined'` or a flag set by a fill that
+ * cost more than was held. Read from the accounts themselves, so an alert follows what trading
+ * recorded, with the audit row that told of it (a new quarantine after a relink is a new alert).
+ */
+export async function accountsNeedingAttention(db: DbOrTx): Promise<AccountAttention[]> {
+  const latestAudit = (action: string) =>
+    sql`(select max(l.id) from ${auditLog} l
+         where l.target_type = 'account' and l.target_id = a.id::text and l.action = ${action})`;
+  const rows = await queryRows<{
+    id: string;
+    user_id: string;
+    username: string;
+    asset_type: string;
+    mode: string;
+    venue: string;
+    status: string;
+    status_reason: string | null;
+    flagged_reason: string | null;
+    quarantine_audit: unknown;
+    flag_audit: unknown;
+  }>(
+    db,
+    sql`
+    select a.id, a.user_id, u.username, a.asset_type, a.mode, a.venue, a.status, a.status_reason,
+           a.flagged_reason,
+           ${latestAudit('account.quarantined')} as quarantine_audit,
+           ${latestAudit('account.flagged')} as flag_audit
+    from ${accounts} a join ${users} u on u.id = a.user_id
+    where a.status = 'quarantined' or a.flagged_reason is not null
+    order by a.created_at
+    limit 500`,
+  );
+  const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({
+    accountId: r.id,
+    userId: r.user_id,
+    username: r.username,
+    assetType: r.asset_type,
+    mode: r.mode,
+    venue: r.venue,
+    status: r.status,
+    statusReason: r.status_reason,
+    flaggedReason: r.flagged_reason,
+    quarantineAuditId: id(r.quarantine_audit),
+    flagAuditId: id(r.flag_audit),
+  }));
 }

@@ -13,18 +13,40 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { minorUnits } from './money';
 import { users } from './users';
 
 export const assetTypeEnum = pgEnum('asset_type', ['crypto', 'stock']);
 export const accountModeEnum = pgEnum('account_mode', ['paper', 'live']);
+/**
+ * A position's life: pending_approval (cash held, waiting for an admin) → held (cash held, cleared to
+ * send) → opening (its buy order claimed, the venue asked) → open → closing (its sell claimed) → closed;
+ * failed, rejected and expired end a position that never filled. Paper positions go straight to open.
+ */
 export const tradeStatusEnum = pgEnum('trade_status', [
   'pending_approval',
+  'held',
+  'opening',
   'open',
+  'closing',
   'closed',
   'rejected',
   'expired',
   'failed',
 ]);
+/** A venue order's life; only `filled`, `canceled` and `rejected` are final. */
+export const orderStatusEnum = pgEnum('order_status', [
+  'submitting',
+  'acknowledged',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+  'unknown',
+]);
+export const orderSideEnum = pgEnum('order_side', ['buy', 'sell']);
+/** An account the venue keeps refusing (bad key, no funds) is quarantined until its keys are relinked. */
+export const accountStatusEnum = pgEnum('account_status', ['active', 'quarantined']);
 export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'rejected', 'expired']);
 
 /** A user's rules for one asset type and symbol ('ALL' = every symbol of that type). */
@@ -73,12 +95,16 @@ export const accounts = pgTable(
     fees: numeric('fees', { precision: 20, scale: 2 }).notNull().default('0'),
     /** Venue API key and secret, sealed with AES-256-GCM; null for paper accounts. */
     credentials: text('credentials'),
+    status: accountStatusEnum('status').notNull().default('active'),
+    /** Why the account was quarantined, shown to its user and admins. */
+    statusReason: text('status_reason'),
+    /** Set when a venue fact (a fill beyond the cash held) needs an admin's eye; the fill is booked anyway. */
+    flaggedReason: text('flagged_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('accounts_user_asset_mode_key').on(t.userId, t.assetType, t.mode),
-    check('accounts_balance_not_negative', sql`${t.balance} >= 0`),
-  ],
+  // No balance >= 0 check: our own debits are guarded in the update, and a venue's fill is a fact
+  // the ledger must book even when it cost more than was held (the account is flagged instead).
+  (t) => [uniqueIndex('accounts_user_asset_mode_key').on(t.userId, t.assetType, t.mode)],
 );
 
 /** A position from entry to exit. `clientOrderId` makes a retried open a no-op. */
@@ -93,6 +119,8 @@ export const trades = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
     parametersId: uuid('parameters_id').references(() => tradeParameters.id, { onDelete: 'set null' }),
+    /** For the closed part of a partly sold position: the position it was split from. */
+    parentTradeId: uuid('parent_trade_id'),
     symbol: text('symbol').notNull(),
     assetType: assetTypeEnum('asset_type').notNull(),
     isPaper: boolean('is_paper').notNull(),
@@ -112,6 +140,11 @@ export const trades = pgTable(
     pnlPct: numeric('pnl_pct', { precision: 10, scale: 4 }),
     takeProfitPrice: numeric('take_profit_price', { precision: 30, scale: 10 }),
     stopLossPrice: numeric('stop_loss_price', { precision: 30, scale: 10 }),
+    /** The rule's exits fixed when the order was decided; the levels are set from them at the fill. */
+    takeProfitPct: numeric('take_profit_pct', { precision: 6, scale: 2 }),
+    stopLossPct: numeric('stop_loss_pct', { precision: 6, scale: 2 }),
+    /** Quote currency the amounts are in (`BTC` for ETH/BTC). */
+    currency: text('currency').notNull().default('USD'),
     executionReason: text('execution_reason').notNull(),
     exitReason: text('exit_reason'),
     timeframeDetected: text('timeframe_detected'),
@@ -126,6 +159,51 @@ export const trades = pgTable(
     index('trades_user_status_idx').on(t.userId, t.status),
     index('trades_status_symbol_idx').on(t.status, t.symbol),
     check('trades_quantity_positive', sql`${t.quantity} > 0`),
+    // At most one automatic position per user, symbol and mode from decision to exit. Written with the
+    // end states so it never names a status added in the same migration.
+    uniqueIndex('trades_one_automatic_position_key')
+      .on(t.userId, t.symbol, t.isPaper)
+      .where(
+        sql`${t.executionReason} <> 'manual' and ${t.status} not in ('closed', 'rejected', 'expired', 'failed')`,
+      ),
+  ],
+);
+
+/**
+ * One row per order sent (or about to be sent) to a venue. The row is written in the same transaction
+ * that claims its position, before the venue is called; every venue answer is applied to it by id.
+ */
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tradeId: uuid('trade_id')
+      .notNull()
+      .references(() => trades.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    side: orderSideEnum('side').notNull(),
+    clientOrderId: text('client_order_id').notNull(),
+    venueOrderId: text('venue_order_id'),
+    status: orderStatusEnum('status').notNull().default('submitting'),
+    requestedQuantity: numeric('requested_quantity', { precision: 30, scale: 10 }).notNull(),
+    filledQuantity: numeric('filled_quantity', { precision: 30, scale: 10 }).notNull().default('0'),
+    averagePrice: numeric('average_price', { precision: 30, scale: 10 }),
+    /** The venue's fee in minor units of `currency`, rounded up. */
+    fee: minorUnits('fee').notNull().default(0),
+    currency: text('currency').notNull(),
+    /** Why the order failed or is unknown, as the venue or the process reported it. */
+    reason: text('reason'),
+    /** Whether asking again may change the outcome. */
+    retryable: boolean('retryable'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('orders_client_order_id_key').on(t.clientOrderId),
+    index('orders_trade_idx').on(t.tradeId),
+    index('orders_status_idx').on(t.status),
   ],
 );
 

@@ -11,17 +11,22 @@ import {
   audit,
   countUnreadNotifications,
   type DbHandle,
+  getAccountById,
   listNotifications,
   markNotificationsRead,
+  quarantineAccount,
   recordJobRuns,
   updateUser,
+  upsertLiveAccount,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
+import type { LiveEvent, Services } from '@tradehits/trading';
+import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryBus, type LiveEvent } from '../events';
+import { createMemoryBus } from '../events';
 import { createLogger } from '../log';
-import type { Services } from '../runner';
+
 import { createPaperUser } from '../testing';
 import { alertsProcessor, FAILING_STREAK, isStale, watchApprovals } from './alerts';
 
@@ -115,11 +120,21 @@ describe('alerts', () => {
     const alice = await createPaperUser(db.db, 'alice');
     const pausedUntil = new Date(now.getTime() + 3_600_000);
     await updateUser(db.db, alice.id, { pausedUntil });
+    // As trading records a quarantine: the account's status, then the audit row.
+    const live = await upsertLiveAccount(db.db, {
+      userId: alice.id,
+      assetType: 'crypto',
+      venue: 'kraken',
+      credentials: 'sealed',
+      startBalance: '0.00',
+    });
+    await quarantineAccount(db.db, live.id, 'invalid-key');
     await audit(db.db, {
       actorId: null,
       action: 'account.quarantined',
       targetType: 'account',
-      targetId: 'acc-1',
+      targetId: live.id,
+      details: { reason: 'invalid-key' },
     });
     await recordJobRuns(db.db, [
       { job: 'market.ingest', status: 'ok', startedAt: new Date(now.getTime() - 10 * MIN) },
@@ -157,5 +172,50 @@ describe('alerts', () => {
     expect(await countUnreadNotifications(db.db)).toBe(5);
     expect(await markNotificationsRead(db.db, now)).toBe(5);
     expect(await countUnreadNotifications(db.db)).toBe(0);
+  });
+
+  it('tells admins of an over-hold fill and of a new quarantine after a relink, once each', async () => {
+    const bob = await createPaperUser(db.db, 'bob');
+    const live = await upsertLiveAccount(db.db, {
+      userId: bob.id,
+      assetType: 'crypto',
+      venue: 'kraken',
+      credentials: 'sealed',
+      startBalance: '0.00',
+    });
+    await db.db.execute(
+      sql`update accounts set flagged_reason = 'a fill of ETH/USD cost 1.00 USD more than the cash held for it' where id = ${live.id}`,
+    );
+    await audit(db.db, {
+      actorId: null,
+      action: 'account.flagged',
+      targetType: 'account',
+      targetId: live.id,
+    });
+    expect(await run()).toMatchObject({ created: 1, emailed: 1 });
+    expect((await listNotifications(db.db, 1))[0]).toMatchObject({ kind: 'account.flagged' });
+
+    // Alice relinks her keys (lifting the quarantine), then the venue refuses them again.
+    const [alice] = (await listNotifications(db.db, 50)).filter((n) => n.kind === 'account.quarantined');
+    const accountId = (alice!.detail as { accountId: string }).accountId;
+    const relinked = (await getAccountById(db.db, accountId))!;
+    await upsertLiveAccount(db.db, {
+      userId: relinked.userId,
+      assetType: relinked.assetType,
+      venue: relinked.venue,
+      credentials: 'resealed',
+      startBalance: relinked.startBalance,
+    });
+    expect((await getAccountById(db.db, accountId))!.status).toBe('active');
+    expect(await run()).toMatchObject({ created: 0 });
+    await quarantineAccount(db.db, accountId, 'invalid-key');
+    await audit(db.db, {
+      actorId: null,
+      action: 'account.quarantined',
+      targetType: 'account',
+      targetId: accountId,
+    });
+    expect(await run()).toMatchObject({ created: 1, emailed: 1 });
+    expect(await run()).toMatchObject({ created: 0, emailed: 0 });
   });
 });

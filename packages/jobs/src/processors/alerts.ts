@@ -2,7 +2,7 @@ import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen } from '@tradehits/core/calendar';
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 import {
-  auditEntriesLike,
+  accountsNeedingAttention,
   failingJobStreaks,
   insertNotification,
   listApprovals,
@@ -12,8 +12,9 @@ import {
   type Notification,
   unmailedNotifications,
 } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import { escapeHtml, type Mail, sendMails } from '../mail';
-import type { Processor, Services } from '../runner';
+import type { Processor } from '../runner';
 
 /** Failed runs in a row (since the last success) that make a failing-job alert. */
 export const FAILING_STREAK = 3;
@@ -158,7 +159,9 @@ export async function mailNotifications(services: Services): Promise<number> {
 export const alertsProcessor: Processor<'alerts.scan'> = async (_p, { services, now }) => {
   const t = now.getTime();
   const found: NewNotification[] = [];
-  for (const a of await listApprovals(services.db, 'pending')) found.push(approvalNotification(a));
+  // A pending approval past its expiry can no longer be approved (the gate refuses it): no alert.
+  for (const a of await listApprovals(services.db, 'pending'))
+    if (a.expiresAt.getTime() > t) found.push(approvalNotification(a));
   for (const s of await failingJobStreaks(services.db, FAILING_STREAK, new Date(t - DAY_MS))) {
     found.push({
       kind: 'job.failing',
@@ -179,15 +182,31 @@ export const alertsProcessor: Processor<'alerts.scan'> = async (_p, { services, 
       detail: s,
     });
   }
-  for (const e of await auditEntriesLike(services.db, '%quarantin%', new Date(t - DAY_MS))) {
-    found.push({
-      kind: 'account.quarantined',
-      severity: 'critical',
-      title: 'An account was quarantined',
-      body: `${e.action} on ${e.targetType ?? 'account'} ${e.targetId ?? ''}: its trading stopped until an admin clears it.`,
-      dedupeKey: `audit:${e.id}`,
-      detail: { auditId: e.id, action: e.action, targetId: e.targetId, details: e.details },
-    });
+  for (const a of await accountsNeedingAttention(services.db)) {
+    const which = `${a.username}'s ${a.mode} ${a.assetType} account (${a.venue})`;
+    if (a.status === 'quarantined')
+      found.push({
+        kind: 'account.quarantined',
+        severity: 'critical',
+        title: 'An account was quarantined',
+        body: `${which}: ${a.statusReason ?? 'the venue keeps refusing it'}. Its live orders stop until its keys are relinked.`,
+        dedupeKey: `quarantine:${a.accountId}:${a.quarantineAuditId ?? a.statusReason ?? ''}`,
+        detail: {
+          accountId: a.accountId,
+          userId: a.userId,
+          reason: a.statusReason,
+          auditId: a.quarantineAuditId,
+        },
+      });
+    if (a.flaggedReason)
+      found.push({
+        kind: 'account.flagged',
+        severity: 'critical',
+        title: 'A fill cost more than the cash held',
+        body: `${which}: ${a.flaggedReason}. The fill was booked; check the account's balance.`,
+        dedupeKey: `flagged:${a.accountId}:${a.flagAuditId ?? a.flaggedReason}`,
+        detail: { accountId: a.accountId, userId: a.userId, reason: a.flaggedReason, auditId: a.flagAuditId },
+      });
   }
   for (const u of await listUsers(services.db)) {
     if (!u.pausedUntil || u.pausedUntil.getTime() <= t) continue;

@@ -15,10 +15,10 @@ import {
   type FakeAlpaca,
   startFakeAlpaca,
 } from '@tradehits/exchange/testing/fake-alpaca';
+import type { Services } from '@tradehits/trading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../events';
 import { createLogger } from '../log';
-import type { Services } from '../runner';
 import { runCalendarCrosscheck } from './calendar-crosscheck';
 
 // Monday 2 November 2026, 07:00 in New York: before the open. The cross-check looks 90 days ahead.

@@ -1,7 +1,8 @@
 import { marketDays } from '@tradehits/core/calendar';
 import { upsertCalendarDisagreements } from '@tradehits/db';
 import { compareCalendars, fetchAlpacaCalendar, fetchAlpacaClock } from '@tradehits/exchange';
-import type { Processor, Services } from '../runner';
+import type { Services } from '@tradehits/trading';
+import type { Processor } from '../runner';
 
 const DAY_MS = 86_400_000;
 /** How far ahead the cross-check looks: holidays are announced well in advance. */

@@ -1,8 +1,9 @@
 import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen, isTradingDay, marketStatus, newYorkDate } from '@tradehits/core/calendar';
 import { recordJobRuns } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import { ingestBars } from '../ingest/ingest-bars';
-import type { Processor, Services } from '../runner';
+import type { Processor } from '../runner';
 
 /** The last 5-minute stock bar closes at the bell; one run after the close picks it up. */
 const AFTER_CLOSE_MS = 5 * 60_000;

@@ -11,11 +11,11 @@ import {
   updateUser,
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
+import type { Services } from '@tradehits/trading';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../events';
 import { createLogger } from '../log';
-import type { Services } from '../runner';
 import { runDailyReports } from './reports';
 
 const DAY = 86_400_000;
@@ -86,6 +86,7 @@ describe('daily reports', () => {
         entryTime: yesterday,
         takeProfitPrice: '110',
         stopLossPrice: '95',
+        currency: 'BTC',
         executionReason: 'lowest-point',
       });
       if (!opened.ok) throw new Error(opened.reason);

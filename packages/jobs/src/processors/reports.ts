@@ -1,7 +1,8 @@
 import { formatCents, toCents } from '@tradehits/core/money';
 import { closedTradesBetween, listUsers, markReportEmailed, upsertReport } from '@tradehits/db';
+import type { Services } from '@tradehits/trading';
 import { escapeHtml, type Mail, sendMails } from '../mail';
-import type { Processor, Services } from '../runner';
+import type { Processor } from '../runner';
 
 const DAY_MS = 86_400_000;
 

@@ -1,0 +1,146 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { withIndicators } from '@tradehits/core/indicators';
+import { binance2018As } from '@tradehits/core/testing/binance-2018';
+import { type DbHandle, listOpenTrades, listOrders, updateUser } from '@tradehits/db';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import {
+  FAKE_KRAKEN_CREDENTIALS,
+  type FakeKraken,
+  startFakeKraken,
+} from '@tradehits/exchange/testing/fake-kraken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdmin } from './bootstrap';
+import { createTestApi } from './testing';
+
+/**
+ * Manual trades and approvals through the procedures: the same safety gate as the engine, refusals
+ * with a sentence for the user, and an approved order sent to a local Kraken once.
+ */
+describe('trades and approvals through the API', () => {
+  let db: DbHandle;
+  let dir: string;
+  let analytics: AnalyticsStore;
+  let kraken: FakeKraken;
+  let api: Awaited<ReturnType<typeof createTestApi>>;
+
+  beforeAll(async () => {
+    db = await createPostgresTestDb();
+    kraken = await startFakeKraken();
+    dir = await mkdtemp(path.join(tmpdir(), 'tradehits-trades-'));
+    analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
+    await analytics.migrate();
+    // Recorded ETH/BTC candles relabelled ETH/USD, scaled to about 3,000 and ending five minutes ago.
+    const recorded = binance2018As('ETH/USD').slice(-300);
+    const shift = Date.now() - 300_000 - recorded.at(-1)!.openTime;
+    const k = 3000 / recorded.at(-1)!.close;
+    const bars = recorded.map((b) => ({
+      ...b,
+      openTime: b.openTime + shift,
+      open: b.open * k,
+      high: b.high * k,
+      low: b.low * k,
+      close: b.close * k,
+    }));
+    await analytics.upsertBars('crypto', withIndicators(bars));
+    api = await createTestApi(
+      db,
+      {
+        SECRETS_KEY: Buffer.alloc(32, 5).toString('base64'),
+        KRAKEN_PUBLIC_URL: kraken.url,
+        KRAKEN_PRIVATE_URL: kraken.url,
+        LIVE_REQUIRES_APPROVAL: 'true',
+        ADMIN_USERNAME: 'root',
+        ADMIN_PASSWORD: 'a long admin password',
+      },
+      { analytics },
+    );
+    await ensureAdmin(db.db, api.services.config);
+  });
+  afterAll(async () => {
+    await api.close();
+    await analytics.close();
+    await kraken.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function rootCaller() {
+    const { caller, cookies } = api.anonymous('192.0.2.10');
+    await caller.auth.login({ username: 'root', password: 'a long admin password' });
+    return api.as(cookies[0]!.split(';')[0]!.split('=')[1]!);
+  }
+
+  it('refuses a manual buy under the kill switch and while paused, and stores nothing', async () => {
+    const root = await rootCaller();
+    const { user, caller } = await api.signUp('manual-trader');
+    const buy = () =>
+      caller.trades.execute({
+        side: 'buy',
+        assetType: 'crypto',
+        symbol: 'ETH/USD',
+        amount: '100',
+        mode: 'paper',
+      });
+    await root.admin.safety.setKillSwitch({ on: true });
+    await expect(buy()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Trading is halted by the kill switch.',
+    });
+    await root.admin.safety.setKillSwitch({ on: false });
+    await updateUser(db.db, user.id, { tradingPaused: true });
+    await expect(buy()).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Your trading is paused.' });
+    expect(await listOpenTrades(db.db, { userId: user.id })).toEqual([]);
+    await updateUser(db.db, user.id, { tradingPaused: false });
+    expect(await buy()).toMatchObject({ status: 'open', isPaper: true, currency: 'USD' });
+  });
+
+  it('refuses an approval under the kill switch, then sends the order once when it is off', async () => {
+    const root = await rootCaller();
+    const { user, token } = await api.signUp('live-trader');
+    await updateUser(db.db, user.id, { role: 'beta_user' });
+    const caller = await api.as(token);
+    await caller.me.linkVenue({ assetType: 'crypto', venue: 'kraken', ...FAKE_KRAKEN_CREDENTIALS });
+    const pending = await caller.trades.execute({
+      side: 'buy',
+      assetType: 'crypto',
+      symbol: 'ETH/USD',
+      // Just under the 50 USD cap: the slippage buffer held beside it must not count against the cap.
+      amount: '49.50',
+      mode: 'live',
+    });
+    expect(pending).toMatchObject({ status: 'pending_approval', takeProfitPct: '3.00', stopLossPct: '2.00' });
+    const [approval] = (await root.admin.approvals.list({ status: 'pending' })).filter(
+      (a) => a.tradeId === pending.id,
+    );
+
+    await root.admin.safety.setKillSwitch({ on: true });
+    await expect(
+      root.admin.approvals.decide({ id: approval!.id, decision: 'approve' }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Trading is halted by the kill switch.',
+    });
+    expect(kraken.orderCount()).toBe(0);
+    await root.admin.safety.setKillSwitch({ on: false });
+
+    expect(await root.admin.approvals.decide({ id: approval!.id, decision: 'approve' })).toEqual({
+      ok: true,
+      status: 'executed',
+    });
+    await expect(
+      root.admin.approvals.decide({ id: approval!.id, decision: 'approve' }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(kraken.orderCount()).toBe(1);
+    const [open] = await listOpenTrades(db.db, { userId: user.id });
+    expect(open).toMatchObject({ id: pending.id, status: 'open', takeProfitPct: '3.00' });
+    expect(await listOrders(db.db, pending.id)).toEqual([
+      expect.objectContaining({ side: 'buy', status: 'filled' }),
+    ]);
+  });
+});

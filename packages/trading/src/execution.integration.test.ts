@@ -1,0 +1,382 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { loadConfig } from '@tradehits/config';
+import type { MarketDataSource } from '@tradehits/core';
+import {
+  closePosition,
+  createUser,
+  type DbHandle,
+  ensurePaperAccounts,
+  getAccount,
+  getTrade,
+  listAudit,
+  listOpenTrades,
+  listOrders,
+  openPosition,
+  putSetting,
+  tradeHistory,
+  upsertLiveAccount,
+} from '@tradehits/db';
+import { createPostgresTestDb } from '@tradehits/db/testing';
+import { sealSecret } from '@tradehits/exchange';
+import {
+  FAKE_KRAKEN_CREDENTIALS,
+  type FakeKraken,
+  type FakeKrakenOptions,
+  startFakeKraken,
+} from '@tradehits/exchange/testing/fake-kraken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeTrade,
+  decideLiveOrder,
+  KILL_SWITCH_KEY,
+  type OpenRequest,
+  openTrade,
+  recoverInterruptedOrders,
+  type Services,
+} from './index';
+
+/**
+ * The money path against real PostgreSQL and a local Kraken that checks ccxt's signatures: races,
+ * partial fills, refusals and the safety gate, each counted at the venue as well as in the ledger.
+ */
+
+const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const noBars: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
+
+let db: DbHandle;
+let dir: string;
+let analytics: AnalyticsStore;
+const fakes: FakeKraken[] = [];
+let now = Date.now();
+
+beforeAll(async () => {
+  db = await createPostgresTestDb();
+  dir = await mkdtemp(path.join(tmpdir(), 'tradehits-trading-'));
+  analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
+  await analytics.migrate();
+});
+afterAll(async () => {
+  for (const f of fakes) await f.close();
+  await analytics.close();
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A local Kraken and the services that trade on it. */
+async function desk(options: FakeKrakenOptions = {}) {
+  const kraken = await startFakeKraken(options);
+  fakes.push(kraken);
+  const services: Services = {
+    config: loadConfig({
+      NODE_ENV: 'test',
+      SECRETS_KEY,
+      KRAKEN_PUBLIC_URL: kraken.url,
+      KRAKEN_PRIVATE_URL: kraken.url,
+    }),
+    db: db.db,
+    analytics,
+    bus: { publish() {}, subscribe: () => () => {}, close: async () => {} },
+    log: silent,
+    market: { crypto: noBars, stock: noBars },
+    now: () => new Date(now),
+  };
+  return { kraken, services };
+}
+
+/** A beta user with 500.00 in a live account at Kraken (crypto and, if asked, stock). */
+async function liveUser(username: string, apiKey = FAKE_KRAKEN_CREDENTIALS.apiKey, stock = false) {
+  const user = (await createUser(db.db, {
+    username,
+    email: `${username}@x.test`,
+    passwordHash: 'x',
+    fullName: username,
+    role: 'beta_user',
+    balance: '100000.00',
+  }))!;
+  await ensurePaperAccounts(db.db, user.id, '100000.00');
+  const credentials = sealSecret(SECRETS_KEY, JSON.stringify({ ...FAKE_KRAKEN_CREDENTIALS, apiKey }));
+  for (const assetType of stock ? (['crypto', 'stock'] as const) : (['crypto'] as const))
+    await upsertLiveAccount(db.db, {
+      userId: user.id,
+      assetType,
+      venue: 'kraken',
+      credentials,
+      startBalance: '500.00',
+    });
+  return user;
+}
+
+const buy = (userId: string, over: Partial<OpenRequest> = {}): OpenRequest => ({
+  userId,
+  assetType: 'crypto',
+  mode: 'live',
+  symbol: 'ETH/USD',
+  amountCents: 3000,
+  price: 3000,
+  takeProfitPct: 2,
+  stopLossPct: 1.5,
+  maxConcurrentTrades: 3,
+  clientOrderId: `${userId}:${Math.random()}`,
+  executionReason: 'manual',
+  requiresApproval: false,
+  at: new Date(now),
+  ...over,
+});
+
+const cents = (s: string) => Math.round(Number(s) * 100);
+const sells = (k: FakeKraken) =>
+  k.requests.filter((r) => r.path === '/0/private/AddOrder' && r.body.type === 'sell');
+const later = () => new Date(Date.now() + 11 * 60_000);
+
+/** start + realised P&L − fees − cash in active positions = balance, to the cent. */
+async function expectLedgerReconciles(userId: string) {
+  const account = (await getAccount(db.db, userId, 'crypto', 'live'))!;
+  const inTrades = (await listOpenTrades(db.db, { userId }))
+    .filter((t) => !t.isPaper && t.assetType === 'crypto')
+    .reduce((sum, t) => sum + cents(t.amount) + (t.status === 'open' ? 0 : cents(t.entryFee)), 0);
+  expect(cents(account.startBalance) + cents(account.realizedPnl) - cents(account.fees) - inTrades).toBe(
+    cents(account.balance),
+  );
+  return account;
+}
+
+describe('live money path', () => {
+  it('six concurrent closes (manual and stop-loss together) send exactly one sell of the position size', async () => {
+    const { kraken, services } = await desk();
+    const ann = await liveUser('ann');
+    const opened = await openTrade(services, buy(ann.id));
+    expect(opened.ok).toBe(true);
+    const trade = (opened as { trade: { id: string } }).trade;
+    expect(await getTrade(db.db, trade.id)).toMatchObject({
+      status: 'open',
+      amount: '30.00',
+      takeProfitPct: '2.00',
+    });
+
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        closeTrade(
+          services,
+          trade.id,
+          2950,
+          i % 2 ? 'manual' : 'stop-loss',
+          new Date(now),
+          i % 2 ? ann.id : null,
+        ),
+      ),
+    );
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(sells(kraken)).toHaveLength(1);
+    expect(sells(kraken)[0]!.body.volume).toBe('0.01');
+    expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
+    const closed = (await getTrade(db.db, trade.id))!;
+    expect(closed.status).toBe('closed');
+    // The exit price is the venue's, never the price the caller passed.
+    expect(Number(closed.exitPrice)).toBe(3000);
+    expect((await listOrders(db.db, trade.id)).map((o) => [o.side, o.status])).toEqual([
+      ['buy', 'filled'],
+      ['sell', 'filled'],
+    ]);
+    await expectLedgerReconciles(ann.id);
+  });
+
+  it('a partial exit leaves the rest open with the right quantity, cost and P&L', async () => {
+    const { kraken, services } = await desk({ fillMarketOrders: false });
+    const ben = await liveUser('ben');
+    expect(await openTrade(services, buy(ben.id))).toEqual({ ok: false, reason: 'awaiting-venue' });
+    const [position] = await listOpenTrades(db.db, { userId: ben.id });
+    expect(position).toMatchObject({ status: 'opening' });
+    const [entry] = await listOrders(db.db, position!.id);
+    expect(entry).toMatchObject({ status: 'acknowledged', side: 'buy' });
+    kraken.fillOrder(entry!.venueOrderId!, 0.01);
+    expect(await recoverInterruptedOrders(services, later())).toBe(1);
+    expect(await getTrade(db.db, position!.id)).toMatchObject({
+      status: 'open',
+      amount: '30.00',
+      entryFee: '0.08',
+    });
+
+    // The sell works on the venue; a second close meanwhile finds the position closing.
+    expect(await closeTrade(services, position!.id, 3000, 'take-profit', new Date(now))).toBeNull();
+    expect(await closeTrade(services, position!.id, 3000, 'manual', new Date(now))).toBeNull();
+    expect(sells(kraken)).toHaveLength(1);
+    const sell = (await listOrders(db.db, position!.id)).find((o) => o.side === 'sell')!;
+    kraken.fillOrder(sell.venueOrderId!, 0.004); // 12.00 at 3,000, fee 0.0312
+    expect(await recoverInterruptedOrders(services, later())).toBe(1);
+
+    const rest = (await getTrade(db.db, position!.id))!;
+    expect(rest).toMatchObject({ status: 'open', amount: '18.00', entryFee: '0.05' });
+    expect(Number(rest.quantity)).toBe(0.006);
+    const [part] = await tradeHistory(db.db, ben.id, 10);
+    expect(part).toMatchObject({
+      status: 'closed',
+      parentTradeId: position!.id,
+      amount: '12.00',
+      entryFee: '0.03',
+      exitFee: '0.04',
+      exitReason: 'take-profit',
+      pnl: '-0.07',
+    });
+    expect(Number(part!.quantity)).toBe(0.004);
+    expect(await listOrders(db.db, position!.id)).toContainEqual(
+      expect.objectContaining({ side: 'sell', status: 'canceled', filledQuantity: '0.0040000000', fee: 4 }),
+    );
+    await expectLedgerReconciles(ben.id);
+
+    // The rest sells in full under its own order id.
+    expect(await closeTrade(services, position!.id, 3000, 'manual', new Date(now))).toBeNull();
+    const rest2 = (await listOrders(db.db, position!.id)).filter((o) => o.side === 'sell').at(-1)!;
+    expect(rest2.clientOrderId).toMatch(/:exit:2$/);
+    expect(sells(kraken).map((r) => r.body.volume)).toEqual(['0.01', '0.006']);
+    kraken.fillOrder(rest2.venueOrderId!, 0.006);
+    expect(await recoverInterruptedOrders(services, later())).toBe(1);
+    expect(await getTrade(db.db, position!.id)).toMatchObject({
+      status: 'closed',
+      amount: '18.00',
+      exitReason: 'manual',
+    });
+    expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
+    await expectLedgerReconciles(ben.id);
+  });
+
+  it('a fill costing more than the cash held is booked, and the account flagged', async () => {
+    const { services } = await desk({ prices: { XETHZUSD: 3_600 } });
+    const cat = await liveUser('cat');
+    const opened = await openTrade(services, buy(cat.id));
+    expect(opened.ok).toBe(true);
+    const trade = (await getTrade(db.db, (opened as { trade: { id: string } }).trade.id))!;
+    expect(trade).toMatchObject({ status: 'open', amount: '36.00', entryFee: '0.10' });
+    const account = await expectLedgerReconciles(cat.id);
+    expect(account.balance).toBe('463.90');
+    expect(account.flaggedReason).toMatch(/cost 5\.\d\d USD more than the cash held/);
+    expect(
+      (await listAudit(db.db, 500)).some((a) => a.action === 'account.flagged' && a.targetId === account.id),
+    ).toBe(true);
+  });
+
+  it('a revoked key quarantines the account, releases the cash and stops asking the venue', async () => {
+    const { kraken, services } = await desk();
+    const dee = await liveUser('dee', 'revoked-key');
+    const first = await openTrade(services, buy(dee.id));
+    expect(first).toMatchObject({ ok: false, reason: expect.stringMatching(/API key rejected/) });
+    const account = (await getAccount(db.db, dee.id, 'crypto', 'live'))!;
+    expect(account).toMatchObject({ status: 'quarantined', balance: '500.00' });
+    expect(account.statusReason).toMatch(/API key rejected/);
+    expect(JSON.stringify(account.statusReason)).not.toContain(FAKE_KRAKEN_CREDENTIALS.secret);
+    const calls = kraken.requests.length;
+    expect(await openTrade(services, buy(dee.id))).toMatchObject({
+      ok: false,
+      reason: 'account-quarantined',
+    });
+    expect(kraken.requests.length).toBe(calls);
+    // Relinking the keys lifts the quarantine.
+    await upsertLiveAccount(db.db, {
+      userId: dee.id,
+      assetType: 'crypto',
+      venue: 'kraken',
+      credentials: sealSecret(SECRETS_KEY, JSON.stringify(FAKE_KRAKEN_CREDENTIALS)),
+      startBalance: '500.00',
+    });
+    expect((await openTrade(services, buy(dee.id))).ok).toBe(true);
+  });
+});
+
+describe('the safety gate', () => {
+  it('refuses a live ETH/BTC order of "20": it is 20 BTC, not 20 dollars', async () => {
+    const { kraken, services } = await desk();
+    const eve = await liveUser('eve');
+    const r = await openTrade(services, buy(eve.id, { symbol: 'ETH/BTC', amountCents: 2000, price: 0.05 }));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'non-usd-quote',
+      message: expect.stringMatching(/priced in BTC/),
+    });
+    expect(await listOpenTrades(db.db, { userId: eve.id })).toHaveLength(0);
+    expect(kraken.requests.filter((q) => q.path === '/0/private/AddOrder')).toHaveLength(0);
+  });
+
+  it('holds the daily loss limit per user across accounts, for manual buys too', async () => {
+    const { services } = await desk();
+    const fin = await liveUser('fin', FAKE_KRAKEN_CREDENTIALS.apiKey, true);
+    // 50.00 lost on the crypto account and 50.01 on the stock account today: each under the 100.00
+    // limit, together over it.
+    for (const [assetType, symbol, amount] of [
+      ['crypto', 'ETH/USD', '50.00'],
+      ['stock', 'AAPL', '50.01'],
+    ] as const) {
+      const p = await openPosition(db.db, {
+        userId: fin.id,
+        assetType,
+        mode: 'live',
+        symbol,
+        clientOrderId: `fin-${symbol}`,
+        status: 'open',
+        maxConcurrentTrades: 3,
+        amount,
+        entryFee: '0.00',
+        quantity: '1',
+        entryPrice: amount,
+        entryTime: new Date(now),
+        takeProfitPrice: null,
+        stopLossPrice: null,
+        currency: 'USD',
+        executionReason: 'manual',
+      });
+      if (!p.ok) throw new Error(p.reason);
+      await closePosition(db.db, {
+        tradeId: p.trade.id,
+        exitPrice: '0',
+        exitTime: new Date(now),
+        exitFee: '0.00',
+        proceeds: '0.00',
+        exitReason: 'stop-loss',
+      });
+    }
+    const r = await openTrade(services, buy(fin.id));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'daily-loss-limit',
+      message: expect.stringMatching(/daily limit/),
+    });
+  });
+
+  it('refuses an approval under the kill switch, and after it expired', async () => {
+    const { kraken, services } = await desk();
+    const gil = await liveUser('gil');
+    const admin = await liveUser('gil-admin');
+    const pending = await openTrade(services, buy(gil.id, { requiresApproval: true }));
+    expect(pending).toMatchObject({ ok: true, trade: { status: 'pending_approval' } });
+    const approvalId = async () =>
+      (await db.db.query.approvals.findFirst({
+        where: (a, { eq }) => eq(a.tradeId, (pending as { trade: { id: string } }).trade.id),
+      }))!.id;
+    const id = await approvalId();
+
+    await putSetting(db.db, KILL_SWITCH_KEY, true, null);
+    const killed = await decideLiveOrder(services, {
+      approvalId: id,
+      decision: 'approve',
+      adminId: admin.id,
+    });
+    expect(killed).toEqual({ ok: false, reason: 'Trading is halted by the kill switch.' });
+    await putSetting(db.db, KILL_SWITCH_KEY, false, null);
+    expect(kraken.requests.filter((q) => q.path === '/0/private/AddOrder')).toHaveLength(0);
+    expect(await getTrade(db.db, (pending as { trade: { id: string } }).trade.id)).toMatchObject({
+      status: 'pending_approval',
+    });
+
+    now += 31 * 60_000;
+    const late = await decideLiveOrder(services, { approvalId: id, decision: 'approve', adminId: admin.id });
+    expect(late).toEqual({ ok: false, reason: 'This order expired before it was approved.' });
+    expect(kraken.requests.filter((q) => q.path === '/0/private/AddOrder')).toHaveLength(0);
+    expect(await getTrade(db.db, (pending as { trade: { id: string } }).trade.id)).toMatchObject({
+      status: 'expired',
+    });
+    expect((await getAccount(db.db, gil.id, 'crypto', 'live'))!.balance).toBe('500.00');
+  });
+});

@@ -1,0 +1,24 @@
+export { brokerForAccount } from './brokers';
+export {
+  APPROVAL_TTL_MS,
+  closeTrade,
+  decideLiveOrder,
+  expireApprovals,
+  HOLD_SLIPPAGE_BUFFER,
+  INTERRUPTED_AFTER_MS,
+  type OpenRequest,
+  type OpenResult,
+  openTrade,
+  recoverInterruptedOrders,
+  ruleFor,
+} from './execution';
+export { AccountSetupError, classify, type Failure } from './failures';
+export {
+  BREAKER_BARS,
+  checkOrder,
+  currentSafety,
+  KILL_SWITCH_KEY,
+  recentRange,
+  refusalMessage,
+} from './gate';
+export type { EventBus, LiveEvent, Logger, Services } from './services';
