@@ -14,7 +14,9 @@ database_url="${admin_url%/*}/$db"
 ctr=$(buildah "${storage[@]}" from "$image")
 log=$(mktemp)
 cleanup() {
-  # The server runs in its own process group (setsid): end the group, not only buildah's process.
+  # buildah run gives the container process a session of its own: end whatever listens on the port,
+  # then buildah's process group.
+  for p in $(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do kill "$p" || true; done
   [ -n "${pid:-}" ] && kill -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   buildah "${storage[@]}" rm "$ctr" >/dev/null 2>&1 || true
   psql "$admin_url" -qc "drop database if exists $db with (force)" || true
