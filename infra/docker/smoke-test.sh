@@ -14,7 +14,10 @@ database_url="${admin_url%/*}/$db"
 ctr=$(buildah "${storage[@]}" from "$image")
 log=$(mktemp)
 cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  # buildah run gives the container process a session of its own: end whatever listens on the port,
+  # then buildah's process group.
+  for p in $(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do kill "$p" || true; done
+  [ -n "${pid:-}" ] && kill -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   buildah "${storage[@]}" rm "$ctr" >/dev/null 2>&1 || true
   psql "$admin_url" -qc "drop database if exists $db with (force)" || true
   rm -f "$log"
@@ -22,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 started=$(date +%s)
-buildah "${storage[@]}" run --isolation chroot \
+setsid buildah "${storage[@]}" run --isolation chroot \
   --env DATABASE_URL="$database_url" --env HOST=127.0.0.1 --env PORT="$port" --env JOBS_ENABLED=false \
   --env ADMIN_USERNAME=smoke --env ADMIN_PASSWORD=smoke-test-password \
   "$ctr" -- tini -- node apps/server/dist/main.js >"$log" 2>&1 &
