@@ -1,9 +1,8 @@
 -- TradeHits analytics tables on BigQuery (dataset `tradehits`; replace `your-project`).
 -- Generated from packages/analytics/src/schema.ts by bigQueryDdl(); AnalyticsStore.migrate() runs the same
 -- statements, and a test fails when this file falls behind. Tables are partitioned by day and clustered by
--- symbol; 5-minute bars expire after 90 days (hourly and daily bars keep the history).
-
-CREATE SCHEMA IF NOT EXISTS `your-project.tradehits` OPTIONS (location = 'US');
+-- symbol; 5-minute bars expire after 90 days (hourly and daily bars keep the history). The dataset itself
+-- is created by infra/terraform/bigquery.tf.
 
 CREATE TABLE IF NOT EXISTS `your-project.tradehits.crypto_bars_1d` (
   `symbol` STRING NOT NULL,

@@ -13,6 +13,8 @@ locals {
       BIGQUERY_DATASET = google_bigquery_dataset.analytics.dataset_id
     },
     var.public_url == "" ? {} : { PUBLIC_URL = var.public_url },
+    # The scheduled backup (worker) exports the analytics tables here, beside the Cloud SQL backups.
+    { BACKUP_GCS_URI = "gs://${google_storage_bucket.backups.name}/analytics" },
     var.app_env,
   )
 
@@ -100,12 +102,22 @@ resource "google_cloud_run_v2_service" "server" {
         mount_path = local.cloudsql_ca_dir
       }
 
+      # Ready only when PostgreSQL, Redis and BigQuery answer: traffic moves to a revision that can serve.
       startup_probe {
-        tcp_socket {
+        http_get {
+          path = "/readyz"
           port = 8080
         }
         period_seconds    = 5
         failure_threshold = 24 # two minutes to boot and connect
+      }
+      liveness_probe {
+        http_get {
+          path = "/healthz"
+          port = 8080
+        }
+        period_seconds    = 30
+        failure_threshold = 3
       }
     }
   }
@@ -239,7 +251,7 @@ resource "google_cloud_run_v2_job" "migrate" {
         # The server image carries the drizzle/ migrations and the migrate CLI (`npm run migrate`).
         image = var.server_image
         # Replaces the image's CMD; its ENTRYPOINT (tini) stays.
-        args = ["node", "--import", "tsx", "packages/db/src/migrate-cli.ts"]
+        args = ["node", "apps/server/dist/migrate-cli.js"]
 
         env {
           name  = "NODE_ENV"

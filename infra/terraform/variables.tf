@@ -191,3 +191,19 @@ variable "bigquery_location" {
   type        = string
   default     = "US"
 }
+
+variable "alert_emails" {
+  description = "Addresses Cloud Monitoring pages when an alert policy fires."
+  type        = list(string)
+  default     = []
+}
+
+variable "backup_retention_days" {
+  description = "Days the backups bucket keeps an exported object."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.backup_retention_days >= 1
+    error_message = "backup_retention_days must be at least 1."
+  }
+}

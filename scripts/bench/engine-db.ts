@@ -12,6 +12,7 @@ import { loadBinance2018 } from '@tradehits/core/testing/binance-2018';
 import type { Detection } from '@tradehits/core/types';
 import { schema } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createLogger } from '@tradehits/jobs';
 import { tradeOnMarkets } from '@tradehits/jobs/processors/engine-tick';
 import type { Services } from '@tradehits/trading';
 import type { BenchRow, BenchSuite } from './lib';
@@ -74,7 +75,7 @@ export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
         db: handle.db,
         analytics,
         bus: { publish() {}, subscribe: () => () => {}, close: async () => {} },
-        log: { debug() {}, info() {}, warn() {}, error() {} },
+        log: createLogger('silent'),
         market: { crypto: none, stock: none },
         now: () => at,
       } satisfies Services;

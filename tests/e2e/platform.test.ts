@@ -178,6 +178,13 @@ describe('TradeHits in a browser', () => {
     await logIn(page, ADMIN);
     await page.goto(`${app.url}/admin`);
     await page.getByTestId('approval-queue').waitFor({ timeout: 15_000 });
+    // The console listens on the live feed and shows its alerts badge; the refused order queued nothing.
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 15_000 })
+      .toContain('live-live');
+    await expect
+      .poll(() => page.getByTestId('notification-badge').getAttribute('data-unread'), { timeout: 15_000 })
+      .not.toBeNull();
     await page.screenshot({ path: `${ARTIFACTS}/admin-console.png`, fullPage: true });
     expect(await page.getByTestId('approval-queue').getByTestId('approval').count()).toBe(0);
     await page.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
@@ -12,8 +12,10 @@ import { type RunningApp, runScript, SHARED_MARKET, startApp, startWorker } from
 const ADMIN = { username: 'ops', password: 'an operator password' };
 
 /**
- * Production shape on this machine: the server on PostgreSQL with REDIS_URL set (so it only enqueues),
- * and the worker app consuming BullMQ from another process into the same database.
+ * Production shape on one machine without BigQuery: the server on PostgreSQL with REDIS_URL set (so it
+ * only enqueues), and the worker app consuming BullMQ from another process into the same database, in
+ * the same DATA_DIR. The server owns the DuckDB file; the worker reads and writes it through the
+ * server's socket, so what the worker ingests is what the server shows.
  */
 describe('server and worker on PostgreSQL and Redis', () => {
   const { redisUrl } = loadTestServices();
@@ -21,7 +23,7 @@ describe('server and worker on PostgreSQL and Redis', () => {
   let db: Awaited<ReturnType<typeof createPostgresTestDb>>;
   let server: RunningApp;
   let worker: RunningApp;
-  let workerDir: string;
+  let dataDir: string;
 
   beforeAll(async () => {
     db = await createPostgresTestDb();
@@ -35,10 +37,14 @@ describe('server and worker on PostgreSQL and Redis', () => {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
     };
-    server = await startApp(env);
-    // DuckDB opens in one process only: this worker keeps its own file (production shares BigQuery).
-    workerDir = await mkdtemp(path.join(tmpdir(), 'tradehits-worker-'));
-    worker = await startWorker({ ...env, DATA_DIR: workerDir });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tradehits-e2e-'));
+    await runScript(
+      'packages/jobs/src/cli/backfill.ts',
+      ['--source', 'files', '--dir', SHARED_MARKET, '--symbols', 'ETH/BTC', '--timeframes', '5m'],
+      { DATA_DIR: dataDir },
+    );
+    server = await startApp(env, dataDir);
+    worker = await startWorker({ ...env, DATA_DIR: dataDir });
   });
 
   afterAll(async () => {
@@ -49,7 +55,7 @@ describe('server and worker on PostgreSQL and Redis', () => {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     await db?.close();
-    if (workerDir) await rm(workerDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('uses the configured services and runs jobs in the worker process', async () => {
@@ -69,6 +75,41 @@ describe('server and worker on PostgreSQL and Redis', () => {
     const redis = new Redis(redisUrl);
     expect((await redis.keys(`${prefix}:*:repeat*`)).length).toBeGreaterThan(0);
     redis.disconnect();
+  });
+
+  it('shares one analytics store: the worker writes and backs it up through the server', async () => {
+    const client = createNodeClient(server.url);
+    await client.auth.login.mutate(ADMIN);
+    expect((await client.markets.latest.query({ assetType: 'crypto' })).map((b) => b.symbol)).toEqual([
+      'ETH/BTC',
+    ]);
+    // The worker fills the market calendar at start (the server, beside a worker, runs no jobs).
+    await expect
+      .poll(
+        async () => (await client.admin.jobs.runs.query({ limit: 5, job: 'calendar.crosscheck' }))[0]?.status,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeDefined();
+
+    await client.admin.jobs.run.mutate({ name: 'system.backup' });
+    const backups = path.join(dataDir, 'backups');
+    await expect
+      .poll(async () => (await readdir(backups).catch(() => [])).length, { timeout: 60_000 })
+      .toBe(1);
+    const [name] = await readdir(backups);
+    await expect
+      .poll(() => readdir(path.join(backups, name!)), { timeout: 60_000 })
+      .toContain('manifest.json');
+    const manifest = JSON.parse(await readFile(path.join(backups, name!, 'manifest.json'), 'utf8')) as {
+      analytics: { tables: { table: string; rows: number }[] };
+    };
+    const rows = Object.fromEntries(manifest.analytics.tables.map((t) => [t.table, t.rows]));
+    // Bars the CLI loaded before the server started, and calendar days the worker wrote since.
+    expect(rows.crypto_bars_5m).toBeGreaterThan(0);
+    expect(rows.market_calendar).toBeGreaterThan(0);
+    expect(worker.log()).not.toMatch(/Could not set lock|Conflicting lock/i);
   });
 
   it('answers bad input over HTTP with a 400, a readable message and no stack', async () => {

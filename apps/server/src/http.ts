@@ -12,6 +12,7 @@ import {
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { type Metrics, routeOf } from './metrics';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -144,20 +145,27 @@ function crossSite(req: IncomingMessage, publicUrl: string | undefined): boolean
   return !allowed.has(origin);
 }
 
+/** `GET /metrics` in Prometheus' text format, when the server keeps metrics. */
+function metricsRoutes(metrics: Metrics | undefined): HttpRoute[] {
+  return metrics ? [{ method: 'GET', path: '/metrics', handle: (req, res) => metrics.handle(req, res) }] : [];
+}
+
 /** The HTTP process: tRPC (queries, mutations, SSE subscriptions) at /trpc and the SPA everywhere else. */
 export function createHttpServer(
   services: Services,
   runner: JobRunner,
   webDist: string,
-  options: { routes?: HttpRoute[] } = {},
+  options: { routes?: HttpRoute[]; metrics?: Metrics } = {},
 ): Server {
   const { config, log } = services;
+  const { metrics } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: config.HTTP_BODY_LIMIT_BYTES,
     maxBatchSize: config.HTTP_BATCH_LIMIT,
-    createContext: ({ req, res }) => createContext(services, runner, req, res),
+    createContext: ({ req, res }) =>
+      createContext(services, runner, req, res, metrics ? { onProcedure: metrics.observeProcedure } : {}),
     onError({ error, path: procedure }) {
       // The log line carries the id the client was given, and no SQL, parameters or stack.
       if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -181,11 +189,25 @@ export function createHttpServer(
   });
   const spa = serveSpa(path.resolve(webDist));
   const routes = new Map(
-    [...healthRoutes(services, runner), ...(options.routes ?? [])].map((r) => [`${r.method} ${r.path}`, r]),
+    [...healthRoutes(services, runner), ...metricsRoutes(metrics), ...(options.routes ?? [])].map((r) => [
+      `${r.method} ${r.path}`,
+      r,
+    ]),
   );
   const headers = securityHeaders(config.NODE_ENV === 'production');
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (metrics) {
+      const started = performance.now();
+      res.once('finish', () =>
+        metrics.observeRequest(
+          req.method ?? 'GET',
+          routeOf(req.url),
+          res.statusCode,
+          (performance.now() - started) / 1000,
+        ),
+      );
+    }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const urlPath = requestPath(req.url);
     if (urlPath === null) return send(res, 400, { error: 'Malformed request path.' });

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@tradehits/config';
-import { createRunner, createServices } from '@tradehits/jobs';
+import { createRunner, createServices, sharedAnalyticsStore } from '@tradehits/jobs';
 
 // The BullMQ worker: registers the job schedulers (idempotent by id) and consumes every queue.
 const config = loadConfigOrExit();
@@ -10,7 +10,17 @@ if (config.jobs.kind !== 'bullmq') {
   process.exit(1);
 }
 
-const services = await createServices(config);
+if (config.database.kind === 'pglite') {
+  console.error(
+    'DATABASE_URL: the worker and the server share one database; PGlite belongs to one process, so set a PostgreSQL URL for both.',
+  );
+  process.exit(1);
+}
+
+// Without BigQuery the server owns the DuckDB file (one writer per file): reach it through its socket,
+// in the same DATA_DIR. Waits for the server to be up.
+const analytics = await sharedAnalyticsStore(config, { required: true, waitMs: 120_000 });
+const services = await createServices(config, analytics ? { analytics } : {});
 const runner = createRunner(services, { consume: true });
 await runner.start();
 // Fill the market calendar (and cross-check it) now rather than at the first 05:30 run.
@@ -19,7 +29,13 @@ await runner.enqueue(
   {},
   `calendar.crosscheck:start:${new Date().toISOString().slice(0, 10)}`,
 );
-services.log.info({ redis: new URL(config.jobs.redisUrl).host }, 'worker consuming');
+services.log.info(
+  {
+    redis: new URL(config.jobs.redisUrl).host,
+    analytics: analytics ? 'via the server' : config.analytics.kind,
+  },
+  'worker consuming',
+);
 
 async function shutdown(signal: string) {
   services.log.info({ signal }, 'worker stopping');

@@ -2,7 +2,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { type ColumnType, type RowSet, TABLES, type TableDef } from './schema';
 import { createTableSql, type Dialect, mergeSql } from './sql';
 import { createSqlStore, type Params, type SqlEngine } from './sql-store';
-import type { AnalyticsStore } from './store';
+import type { AnalyticsStore, TableCount } from './store';
 
 const BIGQUERY_TYPES: Record<ColumnType, string> = {
   STRING: 'STRING',
@@ -87,13 +87,45 @@ class BigQueryEngine implements SqlEngine {
     this.dialect = bigQueryDialect(options.project, options.dataset);
   }
 
+  /**
+   * Creates missing tables in the dataset. The dataset itself is Terraform's (infra/terraform/bigquery.tf),
+   * never created here: the service account holds rights on the dataset, not on the project.
+   */
   async migrate(): Promise<void> {
-    const location = this.options.location ?? 'US';
-    await this.run(
-      `CREATE SCHEMA IF NOT EXISTS \`${this.options.project}.${this.options.dataset}\` OPTIONS (location = '${location.replace(/[^A-Za-z0-9-]/g, '')}')`,
-      {},
-    );
     for (const { sql } of bigQueryDdl(this.options.project, this.options.dataset)) await this.run(sql, {});
+  }
+
+  async exportTables(target: string): Promise<TableCount[]> {
+    const prefix = gcsPrefix(target);
+    const counts: TableCount[] = [];
+    for (const def of TABLES) {
+      const [count] = await this.run(`SELECT COUNT(*) AS n FROM ${this.dialect.table(def.name)}`, {});
+      // EXPORT DATA takes no parameters in OPTIONS: the URI is validated by gcsPrefix, the table is ours.
+      await this.run(
+        `EXPORT DATA OPTIONS (uri = '${prefix}/${def.name}/*.parquet', format = 'PARQUET', overwrite = true) AS SELECT * FROM ${this.dialect.table(def.name)}`,
+        {},
+      );
+      counts.push({ table: def.name, rows: Number(count?.n ?? 0) });
+    }
+    return counts;
+  }
+
+  async importTables(source: string): Promise<TableCount[]> {
+    const prefix = gcsPrefix(source);
+    for (const def of TABLES) {
+      const [count] = await this.run(`SELECT COUNT(*) AS n FROM ${this.dialect.table(def.name)}`, {});
+      if (Number(count?.n ?? 0) > 0) throw new Error(`Restore needs an empty dataset: ${def.name} has rows.`);
+    }
+    const counts: TableCount[] = [];
+    for (const def of TABLES) {
+      await this.run(
+        `LOAD DATA INTO ${this.dialect.table(def.name)} FROM FILES (format = 'PARQUET', uris = ['${prefix}/${def.name}/*.parquet'])`,
+        {},
+      );
+      const [count] = await this.run(`SELECT COUNT(*) AS n FROM ${this.dialect.table(def.name)}`, {});
+      counts.push({ table: def.name, rows: Number(count?.n ?? 0) });
+    }
+    return counts;
   }
 
   async close(): Promise<void> {}
@@ -132,7 +164,14 @@ class BigQueryEngine implements SqlEngine {
   }
 }
 
-/** The analytics store on BigQuery. Call migrate() once to create the dataset and tables. */
+/** A Cloud Storage prefix without its trailing slash; anything else is refused before it reaches SQL. */
+function gcsPrefix(uri: string): string {
+  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}(\/[A-Za-z0-9._=-]+)*\/?$/.test(uri))
+    throw new Error(`BigQuery backups go to Cloud Storage: "${uri}" is not a gs://bucket/prefix URI.`);
+  return uri.replace(/\/$/, '');
+}
+
+/** The analytics store on BigQuery. The dataset must exist; migrate() creates missing tables. */
 export function createBigQueryStore(options: BigQueryStoreOptions): AnalyticsStore {
   const client =
     options.client ??

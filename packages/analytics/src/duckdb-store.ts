@@ -20,7 +20,7 @@ import duckdb from '@duckdb/node-bindings';
 import { type ColumnType, type RowSet, TABLES, type TableDef } from './schema';
 import { createTableSql, type Dialect, replaceByKeySql } from './sql';
 import { createSqlStore, type Params, type SqlEngine } from './sql-store';
-import type { AnalyticsStore } from './store';
+import type { AnalyticsStore, TableCount } from './store';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
   STRING: 'VARCHAR',
@@ -170,6 +170,9 @@ function columnWriter(type: ColumnType, staged: boolean, chunk: DuckDBDataChunk)
 const asIs = (v: unknown) => v;
 const toList = (v: unknown) => listValue(v as string[]);
 
+/** A single-quoted SQL string literal. */
+const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
 /** Bar tables are keyed (symbol, open_time): a batch of bars all newer than each symbol's last is a plain append. */
 function isSymbolTimeKeyed(def: TableDef): boolean {
   return def.key.length === 2 && def.key[0] === 'symbol' && def.key[1] === 'open_time';
@@ -233,6 +236,54 @@ class DuckDbEngine implements SqlEngine {
   migrate(): Promise<void> {
     return this.serial(async () => {
       for (const def of TABLES) await this.connection.run(createTableSql(duckDbDialect, def));
+    });
+  }
+
+  exportTables(target: string): Promise<TableCount[]> {
+    return this.serial(async () => {
+      mkdirSync(target, { recursive: true });
+      const counts: TableCount[] = [];
+      // One transaction: every file is the same instant of the store.
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const def of TABLES) {
+          const reader = await this.connection.runAndReadAll(`SELECT count(*) AS n FROM "${def.name}"`);
+          const file = sqlString(path.join(target, `${def.name}.parquet`));
+          // COPY takes no bound parameters: the path is a quoted literal, the table one of ours.
+          await this.connection.run(`COPY "${def.name}" TO ${file} (FORMAT parquet, COMPRESSION zstd)`);
+          counts.push({ table: def.name, rows: Number(reader.getRowObjectsJS()[0]!.n) });
+        }
+      } finally {
+        await this.connection.run('COMMIT');
+      }
+      return counts;
+    });
+  }
+
+  importTables(source: string): Promise<TableCount[]> {
+    return this.serial(async () => {
+      for (const def of TABLES) {
+        const reader = await this.connection.runAndReadAll(`SELECT count(*) AS n FROM "${def.name}"`);
+        if (Number(reader.getRowObjectsJS()[0]!.n) > 0)
+          throw new Error(`Restore needs an empty analytics store: ${def.name} has rows.`);
+      }
+      const counts: TableCount[] = [];
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const def of TABLES) {
+          const file = sqlString(path.join(source, `${def.name}.parquet`));
+          const columns = def.columns.map((c) => `"${c.name}"`).join(', ');
+          const result = await this.connection.run(
+            `INSERT INTO "${def.name}" (${columns}) SELECT ${columns} FROM read_parquet(${file})`,
+          );
+          counts.push({ table: def.name, rows: Number(result.rowsChanged) });
+        }
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      }
+      return counts;
     });
   }
 

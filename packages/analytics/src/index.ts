@@ -6,7 +6,7 @@ import type { AnalyticsStore } from './store';
 export { bigQueryDdl, createBigQueryStore } from './bigquery-store';
 export { createDuckDbStore } from './duckdb-store';
 export { InvalidRowError } from './schema';
-export type { AnalyticsStore, BarQuery } from './store';
+export type { AnalyticsStore, BarQuery, TableCount } from './store';
 
 /** The configured analytics store: BigQuery when a project is set, else the embedded DuckDB file. Not yet migrated. */
 export async function createAnalyticsStore(config: Pick<Config, 'analytics'>): Promise<AnalyticsStore> {
@@ -20,3 +20,5 @@ export async function createAnalyticsStore(config: Pick<Config, 'analytics'>): P
   }
   return createDuckDbStore(a.file);
 }
+export { createTextParquetWriter, readTextParquet } from './parquet';
+export { createRemoteAnalyticsStore, serveAnalyticsStore, waitForAnalyticsStore } from './remote-store';

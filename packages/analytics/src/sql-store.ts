@@ -35,7 +35,7 @@ import {
   politicalPostsSql,
   sentimentItemsSql,
 } from './sql';
-import type { AnalyticsStore } from './store';
+import type { AnalyticsStore, TableCount } from './store';
 
 /** Query parameters: named scalars only. */
 export type Params = Record<string, string | number | boolean>;
@@ -49,6 +49,8 @@ export interface SqlEngine {
   query(sql: string, params: Params): Promise<Record<string, unknown>[]>;
   /** Upserts every batch, each on its table's natural key; all or nothing where the engine allows. */
   merge(batches: { def: TableDef; rows: RowSet }[]): Promise<void>;
+  exportTables(target: string): Promise<TableCount[]>;
+  importTables(source: string): Promise<TableCount[]>;
 }
 
 /** Latest instant TIMESTAMP_MILLIS accepts on BigQuery (9999-12-31T23:59:59.999Z). */
@@ -81,6 +83,8 @@ export function createSqlStore(engine: SqlEngine): AnalyticsStore {
     kind: engine.kind,
     migrate: () => engine.migrate(),
     close: () => engine.close(),
+    exportTables: (target) => engine.exportTables(target),
+    importTables: (source) => engine.importTables(source),
 
     async upsertBars(assetType, bars) {
       const byTimeframe = barRows(assetType, bars);

@@ -10,6 +10,11 @@ import type {
   Timeframe,
 } from '@tradehits/core';
 
+export interface TableCount {
+  table: string;
+  rows: number;
+}
+
 export interface BarQuery {
   symbol: string;
   timeframe: Timeframe;
@@ -30,6 +35,14 @@ export interface AnalyticsStore {
   /** Creates missing tables; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+
+  /**
+   * Writes every table to Parquet under `target`: a folder for DuckDB (`COPY`), a gs:// prefix for
+   * BigQuery (`EXPORT DATA` jobs). Returns the rows written per table.
+   */
+  exportTables(target: string): Promise<TableCount[]>;
+  /** Loads what `exportTables` wrote into this store, whose tables must all be empty. */
+  importTables(source: string): Promise<TableCount[]>;
 
   /** Natural key: (symbol, timeframe, openTime). Returns rows written. */
   upsertBars(assetType: AssetType, bars: BarWithIndicators[]): Promise<number>;

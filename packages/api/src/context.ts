@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionTokenCached } from './auth/session';
 import { clientAddress } from './client-address';
-import { type Context, createContextInner } from './trpc';
+import { type Context, createContextInner, type ProcedureTiming } from './trpc';
 
 /**
  * The HTTP edge of the context: reads the session cookie and the caller's address, nothing more.
@@ -14,7 +15,11 @@ export async function createContext(
   runner: JobRunner,
   req: IncomingMessage,
   res: ServerResponse,
+  options: { onProcedure?: (timing: ProcedureTiming) => void } = {},
 ): Promise<Context> {
+  const header = req.headers['x-request-id'];
+  const id = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+  res.setHeader('x-request-id', id);
   const setCookie = (value: string) => res.appendHeader('Set-Cookie', value);
   const { config } = services;
   const ip = clientAddress(
@@ -36,6 +41,7 @@ export async function createContext(
     services,
     runner,
     req: {
+      id,
       ip,
       userAgent,
       ifNoneMatch: req.headers['if-none-match'] ?? null,
@@ -47,5 +53,6 @@ export async function createContext(
     },
     session: session ? { id: session.sessionId, expiresAt: session.expiresAt } : null,
     user: session?.user ?? null,
+    ...(options.onProcedure ? { onProcedure: options.onProcedure } : {}),
   });
 }

@@ -6,4 +6,4 @@ export { createContext } from './context';
 export { describeFailure, errorIdOf } from './errors';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { checkHealth, type HealthReport } from './routers/health';
-export { type Context, createContextInner } from './trpc';
+export { type Context, createContextInner, type ProcedureTiming } from './trpc';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnalyticsStore } from '@tradehits/analytics';
 import type { Config } from '@tradehits/config';
 import type { Db, PublicUser, Role } from '@tradehits/db';
@@ -12,6 +13,8 @@ import { errorIdOf, findControlCharacter, internalErrorMessage } from './errors'
 
 /** The request as procedures see it: who the caller is, and how to answer with a cookie. */
 export interface RequestInfo {
+  /** Ties the log lines of one request together (the caller's `x-request-id`, or a new one). */
+  id: string;
   ip: string | null;
   userAgent: string | null;
   /** The request's `If-None-Match` header, for answers the browser may already hold. */
@@ -33,6 +36,15 @@ export interface Context {
   req: RequestInfo;
   session: { id: string; expiresAt: Date } | null;
   user: PublicUser | null;
+  /** Told when each procedure call ends (the server's latency metrics). */
+  onProcedure?: (timing: ProcedureTiming) => void;
+}
+
+export interface ProcedureTiming {
+  path: string;
+  type: string;
+  durationMs: number;
+  ok: boolean;
 }
 
 /** Builds a context from already-resolved parts; tests call this through `createCaller`. */
@@ -42,8 +54,10 @@ export function createContextInner(opts: {
   req?: Partial<RequestInfo>;
   session?: Context['session'];
   user?: PublicUser | null;
+  onProcedure?: (timing: ProcedureTiming) => void;
 }): Context {
   const { services } = opts;
+  const reqId = opts.req?.id ?? randomUUID();
   return {
     services,
     runner: opts.runner,
@@ -51,7 +65,7 @@ export function createContextInner(opts: {
     db: services.db,
     analytics: services.analytics,
     bus: services.bus,
-    log: services.log,
+    log: services.log.child({ reqId }),
     req: {
       ip: null,
       userAgent: null,
@@ -59,9 +73,11 @@ export function createContextInner(opts: {
       setCookie: () => undefined,
       notModified: () => undefined,
       ...opts.req,
+      id: reqId,
     },
     session: opts.session ?? null,
     user: opts.user ?? null,
+    ...(opts.onProcedure ? { onProcedure: opts.onProcedure } : {}),
   };
 }
 
@@ -112,8 +128,31 @@ const refuseControlCharacters = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/**
+ * Every call is logged when it ends, with the request id, procedure, user and duration, and reported
+ * to the server's metrics. Failures a client caused log at info; ours are logged by the HTTP edge.
+ */
+const logged = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  ctx.log.info(
+    {
+      procedure: path,
+      type,
+      user: ctx.user?.id ?? null,
+      durationMs,
+      ok: result.ok,
+      ...(result.ok ? {} : { code: result.error.code }),
+    },
+    'procedure',
+  );
+  ctx.onProcedure?.({ path, type, durationMs, ok: result.ok });
+  return result;
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(refuseControlCharacters);
+export const publicProcedure = logged.use(refuseControlCharacters);
 
 /** A signed-in, active user: `ctx.user` is non-null inside. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -169,6 +169,17 @@ const envSchema = z.object({
     .optional(),
   REPORT_EMAIL_TO: list.default([]),
   REPORT_EMAIL_FROM: z.string().default('reports@tradehits.local'),
+  /** Who gets alert e-mails; by default every active admin's address. */
+  ALERT_EMAIL_TO: list.default([]),
+  /** Where the scheduled backup writes (a folder per run); `<DATA_DIR>/backups` by default. */
+  BACKUP_DIR: z.string().optional(),
+  /** In BigQuery mode the analytics tables are extracted here (a gs:// prefix). */
+  BACKUP_GCS_URI: z
+    .string()
+    .regex(/^gs:\/\/[^/]+/, 'must be a gs://bucket/prefix URI')
+    .optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  JOB_RUNS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   JOBS_ENABLED: bool.default(true),
 });
 
@@ -187,7 +198,17 @@ export interface Config extends Env {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
   analytics:
     | { kind: 'bigquery'; project: string; dataset: string; apiEndpoint?: string }
-    | { kind: 'duckdb'; file: string };
+    | {
+        kind: 'duckdb';
+        file: string;
+        /**
+         * The server's local socket for the DuckDB file: DuckDB allows one writing process, so beside a
+         * BullMQ worker the server owns the file and the worker reaches it through this socket.
+         */
+        socket: string;
+      };
+  /** Absolute folder of the scheduled backups. */
+  backupDir: string;
   jobs: { kind: 'bullmq'; redisUrl: string } | { kind: 'in-process' };
   /** Keys that open sealed credentials, the current one first; empty when live trading is off. */
   secretKeys: string[];
@@ -224,7 +245,12 @@ export function loadConfig(
           dataset: e.BIGQUERY_DATASET,
           ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}),
         }
-      : { kind: 'duckdb', file: path.join(dataDir, 'analytics.duckdb') },
+      : {
+          kind: 'duckdb',
+          file: path.join(dataDir, 'analytics.duckdb'),
+          socket: path.join(dataDir, 'analytics.sock'),
+        },
+    backupDir: path.resolve(cwd, e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
     jobs: e.REDIS_URL ? { kind: 'bullmq', redisUrl: e.REDIS_URL } : { kind: 'in-process' },
     secretKeys: [e.SECRETS_KEY, e.SECRETS_KEY_PREVIOUS].filter((k): k is string => !!k),
   };

@@ -22,6 +22,9 @@ export const jobPayloads = {
   'reports.daily': z.object({}),
   'calendar.crosscheck': z.object({}),
   'system.housekeeping': z.object({}),
+  'alerts.scan': z.object({}),
+  'system.backup': z.object({}),
+  'system.retention': z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;
@@ -37,6 +40,9 @@ export const jobQueue: Record<JobName, string> = {
   'reports.daily': 'reports',
   'calendar.crosscheck': 'system',
   'system.housekeeping': 'system',
+  'alerts.scan': 'alerts',
+  'system.backup': 'system',
+  'system.retention': 'system',
 };
 
 export const QUEUES = [...new Set(Object.values(jobQueue))];
@@ -88,6 +94,9 @@ export const SCHEDULES: Schedule[] = [
   schedule('reports-daily', 'reports.daily', {}, '5 0 * * *'),
   schedule('calendar-crosscheck', 'calendar.crosscheck', {}, '30 5 * * *'),
   schedule('housekeeping', 'system.housekeeping', {}, '15 3 * * *'),
+  schedule('alerts-scan', 'alerts.scan', {}, '* * * * *'),
+  schedule('backup', 'system.backup', {}, '45 2 * * *'),
+  schedule('retention', 'system.retention', {}, '30 3 * * *'),
 ];
 
 /** Retry policy: ingest and sentiment talk to outside services that time out, rate-limit and 5xx. */
@@ -100,6 +109,9 @@ export const jobAttempts: Record<JobName, number> = {
   'reports.daily': 3,
   'calendar.crosscheck': 3,
   'system.housekeeping': 2,
+  'alerts.scan': 1,
+  'system.backup': 2,
+  'system.retention': 2,
 };
 
 /** The crypto market jobs a replay speeds up, with the recorded period each one follows. */

@@ -1,3 +1,4 @@
+export { backupTo, pruneBackups, readManifest, restoreFrom } from './backup';
 export { createBullmqRunner } from './bullmq-runner';
 export * from './contracts';
 export { createRunner } from './create-runner';
@@ -5,7 +6,8 @@ export { createMemoryBus, createRedisBus } from './events';
 export { createInProcessRunner } from './in-process-runner';
 export { createLogger } from './log';
 export { processors } from './processors';
+export { notify, watchApprovals } from './processors/alerts';
 export { runEngineTick } from './processors/engine-tick';
 export { runDailyReports } from './processors/reports';
 export type { JobContext, JobRunner, Processor, Processors, QueueHealth } from './runner';
-export { createServices } from './services';
+export { createServices, sharedAnalyticsStore } from './services';

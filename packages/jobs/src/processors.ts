@@ -1,9 +1,12 @@
+import { alertsProcessor } from './processors/alerts';
+import { backupProcessor } from './processors/backups';
 import { calendarCrosscheckProcessor } from './processors/calendar-crosscheck';
 import { engineTickProcessor } from './processors/engine-tick';
 import { heartbeat } from './processors/heartbeat';
 import { housekeeping } from './processors/housekeeping';
 import { marketIngestProcessor } from './processors/market-ingest';
 import { dailyReportsProcessor } from './processors/reports';
+import { retentionProcessor } from './processors/retention';
 import { sentimentAggregateProcessor, sentimentCollectProcessor } from './processors/sentiment';
 import type { Processors } from './runner';
 
@@ -17,4 +20,7 @@ export const processors: Processors = {
   'reports.daily': dailyReportsProcessor,
   'calendar.crosscheck': calendarCrosscheckProcessor,
   'system.housekeeping': housekeeping,
+  'alerts.scan': alertsProcessor,
+  'system.backup': backupProcessor,
+  'system.retention': retentionProcessor,
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { errorMessage } from '@tradehits/core/errors';
 import { recordJobRuns } from '@tradehits/db';
 import type { Services } from '@tradehits/trading';
@@ -18,14 +19,21 @@ export async function runProcessor<N extends JobName>(
 ): Promise<unknown> {
   const startedAt = services.now();
   const t0 = performance.now();
+  // Every line a job logs carries its name, run id and attempt, as a request's carry its request id.
+  const log = services.log.child({ job: name, runId: randomUUID(), attempt });
+  const scoped: Services = { ...services, log };
   const processor = processors[name] as (
     p: JobPayload<N>,
     ctx: Parameters<Processors[N]>[1],
   ) => Promise<unknown>;
   try {
-    const detail = await processor(payload, { services, now: startedAt, attempt, enqueue });
+    const detail = await processor(payload, { services: scoped, now: startedAt, attempt, enqueue });
     // A processor that declined to run (a stock job outside the session) says why in `skipped`.
     const skipped = typeof detail === 'object' && detail !== null && 'skipped' in detail;
+    log.info(
+      { status: skipped ? 'skipped' : 'ok', durationMs: Math.round(performance.now() - t0) },
+      'job done',
+    );
     await recordJobRuns(services.db, [
       {
         job: name,
@@ -38,7 +46,7 @@ export async function runProcessor<N extends JobName>(
     return detail;
   } catch (err) {
     const message = errorMessage(err);
-    services.log.warn({ job: name, attempt, err: message }, 'job failed');
+    log.warn({ err: message, durationMs: Math.round(performance.now() - t0) }, 'job failed');
     await recordJobRuns(services.db, [
       {
         job: name,

@@ -33,6 +33,7 @@ import {
   closeTrade,
   decideLiveOrder,
   KILL_SWITCH_KEY,
+  type Logger,
   type OpenRequest,
   openTrade,
   recoverInterruptedOrders,
@@ -45,7 +46,7 @@ import {
  */
 
 const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const noBars: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
 
 let db: DbHandle;

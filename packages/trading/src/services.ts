@@ -15,7 +15,19 @@ export type LiveEvent =
   | { type: 'approval'; userId?: string; approval: { id: string; status: string; tradeId: string } }
   | { type: 'safety'; killSwitch: boolean }
   | { type: 'account'; userId: string; account: { id: string; status: string; reason: string | null } }
-  | { type: 'backtest.progress'; userId: string; runId: string; done: number; total: number };
+  | { type: 'backtest.progress'; userId: string; runId: string; done: number; total: number }
+  /** For admins only: something needs their attention (see jobs' processors/alerts.ts). */
+  | {
+      type: 'notification';
+      notification: {
+        id: string;
+        kind: string;
+        severity: string;
+        title: string;
+        body: string;
+        createdAt: number;
+      };
+    };
 
 /** Publish/subscribe for live events: in memory in one process, Redis pub/sub across processes. */
 export interface EventBus {
@@ -35,6 +47,8 @@ export interface Logger {
   info: LogFn;
   warn: LogFn;
   error: LogFn;
+  /** A logger whose every line carries these bindings (request id, job, …). */
+  child(bindings: Record<string, unknown>): Logger;
 }
 
 /** The ports every use case and job processor gets: adapters, the event bus, the log and the clock. */

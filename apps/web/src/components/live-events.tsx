@@ -38,6 +38,7 @@ export function useLiveEvents(): LiveStatus {
           'trades.history': trpc.trades.history.pathFilter(),
           'accounts.summary': trpc.accounts.summary.pathFilter(),
           'admin.approvals': trpc.admin.approvals.list.pathFilter(),
+          'admin.notifications': trpc.admin.notifications.list.pathFilter(),
           'admin.safety': trpc.admin.safety.get.pathFilter(),
           'signals.markers': trpc.signals.markers.pathFilter(),
           'signals.near': trpc.signals.near.pathFilter(),

@@ -44,8 +44,12 @@ describe('invalidationsFor', () => {
 
   it('refreshes the approval queue and the trades on an approval', () => {
     expect(invalidationsFor({ type: 'approval' }).map((i) => i.target)).toEqual(
-      expect.arrayContaining(['admin.approvals', 'trades.active', 'signals.markers']),
+      expect.arrayContaining(['admin.approvals', 'admin.notifications', 'trades.active', 'signals.markers']),
     );
+  });
+
+  it('refreshes the admin notification badge on a notification', () => {
+    expect(invalidationsFor({ type: 'notification' })).toEqual([{ target: 'admin.notifications' }]);
   });
 
   it("refreshes the admin panel and the trader's safety strip when the kill switch flips", () => {
@@ -67,6 +71,7 @@ describe('invalidationsFor', () => {
         'markets.latest',
         'markets.lowestPoints',
         'admin.approvals',
+        'admin.notifications',
         'admin.safety',
         'signals.near',
         'signals.markers',

@@ -10,6 +10,7 @@ export type LiveTarget =
   | 'trades.history'
   | 'accounts.summary'
   | 'admin.approvals'
+  | 'admin.notifications'
   | 'admin.safety'
   | 'signals.markers'
   | 'signals.near'
@@ -67,7 +68,14 @@ export function invalidationsFor(event: LiveEventLike): Invalidation[] {
     case 'trade.closed':
       return [...TRADE_TARGETS, forSymbol('signals.markers', symbolOf(event))];
     case 'approval':
-      return [{ target: 'admin.approvals' }, ...TRADE_TARGETS, { target: 'signals.markers' }];
+      return [
+        { target: 'admin.approvals' },
+        { target: 'admin.notifications' },
+        ...TRADE_TARGETS,
+        { target: 'signals.markers' },
+      ];
+    case 'notification':
+      return [{ target: 'admin.notifications' }];
     case 'safety':
       return [{ target: 'admin.safety' }, { target: 'signals.safety' }];
     default:
@@ -129,6 +137,7 @@ export const RECONNECT_INVALIDATIONS: Invalidation[] = [
   { target: 'markets.latest' },
   { target: 'markets.lowestPoints' },
   { target: 'admin.approvals' },
+  { target: 'admin.notifications' },
   { target: 'admin.safety' },
   { target: 'signals.near' },
   { target: 'signals.markers' },

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApprovalQueue } from '../admin/approvals';
 import { JobsPanel } from '../admin/jobs';
+import { NotificationBadge } from '../admin/notifications';
 import {
   AuditPanel,
   CalendarPanel,
@@ -42,6 +43,7 @@ export function AdminPage() {
     <div className="admin">
       <header className="page-head">
         <h1>Admin console</h1>
+        <NotificationBadge />
         <nav aria-label="Admin sections" className="subnav">
           {SECTIONS.map(([id, label]) => (
             <a key={id} href={`#${id}`}>

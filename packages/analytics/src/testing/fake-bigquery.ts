@@ -175,6 +175,9 @@ async function execute(c: DuckDBConnection, body: Record<string, unknown>): Prom
   }
 
   const sql = translate(body.query, rowsTables);
+  // Datasets are provisioned outside the app (Terraform): every dataset a statement names exists here.
+  const dataset = /^\s*CREATE TABLE IF NOT EXISTS "([\w-]+)"\./i.exec(sql)?.[1];
+  if (dataset) await c.run(`CREATE SCHEMA IF NOT EXISTS "${dataset}"`);
   const reader = await c.runAndReadAll(sql, values, types);
   for (const table of rowsTables.values()) await c.run(`DROP TABLE IF EXISTS ${table}`);
   const jobReference = {

@@ -1,6 +1,7 @@
 import {
   audit,
   countAdmins,
+  countUnreadNotifications,
   deleteUserSessions,
   getSetting,
   getUser,
@@ -9,9 +10,11 @@ import {
   listCalendarDisagreements,
   listFeedback,
   listJobRuns,
+  listNotifications,
   listReports,
   listUsers,
   lockAdminRoles,
+  markNotificationsRead,
   putSetting,
   updateUser,
 } from '@tradehits/db';
@@ -175,6 +178,9 @@ const jobsRouter = router({
         z.object({ name: z.literal('reports.daily') }),
         z.object({ name: z.literal('calendar.crosscheck') }),
         z.object({ name: z.literal('system.housekeeping') }),
+        z.object({ name: z.literal('alerts.scan') }),
+        z.object({ name: z.literal('system.backup') }),
+        z.object({ name: z.literal('system.retention') }),
       ]),
     )
     .mutation(async ({ ctx, input }) => {
@@ -249,4 +255,19 @@ export const adminRouter = router({
       .query(({ ctx, input }) => listAudit(ctx.db, input.limit)),
   }),
   calendar: router({ disagreements: adminProcedure.query(({ ctx }) => listCalendarDisagreements(ctx.db)) }),
+  notifications: router({
+    /** The newest notifications and how many are unread (the console's badge). */
+    list: adminProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(200).default(30) }).default({ limit: 30 }))
+      .query(async ({ ctx, input }) => ({
+        unread: await countUnreadNotifications(ctx.db),
+        items: await listNotifications(ctx.db, input.limit),
+      })),
+    /** Marks the given notifications read, or all of them when no ids are given. */
+    markRead: adminProcedure
+      .input(z.object({ ids: z.array(idInput).min(1).max(200).optional() }).default({}))
+      .mutation(async ({ ctx, input }) => ({
+        marked: await markNotificationsRead(ctx.db, ctx.services.now(), input.ids),
+      })),
+  }),
 });

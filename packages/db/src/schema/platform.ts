@@ -98,3 +98,29 @@ export const calendarDisagreements = pgTable(
   },
   (t) => [uniqueIndex('calendar_disagreements_key').on(t.venue, t.day, t.field)],
 );
+
+/**
+ * What admins must hear about at once (a pending approval, a failing job streak, stale data, a
+ * quarantined account, a user at the daily loss limit). One row per occurrence: the dedupe key makes
+ * a repeated detection (another server instance, the next scan) a no-op. Mailed once when SMTP is set.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    detail: jsonb('detail'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    emailedAt: timestamp('emailed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_key').on(t.dedupeKey),
+    index('notifications_created_idx').on(t.createdAt),
+    check('notifications_severity', sql`${t.severity} in ('info', 'warning', 'critical')`),
+  ],
+);

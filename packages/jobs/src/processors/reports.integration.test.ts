@@ -123,7 +123,13 @@ describe('daily reports', () => {
     ]);
     expect(mails).toHaveLength(2);
     expect(mails[0]!.to).toEqual(['ops@example.test']);
-    expect(mails.map((m) => m.body).join()).toMatch(/TradeHits paper-daily report for 2026-11-24/);
+    const paperMail = mails.map((m) => m.body).find((b) => b.includes('paper trading on 2026-11-24'))!;
+    // Readable in both forms, never the stored JSON.
+    expect(paperMail).toMatch(/Content-Type: text\/plain/);
+    expect(paperMail).toMatch(/Content-Type: text\/html/);
+    expect(paperMail).toContain('3.88 USD');
+    expect(paperMail).toContain('50.0 %');
+    expect(paperMail).not.toContain('"totalPnl"');
 
     // A re-run replaces the stored reports and does not mail them again.
     await runDailyReports(services, now);

@@ -1,7 +1,7 @@
 import { formatCents, toCents } from '@tradehits/core/money';
 import { closedTradesBetween, listUsers, markReportEmailed, upsertReport } from '@tradehits/db';
 import type { Services } from '@tradehits/trading';
-import nodemailer from 'nodemailer';
+import { escapeHtml, type Mail, sendMails } from '../mail';
 import type { Processor } from '../runner';
 
 const DAY_MS = 86_400_000;
@@ -55,23 +55,76 @@ export async function runDailyReports(services: Services, now: Date) {
     await upsertReport(services.db, { kind: 'beta-daily', day, body: beta }),
   ];
   let emailed = 0;
-  const { SMTP_URL, REPORT_EMAIL_TO, REPORT_EMAIL_FROM } = services.config;
+  const { SMTP_URL, REPORT_EMAIL_TO } = services.config;
   if (SMTP_URL && REPORT_EMAIL_TO.length) {
-    const transport = nodemailer.createTransport(SMTP_URL);
     for (const report of stored) {
       if (report.emailedAt) continue;
-      await transport.sendMail({
-        from: REPORT_EMAIL_FROM,
-        to: REPORT_EMAIL_TO,
-        subject: `TradeHits ${report.kind} report for ${day}`,
-        text: JSON.stringify(report.body, null, 2),
-      });
+      const body = report.kind === 'paper-daily' ? paperMail(paper) : betaMail(beta);
+      await sendMails(services.config, [{ to: REPORT_EMAIL_TO, ...body }]);
       await markReportEmailed(services.db, report.id, services.now());
       emailed++;
     }
-    transport.close();
   }
   return { day, paperTrades: paper.trades, betaUsers: beta.users.length, emailed };
+}
+
+type Summary = ReturnType<typeof summarizeTrades>;
+const pct = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)} %`);
+const usd = (amount: string | null | undefined) => (amount == null ? '—' : `${amount} USD`);
+
+/** The rows both forms of a report mail show for one set of trades. */
+function summaryRows(s: Summary): [string, string][] {
+  return [
+    ['Closed trades', String(s.trades)],
+    ['Wins / losses', `${s.wins} / ${s.losses}`],
+    ['Win rate', pct(s.winRate)],
+    ['Total P&L', usd(s.totalPnl)],
+    ['Average P&L', usd(s.averagePnl)],
+    ['Best', s.best ? `${s.best.symbol} ${usd(s.best.pnl)}` : '—'],
+    ['Worst', s.worst ? `${s.worst.symbol} ${usd(s.worst.pnl)}` : '—'],
+  ];
+}
+
+const textTable = (rows: [string, string][]) => rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n');
+const htmlTable = (rows: [string, string][]) =>
+  `<table cellpadding="4" style="border-collapse:collapse">${rows
+    .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td align="right">${escapeHtml(v)}</td></tr>`)
+    .join('')}</table>`;
+const page = (title: string, inner: string) =>
+  `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title)}</h2>${inner}</body></html>`;
+
+/** The paper-trading report as a readable mail (text and HTML). */
+export function paperMail(paper: Summary & { day: string }): Omit<Mail, 'to'> {
+  const subject = `TradeHits paper trading on ${paper.day}`;
+  const rows = summaryRows(paper);
+  return { subject, text: `${subject}\n\n${textTable(rows)}\n`, html: page(subject, htmlTable(rows)) };
+}
+
+/** The beta users' report: one section per user with their results and balances. */
+export function betaMail(beta: {
+  day: string;
+  users: (Summary & { username: string; cryptoBalance: string; stockBalance: string })[];
+}): Omit<Mail, 'to'> {
+  const subject = `TradeHits beta users on ${beta.day}`;
+  const sections = beta.users.map((u) => ({
+    title: u.username,
+    rows: [
+      ...summaryRows(u),
+      ['Crypto balance', usd(u.cryptoBalance)],
+      ['Stock balance', usd(u.stockBalance)],
+    ] as [string, string][],
+  }));
+  const empty = 'No beta users yet.';
+  return {
+    subject,
+    text: `${subject}\n\n${sections.length ? sections.map((s) => `${s.title}\n${textTable(s.rows)}`).join('\n\n') : empty}\n`,
+    html: page(
+      subject,
+      sections.length
+        ? sections.map((s) => `<h3>${escapeHtml(s.title)}</h3>${htmlTable(s.rows)}`).join('')
+        : `<p>${empty}</p>`,
+    ),
+  };
 }
 
 export const dailyReportsProcessor: Processor<'reports.daily'> = (_p, { services, now }) =>
