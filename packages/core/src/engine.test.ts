@@ -349,5 +349,5 @@ describe('scale', () => {
     const skipped = result.skips.reduce((n, g) => n + g.userIds.length, 0);
     expect(result.intents.length + skipped).toBe(500_000);
     expect(skipReasonOf(result, 'u0', 'S49/USD')).toBe('max-concurrent');
-  });
+  }, 60_000);
 });

@@ -110,6 +110,23 @@ export const tradeParametersSchema = z.object({
     .default(null),
 });
 
+type RuleShape = typeof tradeParametersSchema.shape;
+
+/**
+ * A change to a rule: each named field validated as on create, and no defaults filled in, so an
+ * update changes only the fields it names (`.partial()` would reset every other field to its default).
+ */
+export const tradeParametersPatchSchema = z.object(
+  Object.fromEntries(
+    Object.entries(tradeParametersSchema.shape).map(([k, f]) => [
+      k,
+      (f instanceof z.ZodDefault ? f.unwrap() : f).optional(),
+    ]),
+  ) as {
+    [K in keyof RuleShape]: z.ZodOptional<RuleShape[K] extends z.ZodDefault<infer T> ? T : RuleShape[K]>;
+  },
+);
+
 /** Parsed trade parameters (defaults applied). */
 export type TradeParameters = z.output<typeof tradeParametersSchema>;
 /** Trade parameters as a form or a client sends them. */

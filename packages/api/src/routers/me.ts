@@ -1,4 +1,4 @@
-import { tradeParametersSchema } from '@tradehits/core/params';
+import { tradeParametersPatchSchema, tradeParametersSchema } from '@tradehits/core/params';
 import {
   audit,
   createParameters,
@@ -70,7 +70,7 @@ const parametersRouter = router({
   }),
 
   update: authedProcedure
-    .input(tradeParametersSchema.partial().extend({ id }))
+    .input(tradeParametersPatchSchema.extend({ id }))
     .mutation(async ({ ctx, input: { id, ...patch } }) => {
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       try {
