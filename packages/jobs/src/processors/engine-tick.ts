@@ -82,6 +82,7 @@ export async function runEngineTick(
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
       openedAt: p.entryTime?.getTime() ?? now,
+      // The 5m bar that had closed when the entry was made: for an engine entry, the bar that decided it.
       entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
     }));
   const killSwitch = (await getSetting<boolean>(services.db, KILL_SWITCH_KEY)) ?? false;
