@@ -115,7 +115,8 @@ describe('trades and approvals through the API', () => {
       side: 'buy',
       assetType: 'crypto',
       symbol: 'ETH/USD',
-      amount: '30',
+      // Just under the 50 USD cap: the slippage buffer held beside it must not count against the cap.
+      amount: '49.50',
       mode: 'live',
     });
     expect(pending).toMatchObject({ status: 'pending_approval', takeProfitPct: '3.00', stopLossPct: '2.00' });

@@ -118,6 +118,7 @@ describe('engine ticks over replayed bars', () => {
   const trader = (username: string, overrides?: PaperTraderOverrides) =>
     createPaperTrader(db.db, username, 'crypto', overrides);
 
+  // Up to a day of ticks, each detecting over a week of bars: a generous timeout for a busy machine.
   it('opens at a lowest point, closes at take-profit or stop-loss, and the ledger reconciles', async () => {
     const alice = await trader('alice');
     const idle = await trader('idle', { autoTradingEnabled: false });
@@ -173,7 +174,7 @@ describe('engine ticks over replayed bars', () => {
       cents(account.balance),
     );
     expect(cents(account.balance) - cents(account.startBalance)).toBe(cents(items[0]!.pnl!));
-  });
+  }, 240_000);
 
   it('never opens twice when two ticks for the same bar run at once', async () => {
     const bob = await trader('bob', { maxConcurrentTrades: 1 });

@@ -650,7 +650,8 @@ export async function decideLiveOrder(
       assetType: trade.assetType,
       mode: 'live',
       symbol: trade.symbol,
-      amountCents: parseCents(trade.amount),
+      // The cap applies to the order, not to the slippage buffer held beside it.
+      amountCents: Math.floor(parseCents(trade.amount) / (1 + HOLD_SLIPPAGE_BUFFER)),
       approvalExpiresAt: approval.expiresAt,
       at,
     });
