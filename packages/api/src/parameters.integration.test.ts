@@ -32,6 +32,9 @@ describe('trade parameters', () => {
     autoTradingEnabled: true,
     tradingHoursStart: '08:00',
     tradingHoursEnd: '20:00',
+    // Off, unlike the shipped defaults: the row starts with no exit rules beyond TP/SL.
+    trailingStopPct: null,
+    breakEvenAfterPct: null,
   };
 
   it('creates, lists, updates and deletes', async () => {

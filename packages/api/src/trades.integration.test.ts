@@ -105,6 +105,13 @@ describe('trades and approvals through the API', () => {
     await updateUser(db.db, user.id, { role: 'beta_user' });
     const caller = await api.as(token);
     await caller.me.linkVenue({ assetType: 'crypto', venue: 'kraken', ...FAKE_KRAKEN_CREDENTIALS });
+    // The user's own exits (not the shipped defaults), to see them fixed on the position.
+    await caller.me.parameters.create({
+      assetType: 'crypto',
+      symbol: 'ALL',
+      takeProfitPct: 3,
+      stopLossPct: 2,
+    });
     const pending = await caller.trades.execute({
       side: 'buy',
       assetType: 'crypto',

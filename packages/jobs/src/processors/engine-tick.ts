@@ -192,6 +192,7 @@ export async function tradeOnMarkets(
       exitDeadline: p.exitDeadline?.getTime() ?? null,
       highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),
       openedAt: p.entryTime?.getTime() ?? now,
+      // The 5m bar that had closed when the entry was made: for an engine entry, the bar that decided it.
       entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
       mode: p.isPaper ? 'paper' : 'live',
     }));

@@ -11,11 +11,14 @@ import type { Services } from '@tradehits/trading';
 
 /**
  * Live detection, incremental: one streaming `DetectorState` per symbol and timeframe, kept between
- * ticks and fed only the bars it has not seen. It is built once (at the first tick after start, when
- * the thresholds change, when time goes backwards, or when it fell more than a day of bars behind)
- * from the same history a backtest would have seen by then: the 30 days its support low looks back
- * over, and the sentiment as the recorded series at each bar's close, never today's value spread over
- * the past. The backtester runs the same state over the same bars, so both find the same signals.
+ * ticks and fed only the bars it has not seen. It is built (at the first tick after a start, when the
+ * thresholds or the sentiment mode change, when time goes backwards, or when it fell more than
+ * MAX_CATCH_UP_BARS behind) from the same history a backtest would have seen by then: the 30 days its
+ * support low looks back over, and the sentiment as the recorded series at each bar's close, never
+ * today's value spread over the past. The backtester runs the same state over the same bars, so both
+ * find the same signals. One figure depends on how far back a state began: the share of past signals
+ * that rose (`riseProbability`) counts the signals the state has seen, so a state rebuilt from 31 days
+ * counts fewer than one running for months.
  */
 
 /** Said on every detection and tick when no sentiment source is configured at all. */
@@ -120,8 +123,10 @@ async function scan(services: ScanServices, request: ScanRequest): Promise<Marke
 
   const symbols = await services.market[assetType].symbols(assetType);
   // One read for every symbol: the bar this tick is for, and any bar that has closed since.
+  const watched = new Set(symbols);
   const atBar = new Map<string, BarWithIndicators>();
   for (const b of await store.barsInRange(assetType, timeframe, { from: barTime, to: closedBy })) {
+    if (!watched.has(b.symbol)) continue;
     if (b.openTime > barTime) {
       return {
         skipped: `stale: the ${timeframe} bar at ${iso(b.openTime)} (${b.symbol}) has closed since the bar at ${iso(barTime)} this tick was for`,
