@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the server and worker images without a daemon (buildah), the way CI does:
 #   infra/docker/build.sh [TAG]   → localhost/tradehits-server:TAG and localhost/tradehits-worker:TAG
-# Uses node:20-bookworm-slim when a registry answers, else the debootstrap base (node-base.sh). Passes
-# this machine's CA bundle to the package fetches, for hosts behind a TLS-inspecting proxy.
+# Builds on NODE_IMAGE when one is given (e.g. node:20-bookworm-slim where a registry is reachable), else
+# on the debootstrap base (node-base.sh), which needs only Debian's mirror. Passes this machine's CA bundle
+# to the package fetches, for hosts behind a TLS-inspecting proxy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tag=${1:-dev}
 storage=(--storage-driver "${BUILDAH_STORAGE_DRIVER:-vfs}")
-base=node:20-bookworm-slim
-if ! timeout 30 buildah "${storage[@]}" pull -q "docker.io/library/$base" >/dev/null 2>&1; then
+base=${NODE_IMAGE:-}
+if [ -z "$base" ]; then
   bash infra/docker/node-base.sh
   base=localhost/tradehits-node:20
 fi

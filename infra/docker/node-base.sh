@@ -15,7 +15,11 @@ case "$(node -v)" in v20.*) ;; *) echo "node-base: needs Node 20 on this machine
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
-debootstrap --variant=minbase --include=ca-certificates,tini bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
+# The machine's own Debian mirror (DEBIAN_MIRROR overrides): the image gets what apt here would install.
+mirror=${DEBIAN_MIRROR:-$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)}
+[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+[ -n "$mirror" ] || { echo "node-base: no Debian mirror configured for apt; set DEBIAN_MIRROR" >&2; exit 1; }
+debootstrap --variant=minbase --include=ca-certificates,tini bookworm "$rootfs" "$mirror" >/dev/null
 install -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"
 mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
