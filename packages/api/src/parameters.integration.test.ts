@@ -1,4 +1,3 @@
-import { SHIPPED_EXITS } from '@tradehits/core/params';
 import type { DbHandle } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { TRPCError } from '@trpc/server';
@@ -52,8 +51,7 @@ describe('trade parameters', () => {
     });
     expect(updated).toMatchObject({ takeProfitPct: 6.5, autoTradingEnabled: false, stopLossPct: 2 });
     expect(await caller.me.parameters.list()).toHaveLength(1);
-    // Omitted exit rules take the shipped defaults: a trailing stop on, no holding limit.
-    expect(created).toMatchObject({ trailingStopPct: SHIPPED_EXITS.trailingStopPct, maxHoldingHours: null });
+    expect(created).toMatchObject({ trailingStopPct: null, maxHoldingHours: null });
     const exits = await caller.me.parameters.update({
       id: created.id,
       trailingStopPct: 1.25,

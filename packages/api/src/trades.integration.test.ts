@@ -4,7 +4,6 @@ import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { withIndicators } from '@tradehits/core/indicators';
-import { SHIPPED_EXITS } from '@tradehits/core/params';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
 import { type DbHandle, listOpenTrades, listOrders, updateUser } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
@@ -120,11 +119,10 @@ describe('trades and approvals through the API', () => {
       amount: '49.50',
       mode: 'live',
     });
-    // No rule of the user's own: the shipped defaults are fixed on the order when it is decided.
     expect(pending).toMatchObject({
       status: 'pending_approval',
-      takeProfitPct: SHIPPED_EXITS.takeProfitPct.toFixed(2),
-      stopLossPct: SHIPPED_EXITS.stopLossPct.toFixed(2),
+      takeProfitPct: '3.00',
+      stopLossPct: '2.00',
     });
     const [approval] = (await root.admin.approvals.list({ status: 'pending' })).filter(
       (a) => a.tradeId === pending.id,
@@ -154,7 +152,7 @@ describe('trades and approvals through the API', () => {
     expect(open).toMatchObject({
       id: pending.id,
       status: 'open',
-      takeProfitPct: SHIPPED_EXITS.takeProfitPct.toFixed(2),
+      takeProfitPct: '3.00',
     });
     expect(await listOrders(db.db, pending.id)).toEqual([
       expect.objectContaining({ side: 'buy', status: 'filled' }),
