@@ -52,6 +52,10 @@ const ACCESS: Record<string, 'public' | 'user' | 'beta' | 'admin'> = {
   'research.study': 'user',
   'research.optimizerRuns': 'user',
   'research.applyOptimizerRun': 'user',
+  'signals.markers': 'user',
+  'signals.near': 'user',
+  'signals.safety': 'user',
+  'signals.performance': 'user',
   'feedback.submit': 'user',
 };
 const accessOf = (path: string) => ACCESS[path] ?? (path.startsWith('admin.') ? 'admin' : undefined);
