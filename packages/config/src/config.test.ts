@@ -5,7 +5,11 @@ describe('loadConfig', () => {
   it('falls back to the embedded stores when no service is configured', () => {
     const c = loadConfig({}, '/srv/app');
     expect(c.database).toEqual({ kind: 'pglite', dir: '/srv/app/.data/pglite' });
-    expect(c.analytics).toEqual({ kind: 'duckdb', file: '/srv/app/.data/analytics.duckdb' });
+    expect(c.analytics).toEqual({
+      kind: 'duckdb',
+      file: '/srv/app/.data/analytics.duckdb',
+      socket: '/srv/app/.data/analytics.sock',
+    });
     expect(c.jobs).toEqual({ kind: 'in-process' });
     expect(c.PORT).toBe(3000);
     expect(c.CRYPTO_SYMBOLS).toContain('BTC/USD');
