@@ -11,27 +11,16 @@ import {
   realizedSinceByMode,
   tradeMarkers,
 } from '@tradehits/db';
+import { anySentimentSourceConfigured } from '@tradehits/sentiment/sources/index';
 import { KILL_SWITCH_KEY } from '@tradehits/trading';
 import { z } from 'zod';
 import { assetTypeInput, symbolInput } from '../inputs';
 import { authedProcedure, router } from '../trpc';
 
-/**
- * Whether any sentiment source is configured. With none, the engine judges without the sentiment
- * terms, and every surface says so instead of showing sentiment as failed.
- */
-export function sentimentConfigured(
-  config: Pick<Config, 'CMC_API_KEY' | 'NEWS_FEEDS' | 'X_BEARER_TOKEN' | 'TRUTH_SOCIAL_URL'>,
-): boolean {
-  // X_ACCOUNTS has a default but reads nothing without a bearer token, so it does not count alone.
-  return Boolean(
-    config.CMC_API_KEY || config.NEWS_FEEDS.length > 0 || config.X_BEARER_TOKEN || config.TRUTH_SOCIAL_URL,
-  );
-}
-
 /** How the trader's screens describe sentiment: on, or off with the reason. */
 function sentimentState(config: Config) {
-  const configured = sentimentConfigured(config);
+  // The engine's own test: with no source at all it judges without the sentiment terms.
+  const configured = anySentimentSourceConfigured(config);
   return { configured, label: configured ? 'sentiment on' : 'sentiment off: no source configured' };
 }
 
