@@ -78,9 +78,9 @@ describe('the trader experience in a browser', () => {
     return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)');
   }
 
-  // Skipped until the replay drives the engine's clock: since ticks are triggered by ingestion and
-  // decline bars older than the wall clock's view of "stale", a 1200× replay of 2018 bars stores no
-  // detections for the charts to mark within the test's five minutes.
+  // Skipped: since engine ticks are triggered by ingestion, a 1200× replay of the 2018 bars shows no
+  // detection markers within five minutes, and why is not yet known (a replay clock that the tick's
+  // staleness check does not share is the first suspect). The marker drawing itself is unit-tested.
   it.skip('draws the detector’s judgements on the daily, hourly and 5-minute charts, and the watchlist', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
     await logIn(page, TRADER);
