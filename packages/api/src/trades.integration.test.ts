@@ -138,15 +138,15 @@ describe('trades and approvals through the API', () => {
     expect(kraken.orderCount()).toBe(0);
     await root.admin.safety.setKillSwitch({ on: false });
 
-    expect(await root.admin.approvals.decide({ id: approval!.id, decision: 'approve' })).toEqual({
-      ok: true,
-      status: 'executed',
-    });
-    await expect(
-      root.admin.approvals.decide({ id: approval!.id, decision: 'approve' }),
-    ).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
+    // Three approvals racing (two admins, a double click): one executes, the others are refused, and
+    // the venue sees one order.
+    const decisions = await Promise.allSettled(
+      [1, 2, 3].map(() => root.admin.approvals.decide({ id: approval!.id, decision: 'approve' })),
+    );
+    const executed = decisions.filter((d) => d.status === 'fulfilled');
+    expect(executed).toEqual([{ status: 'fulfilled', value: { ok: true, status: 'executed' } }]);
+    for (const d of decisions.filter((d) => d.status === 'rejected'))
+      expect(d.reason).toMatchObject({ code: 'CONFLICT' });
     expect(kraken.orderCount()).toBe(1);
     const [open] = await listOpenTrades(db.db, { userId: user.id });
     expect(open).toMatchObject({
