@@ -175,6 +175,8 @@ export const trades = pgTable(
   (t) => [
     uniqueIndex('trades_client_order_id_key').on(t.clientOrderId),
     index('trades_user_status_idx').on(t.userId, t.status),
+    // Open positions per account: the engine's max-concurrent count (a sequential scan without it).
+    index('trades_account_status_idx').on(t.accountId, t.status),
     index('trades_status_symbol_idx').on(t.status, t.symbol),
     check('trades_quantity_positive', sql`${t.quantity} > 0`),
     // At most one automatic position per user, symbol and mode from decision to exit. Written with the
