@@ -48,7 +48,7 @@ export async function benchTrading(): Promise<BenchRow[]> {
     return {
       symbol,
       assetType: 'crypto',
-      bar: { openTime: d.barTime, open: d.price, high: d.price, low: d.price, close: d.price },
+      bar: { openTime: d.barTime, open: d.price, high: d.price, low: d.price, close: d.price, volume: 1e6 },
       detection: { ...d, symbol },
       sentiment: { score: 10 + (i % 50), politicalMin: i % 9 === 0 ? -20 : null, politicalScore: null },
       recentRangePct: 2,

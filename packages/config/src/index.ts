@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SLIPPAGE_MODELS } from '@tradehits/core/costs';
 import { detectorSettingsSchema } from '@tradehits/core/params';
 import { z } from 'zod';
 
@@ -143,8 +144,12 @@ const envSchema = z.object({
   ALPACA_PAPER: bool.default(true),
 
   PAPER_START_BALANCE: money.default(100_000),
+  /** Paper fills pay the venue's taker fee on market orders and the maker fee on take-profit limits. */
   FEE_RATE: z.coerce.number().min(0).max(0.05).default(0.0026),
+  MAKER_FEE_RATE: z.coerce.number().min(0).max(0.05).default(0.0016),
+  /** Slippage of paper market fills: the floor under 'range-volume', the whole of it under 'fixed'. */
   SLIPPAGE_RATE: z.coerce.number().min(0).max(0.05).default(0.0005),
+  SLIPPAGE_MODEL: z.enum(SLIPPAGE_MODELS).default('range-volume'),
   SMALL_MONEY_TRADE_CAP: money.default(50),
   SMALL_MONEY_DAILY_LOSS: money.default(100),
   CIRCUIT_BREAKER_PCT: z.coerce.number().positive().max(100).default(20),

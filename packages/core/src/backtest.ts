@@ -182,7 +182,7 @@ export function runBacktest(
       market: {
         symbol: s.symbol,
         assetType: s.assetType,
-        bar: { openTime: 0, open: 0, high: 0, low: 0, close: 0 },
+        bar: { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 },
         detection: null,
         sentiment: null,
         recentRangePct: null,

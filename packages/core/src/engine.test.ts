@@ -53,7 +53,7 @@ function market(symbol: string, fields: Partial<MarketTick> = {}): MarketTick {
   return {
     symbol,
     assetType: 'crypto',
-    bar: { openTime: NOW - 300_000, open: 100, high: 101, low: 99, close: 100 },
+    bar: { openTime: NOW - 300_000, open: 100, high: 101, low: 99, close: 100, volume: 1000 },
     detection: detection(symbol),
     sentiment: { score: 40, politicalMin: null, politicalScore: null },
     recentRangePct: 3,
@@ -286,7 +286,7 @@ describe('engineTick entries', () => {
 describe('exits', () => {
   it('closes at take-profit or stop-loss, stop-loss first when a bar touches both', () => {
     const both = market('BTC/USD', {
-      bar: { openTime: NOW - 300_000, open: 100, high: 104, low: 97, close: 100 },
+      bar: { openTime: NOW - 300_000, open: 100, high: 104, low: 97, close: 100, volume: 1000 },
       detection: null,
     });
     const result = tick({ markets: [both], positions: [position('p1', 'u1', 'BTC/USD')] });
@@ -302,7 +302,10 @@ describe('exits', () => {
 
   it('never judges the entry bar or an older one, only bars after it', () => {
     const touched = (openTime: number) =>
-      market('BTC/USD', { bar: { openTime, open: 100, high: 104, low: 97, close: 100 }, detection: null });
+      market('BTC/USD', {
+        bar: { openTime, open: 100, high: 104, low: 97, close: 100, volume: 1000 },
+        detection: null,
+      });
     const entered = position('p1', 'u1', 'BTC/USD', { entryBarTime: NOW - 300_000 });
     for (const openTime of [NOW - 600_000, NOW - 300_000]) {
       expect(tick({ markets: [touched(openTime)], positions: [entered] }).intents).toEqual([]);

@@ -69,7 +69,8 @@ export interface OpenPosition extends ExitState {
 export interface MarketTick {
   symbol: string;
   assetType: AssetType;
-  bar: Pick<Bar, 'openTime' | 'open' | 'high' | 'low' | 'close'>;
+  /** Its volume feeds paper fills' slippage (the cost model), as in a backtest. */
+  bar: Pick<Bar, 'openTime' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
   /** The detector's verdict at this bar; null when it is not a candidate (no entry possible). */
   detection: Detection | null;
   sentiment: SentimentReading | null;

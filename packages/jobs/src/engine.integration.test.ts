@@ -32,7 +32,13 @@ import {
   type FakeKrakenOptions,
   startFakeKraken,
 } from '@tradehits/exchange/testing/fake-kraken';
-import { closeTrade, type LiveEvent, recoverInterruptedOrders, type Services } from '@tradehits/trading';
+import {
+  closeTrade,
+  type LiveEvent,
+  paperFillCosts,
+  recoverInterruptedOrders,
+  type Services,
+} from '@tradehits/trading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from './events';
@@ -233,11 +239,11 @@ describe('engine ticks over replayed bars', () => {
       breakEvenPrice: Number(open!.breakEvenPrice),
       highWaterPrice: entry,
     };
-    let expected: { time: number; reason: string; price: number } | null = null;
+    let expected: { time: number; reason: string; price: number; bar: (typeof bars)[number] } | null = null;
     for (const bar of bars) {
       const hit = exitFor(state, bar, bar.openTime + BAR);
       if (hit !== null) {
-        expected = { time: bar.openTime + BAR, ...hit };
+        expected = { time: bar.openTime + BAR, bar, ...hit };
         break;
       }
       state.highWaterPrice = advanceExitState(state, bar);
@@ -251,7 +257,17 @@ describe('engine ticks over replayed bars', () => {
     const [closed] = await tradeHistory(db.db, tina.id, 10);
     expect(closed!.exitReason).toBe(expected!.reason);
     expect(closed!.exitTime!.getTime()).toBe(expected!.time);
-    expect(Number(closed!.exitPrice)).toBeCloseTo(expected!.price * (1 - services.config.SLIPPAGE_RATE), 8);
+    // A stop is a market order: it slips by the paper cost model on the bar it met.
+    const { slippageRate } = paperFillCosts(
+      services.config,
+      'market',
+      expected!.bar,
+      expected!.price,
+      Number(open!.quantity) * expected!.price,
+    );
+    expect(expected!.reason).not.toBe('take-profit');
+    expect(slippageRate).toBeGreaterThanOrEqual(services.config.SLIPPAGE_RATE);
+    expect(Number(closed!.exitPrice)).toBeCloseTo(expected!.price * (1 - slippageRate), 8);
   });
 
   // Live orders a dead tick left held, reconciled with a local Kraken (ccxt signs every call).

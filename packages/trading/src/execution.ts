@@ -1,7 +1,9 @@
-import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
+import type { AssetType, Broker, Detection, ExitReason, OrderState } from '@tradehits/core';
+import { exitOrderType } from '@tradehits/core/costs';
 import { errorMessage } from '@tradehits/core/errors';
 import { type ExitPlan, exitStateAt } from '@tradehits/core/exits';
 import {
+  centsToNumber,
   feeCents,
   floorQuantity,
   formatCents,
@@ -10,7 +12,7 @@ import {
   valueCentsDown,
   valueCentsUp,
 } from '@tradehits/core/money';
-import { type FillCosts, openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
+import { openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
 import { effectiveRule, tradeParametersSchema } from '@tradehits/core/params';
 import { quoteCurrency } from '@tradehits/core/symbols';
 import {
@@ -21,11 +23,13 @@ import {
   closePosition,
   createApproval,
   decideApproval,
+  FINAL_ORDER_STATUSES,
   getAccount,
   getAccountById,
   getApproval,
   getTrade,
   listInterruptedOrders,
+  listOrders,
   listParameters,
   type OrderRow,
   openPosition,
@@ -38,6 +42,7 @@ import {
   type TradeRow,
 } from '@tradehits/db';
 import { brokerForAccount } from './brokers';
+import { type CostBar, paperFillCosts } from './costs';
 import { classify, type Failure } from './failures';
 import { checkOrder, refusalMessage } from './gate';
 import type { Services } from './services';
@@ -60,6 +65,8 @@ export interface OpenRequest {
   amountCents: number;
   /** Last price; a paper fill applies slippage to it, a live hold is estimated from it. */
   price: number;
+  /** The tick's bar, whose range and volume set a paper fill's slippage; none for a manual order. */
+  bar?: CostBar | null;
   /** The rule's exits, fixed on the position now. */
   takeProfitPct: number;
   stopLossPct: number;
@@ -76,14 +83,10 @@ export interface OpenRequest {
 
 export type OpenResult = { ok: true; trade: TradeRow } | { ok: false; reason: string; message?: string };
 
-function fillCosts(services: Services): FillCosts {
-  return { feeRate: services.config.FEE_RATE, slippageRate: services.config.SLIPPAGE_RATE };
-}
-
 const HOUR_MS = 3_600_000;
 
 /** A request's exit plan: the rules beyond TP/SL are off unless the engine planned them. */
-function planOf(r: OpenRequest): ExitPlan {
+export function planOf(r: OpenRequest): ExitPlan {
   return {
     trailingStopPct: null,
     breakEvenAfterPct: null,
@@ -106,7 +109,7 @@ function planColumns(plan: ExitPlan) {
 }
 
 /** Every exit column of a position filled at `entry` at `at`, from the same plan a backtest uses. */
-function levels(entry: number, plan: ExitPlan, at: Date) {
+export function levels(entry: number, plan: ExitPlan, at: Date) {
   const state = exitStateAt(plan, entry, at.getTime());
   return {
     ...planColumns(plan),
@@ -131,7 +134,7 @@ function fixedExits(trade: TradeRow): ExitPlan {
   };
 }
 
-function detectionFields(d: Detection | null | undefined) {
+export function detectionFields(d: Detection | null | undefined) {
   if (!d) return {};
   return {
     timeframeDetected: d.timeframe,
@@ -191,7 +194,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       openLedger(toCents(Number(account.balance))),
       r.amountCents,
       r.price,
-      fillCosts(services),
+      paperFillCosts(services.config, 'market', r.bar, r.price, centsToNumber(r.amountCents)),
     );
     if (!fill.ok) return fill;
     const { lot } = fill;
@@ -538,9 +541,11 @@ export async function closeTrade(
   services: Services,
   tradeId: string,
   price: number,
-  reason: string,
+  reason: ExitReason,
   at: Date,
   actorId: string | null = null,
+  /** The tick's bar (for a paper fill's slippage); a manual close has none. */
+  bar: CostBar | null = null,
 ): Promise<TradeRow | null> {
   const trade = await getTrade(services.db, tradeId);
   if (trade?.status !== 'open') return null;
@@ -552,7 +557,8 @@ export async function closeTrade(
       costCents: parseCents(trade.amount),
       entryFeeCents: parseCents(trade.entryFee),
     };
-    const sold = paperSell(openLedger(0), lot, price, fillCosts(services));
+    const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
+    const sold = paperSell(openLedger(0), lot, price, costs);
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
     closed = await closePosition(services.db, {
       tradeId,
@@ -741,32 +747,53 @@ export const INTERRUPTED_AFTER_MS = 10 * 60_000;
  * is reconciled on its own; returns how many settled.
  */
 export async function recoverInterruptedOrders(services: Services, now: Date) {
+  let settled = 0;
+  for (const ref of await listInterrupted(services, now)) {
+    try {
+      if (await recoverInterruptedOrder(services, ref)) settled++;
+    } catch (err) {
+      services.log.error({ ...ref, reason: errorMessage(err) }, 'reconciling an order failed');
+    }
+  }
+  return settled;
+}
+
+/** One interrupted piece of work: an order whose answer was never recorded, or a held position never sent. */
+export type InterruptedRef = { orderId: string; tradeId: string } | { heldTradeId: string };
+
+/** What a dead process or an unanswered venue left, as of `now` (see `recoverInterruptedOrders`). */
+export async function listInterrupted(services: Services, now: Date): Promise<InterruptedRef[]> {
   const { pending, unsent } = await listInterruptedOrders(
     services.db,
     new Date(now.getTime() - INTERRUPTED_AFTER_MS),
   );
-  let settled = 0;
-  for (const { order, trade } of pending) {
-    try {
-      if (await reconcileOrder(services, order, trade)) settled++;
-    } catch (err) {
-      services.log.error({ orderId: order.id, reason: errorMessage(err) }, 'reconciling an order failed');
-    }
-  }
-  for (const trade of unsent) {
+  return [
+    ...pending.map(({ order, trade }) => ({ orderId: order.id, tradeId: trade.id })),
+    ...unsent.map((trade) => ({ heldTradeId: trade.id })),
+  ];
+}
+
+/**
+ * Settles one interrupted order with its venue, or releases the cash of one held position whose order
+ * was never sent; true when it settled. Safe to repeat: a final order or a moved position is left alone.
+ */
+export async function recoverInterruptedOrder(services: Services, ref: InterruptedRef): Promise<boolean> {
+  if ('heldTradeId' in ref) {
     const reason = 'interrupted before its order was sent';
-    if (await releasePosition(services.db, trade.id, 'failed', reason, ['held'])) {
-      await audit(services.db, {
-        actorId: null,
-        action: 'trade.interrupted',
-        targetType: 'trade',
-        targetId: trade.id,
-        details: { reason },
-      });
-      settled++;
-    }
+    if (!(await releasePosition(services.db, ref.heldTradeId, 'failed', reason, ['held']))) return false;
+    await audit(services.db, {
+      actorId: null,
+      action: 'trade.interrupted',
+      targetType: 'trade',
+      targetId: ref.heldTradeId,
+      details: { reason },
+    });
+    return true;
   }
-  return settled;
+  const trade = await getTrade(services.db, ref.tradeId);
+  const order = trade && (await listOrders(services.db, trade.id)).find((o) => o.id === ref.orderId);
+  if (!trade || !order || FINAL_ORDER_STATUSES.some((s) => s === order.status)) return false;
+  return reconcileOrder(services, order, trade);
 }
 
 /** Reconciles one order with its venue; true when its position was settled. */
