@@ -3,6 +3,7 @@ export * from './client';
 export * from './queries/engine';
 export * from './queries/metrics';
 export * from './queries/notifications';
+export * from './queries/paper-book';
 export * from './queries/parameters';
 export * from './queries/platform';
 export * from './queries/research';

@@ -1,4 +1,5 @@
 export { brokerForAccount } from './brokers';
+export { type CostBar, paperCostModel, paperCostsDescribed, paperFillCosts } from './costs';
 export {
   APPROVAL_TTL_MS,
   closeTrade,
@@ -6,9 +7,12 @@ export {
   expireApprovals,
   HOLD_SLIPPAGE_BUFFER,
   INTERRUPTED_AFTER_MS,
+  type InterruptedRef,
+  listInterrupted,
   type OpenRequest,
   type OpenResult,
   openTrade,
+  recoverInterruptedOrder,
   recoverInterruptedOrders,
   ruleFor,
 } from './execution';
@@ -21,4 +25,11 @@ export {
   recentRange,
   refusalMessage,
 } from './gate';
+export {
+  closePaperTrades,
+  openPaperTrades,
+  type PaperClose,
+  type PaperOpen,
+  type PaperOpened,
+} from './paper-book';
 export type { EventBus, LiveEvent, Logger, Services } from './services';

@@ -1,0 +1,401 @@
+import { formatCents, parseCents } from '@tradehits/core/money';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { type DbOrTx, queryRows } from '../client';
+import { accounts, auditLog, trades, users } from '../schema';
+import { ACTIVE_STATUSES } from './trades';
+
+/**
+ * Paper fills of a whole engine tick booked set-based: a handful of statements whatever the number of
+ * users, each batch passed as one jsonb parameter and read back as a typed record set (never a value
+ * spliced into the SQL, and no limit on placeholders). The rules are the one-by-one path's
+ * (`openPosition`, `closePosition` in trades.ts), enforced by the same guards: the account row locked,
+ * idempotency by client order id and one automatic position per user, symbol and mode (the unique
+ * indexes), max concurrent trades counted per account, the debit only while the balance covers it, a
+ * close only from `open`.
+ */
+
+/** A record set's columns, named and typed as the table declares them. */
+type Columns<T extends PgTable> = (keyof T['_']['columns'])[];
+
+/**
+ * `jsonb_to_recordset(<rows as one parameter>) as alias(col type, …)`. Values are the driver's text
+ * for each column (a decimal string for numeric, an ISO instant for a timestamp), keyed by the
+ * column's database name.
+ */
+function recordset(alias: string, columns: { name: string; type: string }[], rows: unknown[]): SQL {
+  const definition = columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as ${sql.raw(`${alias}(${definition})`)}`;
+}
+
+function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  return keys.map((k) => {
+    const c = all[k as string]!;
+    return { key: k as string, name: c.name, type: c.getSQLType() };
+  });
+}
+
+/** Inserts `rows` (keyed by property name, values as the driver's text) in one statement. */
+function insertRows<T extends PgTable>(
+  table: T,
+  keys: Columns<T>,
+  rows: Record<string, unknown>[],
+  tail: SQL = sql``,
+): SQL {
+  const cols = columnsOf(table, keys);
+  const names = sql.raw(cols.map((c) => `"${c.name}"`).join(', '));
+  const json = rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, r[c.key] ?? null])));
+  return sql`insert into ${table} (${names}) select ${names} from ${recordset('x', cols, json)} ${tail}`;
+}
+
+/** Locks the accounts in id order, so batches and single bookings that meet on one never deadlock. */
+async function lockAccounts(tx: DbOrTx, accountIds: readonly string[]) {
+  const ids = [...new Set(accountIds)].sort();
+  await tx.execute(
+    sql`select id from ${accounts} where id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid) order by id for update`,
+  );
+}
+
+/** Mirrors the paper balance of these accounts onto their users (what the profile shows). */
+async function mirrorBalances(tx: DbOrTx, accountIds: readonly string[]) {
+  await tx.execute(sql`
+    update ${users} set
+      crypto_balance = case when a.asset_type = 'crypto' then a.balance else ${users.cryptoBalance} end,
+      stock_balance = case when a.asset_type = 'stock' then a.balance else ${users.stockBalance} end
+    from ${accounts} a
+    where a.id in (select (jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb))::uuid)
+      and a.mode = 'paper' and ${users.id} = a.user_id`);
+}
+
+/** Appends audit rows in one statement. */
+async function auditRows(
+  tx: DbOrTx,
+  rows: { actorId: string | null; action: string; targetType: string; targetId: string; details: unknown }[],
+) {
+  if (rows.length === 0) return;
+  await tx.execute(insertRows(auditLog, ['actorId', 'action', 'targetType', 'targetId', 'details'], rows));
+}
+
+/** One paper entry filled in JS, to be booked with its batch. Money in cents. */
+export interface PaperEntry {
+  userId: string;
+  accountId: string;
+  assetType: 'crypto' | 'stock';
+  symbol: string;
+  clientOrderId: string;
+  parametersId: string | null;
+  maxConcurrentTrades: number;
+  amountCents: number;
+  entryFeeCents: number;
+  quantity: string;
+  entryPrice: string;
+  entryTime: Date;
+  takeProfitPrice: string;
+  stopLossPrice: string;
+  takeProfitPct: string;
+  stopLossPct: string;
+  trailingStopPct: string | null;
+  breakEvenAfterPct: string | null;
+  maxHoldingHours: string | null;
+  breakEvenPrice: string | null;
+  exitDeadline: Date | null;
+  highWaterPrice: string;
+  currency: string;
+  executionReason: string;
+  timeframeDetected?: string | null;
+  sentimentAtBuy?: number | null;
+  politicalSentimentAtBuy?: number | null;
+  wasLowestPoint?: boolean;
+  indicatorSnapshot?: unknown;
+  /** The audit row's details for this entry. */
+  auditDetails: unknown;
+}
+
+const ENTRY_COLUMNS: Columns<typeof trades> = [
+  'userId',
+  'accountId',
+  'parametersId',
+  'symbol',
+  'assetType',
+  'isPaper',
+  'status',
+  'clientOrderId',
+  'entryPrice',
+  'entryTime',
+  'quantity',
+  'amount',
+  'entryFee',
+  'takeProfitPrice',
+  'stopLossPrice',
+  'takeProfitPct',
+  'stopLossPct',
+  'trailingStopPct',
+  'breakEvenAfterPct',
+  'maxHoldingHours',
+  'breakEvenPrice',
+  'exitDeadline',
+  'highWaterPrice',
+  'currency',
+  'executionReason',
+  'timeframeDetected',
+  'sentimentAtBuy',
+  'politicalSentimentAtBuy',
+  'wasLowestPoint',
+  'indicatorSnapshot',
+];
+
+/** What became of a batch of entries. */
+export interface PaperEntriesBooked {
+  /** Client order id → the new trade's id. */
+  opened: Map<string, string>;
+  /** Entries refused as a repeat of an order already booked, or a second automatic position. */
+  refused: { clientOrderId: string; reason: 'duplicate' | 'already-open' }[];
+  /**
+   * Entries of accounts whose batch the balance or the free slots did not cover as a whole: nothing of
+   * theirs was booked, and the caller books them one by one, which decides which of them fit and why.
+   */
+  unbooked: string[];
+}
+
+/**
+ * Books paper entries in one transaction: locks their accounts, inserts every position (a repeat or a
+ * second automatic position is skipped by the unique indexes), then debits each account once for all
+ * of its new positions, guarded by its balance and by max concurrent trades as the one-by-one path
+ * would apply them in order. An account whose guard fails gets none of its positions (removed in the
+ * same transaction). Entries are in the order the engine decided them.
+ */
+export async function bookPaperEntries(
+  db: DbOrTx,
+  entries: readonly PaperEntry[],
+): Promise<PaperEntriesBooked> {
+  const result: PaperEntriesBooked = { opened: new Map(), refused: [], unbooked: [] };
+  if (entries.length === 0) return result;
+  return db.transaction(async (tx) => {
+    await lockAccounts(
+      tx,
+      entries.map((e) => e.accountId),
+    );
+    const rows = entries.map((e) => ({
+      ...e,
+      isPaper: true,
+      status: 'open',
+      amount: formatCents(e.amountCents),
+      entryFee: formatCents(e.entryFeeCents),
+      entryTime: e.entryTime.toISOString(),
+      exitDeadline: e.exitDeadline?.toISOString() ?? null,
+      sentimentAtBuy: e.sentimentAtBuy == null ? null : String(e.sentimentAtBuy),
+      politicalSentimentAtBuy: e.politicalSentimentAtBuy == null ? null : String(e.politicalSentimentAtBuy),
+      wasLowestPoint: e.wasLowestPoint ?? false,
+    }));
+    const inserted = await queryRows<{ id: string; client_order_id: string }>(
+      tx,
+      insertRows(trades, ENTRY_COLUMNS, rows, sql`on conflict do nothing returning id, client_order_id`),
+    );
+    const idOf = new Map(inserted.map((r) => [r.client_order_id, r.id]));
+    const conflicted = entries.filter((e) => !idOf.has(e.clientOrderId)).map((e) => e.clientOrderId);
+    if (conflicted.length > 0) {
+      const repeats = await queryRows<{ client_order_id: string }>(
+        tx,
+        sql`select client_order_id from ${trades} where client_order_id in (select jsonb_array_elements_text(${JSON.stringify(conflicted)}::jsonb))`,
+      );
+      const repeated = new Set(repeats.map((r) => r.client_order_id));
+      for (const id of conflicted)
+        result.refused.push({ clientOrderId: id, reason: repeated.has(id) ? 'duplicate' : 'already-open' });
+    }
+
+    // Per account, as the one-by-one path checks each entry in turn: the k-th new position needs
+    // fewer than `max_k` active before it, so all fit while active-before < min(max_k − k); the
+    // balance must cover the sum of costs and fees.
+    const debits = new Map<
+      string,
+      { cents: number; fees: number; limit: number; n: number; ids: string[] }
+    >();
+    for (const e of entries) {
+      const id = idOf.get(e.clientOrderId);
+      if (id === undefined) continue;
+      const d = debits.get(e.accountId) ?? { cents: 0, fees: 0, limit: Infinity, n: 0, ids: [] };
+      d.limit = Math.min(d.limit, e.maxConcurrentTrades - d.n);
+      d.cents += e.amountCents + e.entryFeeCents;
+      d.fees += e.entryFeeCents;
+      d.n++;
+      d.ids.push(id);
+      debits.set(e.accountId, d);
+    }
+    if (debits.size === 0) return result;
+    const debitRows = [...debits].map(([accountId, d]) => ({
+      account_id: accountId,
+      debit: formatCents(d.cents),
+      fees: formatCents(d.fees),
+      // The count below already includes this batch's own rows.
+      active_limit: d.limit + d.n,
+    }));
+    const debited = await queryRows<{ id: string }>(
+      tx,
+      sql`update ${accounts} set balance = ${accounts.balance} - d.debit, fees = ${accounts.fees} + d.fees
+        from ${recordset(
+          'd',
+          [
+            { name: 'account_id', type: 'uuid' },
+            { name: 'debit', type: 'numeric' },
+            { name: 'fees', type: 'numeric' },
+            { name: 'active_limit', type: 'integer' },
+          ],
+          debitRows,
+        )}
+        where ${accounts.id} = d.account_id and ${accounts.status} = 'active'
+          and ${accounts.balance} >= d.debit
+          and (select count(*) from ${trades} t where t.account_id = ${accounts.id}
+               and t.status in (${sql.join(
+                 ACTIVE_STATUSES.map((s) => sql`${s}`),
+                 sql`, `,
+               )})) < d.active_limit
+        returning ${accounts.id} as id`,
+    );
+    const won = new Set(debited.map((r) => r.id));
+    const lost = [...debits].filter(([accountId]) => !won.has(accountId));
+    if (lost.length > 0) {
+      const ids = lost.flatMap(([, d]) => d.ids);
+      await tx.execute(
+        sql`delete from ${trades} where id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+      );
+      const lostAccounts = new Set(lost.map(([a]) => a));
+      for (const e of entries)
+        if (lostAccounts.has(e.accountId) && idOf.has(e.clientOrderId)) result.unbooked.push(e.clientOrderId);
+    }
+    await mirrorBalances(tx, [...won]);
+    const booked = entries.filter((e) => won.has(e.accountId) && idOf.has(e.clientOrderId));
+    await auditRows(
+      tx,
+      booked.map((e) => ({
+        actorId: null,
+        action: 'trade.open',
+        targetType: 'trade',
+        targetId: idOf.get(e.clientOrderId)!,
+        details: e.auditDetails,
+      })),
+    );
+    for (const e of booked) result.opened.set(e.clientOrderId, idOf.get(e.clientOrderId)!);
+    return result;
+  });
+}
+
+/** One paper exit filled in JS. Money in cents. */
+export interface PaperExit {
+  tradeId: string;
+  exitPrice: string;
+  exitTime: Date;
+  exitReason: string;
+  proceedsCents: number;
+  exitFeeCents: number;
+  /** The audit row's details beside the booked P&L. */
+  auditDetails: Record<string, unknown>;
+}
+
+/** A position closed by a batch, with what its account was credited. */
+export interface PaperClosed {
+  id: string;
+  userId: string;
+  accountId: string;
+  symbol: string;
+  pnlCents: number;
+}
+
+/**
+ * Closes paper positions in one transaction, each once: a compare-and-set from `open` over the whole
+ * list (a position already closing or closed is left alone), then one credit per account for what
+ * closed (proceeds less the exit fee in cash, P&L on the cost, the fee), in account-id order.
+ */
+export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): Promise<PaperClosed[]> {
+  if (exits.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const rows = exits.map((e) => ({
+      id: e.tradeId,
+      exit_price: e.exitPrice,
+      exit_time: e.exitTime.toISOString(),
+      exit_reason: e.exitReason,
+      proceeds: formatCents(e.proceedsCents),
+      exit_fee: formatCents(e.exitFeeCents),
+    }));
+    const net = sql`x.proceeds - x.exit_fee - ${trades.amount} - ${trades.entryFee}`;
+    const closed = await queryRows<{
+      id: string;
+      user_id: string;
+      account_id: string;
+      symbol: string;
+      amount: string;
+      pnl: string;
+    }>(
+      tx,
+      sql`update ${trades} set status = 'closed', exit_price = x.exit_price, exit_time = x.exit_time,
+          exit_fee = x.exit_fee, exit_reason = x.exit_reason, pnl = ${net},
+          pnl_pct = round((${net}) * 100 / ${trades.amount}, 4)
+        from ${recordset(
+          'x',
+          [
+            { name: 'id', type: 'uuid' },
+            { name: 'exit_price', type: 'numeric' },
+            { name: 'exit_time', type: 'timestamptz' },
+            { name: 'exit_reason', type: 'text' },
+            { name: 'proceeds', type: 'numeric' },
+            { name: 'exit_fee', type: 'numeric' },
+          ],
+          rows,
+        )}
+        where ${trades.id} = x.id and ${trades.status} = 'open' and ${trades.isPaper}
+        returning ${trades.id} as id, ${trades.userId} as user_id, ${trades.accountId} as account_id,
+          ${trades.symbol} as symbol, ${trades.amount}::text as amount, ${trades.pnl}::text as pnl`,
+    );
+    if (closed.length === 0) return [];
+    const exitOf = new Map(exits.map((e) => [e.tradeId, e]));
+    const credits = new Map<string, { cash: number; realized: number; fees: number }>();
+    for (const c of closed) {
+      const e = exitOf.get(c.id)!;
+      const k = credits.get(c.account_id) ?? { cash: 0, realized: 0, fees: 0 };
+      k.cash += e.proceedsCents - e.exitFeeCents;
+      k.realized += e.proceedsCents - parseCents(c.amount);
+      k.fees += e.exitFeeCents;
+      credits.set(c.account_id, k);
+    }
+    const accountIds = [...credits.keys()];
+    await lockAccounts(tx, accountIds);
+    await tx.execute(
+      sql`update ${accounts} set balance = ${accounts.balance} + c.cash,
+          realized_pnl = ${accounts.realizedPnl} + c.realized, fees = ${accounts.fees} + c.fees
+        from ${recordset(
+          'c',
+          [
+            { name: 'account_id', type: 'uuid' },
+            { name: 'cash', type: 'numeric' },
+            { name: 'realized', type: 'numeric' },
+            { name: 'fees', type: 'numeric' },
+          ],
+          [...credits].map(([accountId, k]) => ({
+            account_id: accountId,
+            cash: formatCents(k.cash),
+            realized: formatCents(k.realized),
+            fees: formatCents(k.fees),
+          })),
+        )}
+        where ${accounts.id} = c.account_id`,
+    );
+    await mirrorBalances(tx, accountIds);
+    await auditRows(
+      tx,
+      closed.map((c) => ({
+        actorId: null,
+        action: 'trade.close',
+        targetType: 'trade',
+        targetId: c.id,
+        details: { ...exitOf.get(c.id)!.auditDetails, pnl: c.pnl },
+      })),
+    );
+    return closed.map((c) => ({
+      id: c.id,
+      userId: c.user_id,
+      accountId: c.account_id,
+      symbol: c.symbol,
+      pnlCents: parseCents(c.pnl),
+    }));
+  });
+}

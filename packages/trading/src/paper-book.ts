@@ -1,0 +1,157 @@
+import type { ExitReason } from '@tradehits/core';
+import { exitOrderType } from '@tradehits/core/costs';
+import { centsToNumber, parseCents } from '@tradehits/core/money';
+import { openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
+import { quoteCurrency } from '@tradehits/core/symbols';
+import {
+  bookPaperEntries,
+  bookPaperExits,
+  type PaperClosed,
+  type PaperEntry,
+  type PaperExit,
+  type TradeRow,
+} from '@tradehits/db';
+import { type CostBar, paperFillCosts } from './costs';
+import { detectionFields, levels, type OpenRequest, openTrade, planOf } from './execution';
+import { currentSafety } from './gate';
+import type { Services } from './services';
+
+/**
+ * A tick's paper fills booked set-based: the fills are computed here with the same pure functions and
+ * cost model as one-by-one `openTrade`/`closeTrade`, then written in a few statements per batch
+ * (packages/db paper-book.ts), so 10,000 users cost what a handful of statements cost. Live orders
+ * never come here: they go to the venue one by one through their own order jobs.
+ */
+
+/** A paper entry as the engine decided it, with the account it books against. */
+export interface PaperOpen {
+  request: OpenRequest;
+  accountId: string;
+}
+
+/** What became of one paper entry. */
+export type PaperOpened = { ok: true; tradeId: string } | { ok: false; reason: string };
+
+/** A ledger large enough that only the database's guard decides whether the balance covers a fill. */
+const UNBOUNDED = openLedger(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Opens the tick's paper entries, in the order the engine decided them. The kill switch is read once
+ * more right before booking (it may have been thrown since the tick decided). Entries of an account
+ * whose whole batch its balance or free slots do not cover are booked one by one by `openTrade`,
+ * which decides which of them fit and says why the rest did not.
+ */
+export async function openPaperTrades(
+  services: Services,
+  batch: readonly PaperOpen[],
+): Promise<Map<string, PaperOpened>> {
+  const results = new Map<string, PaperOpened>();
+  if (batch.length === 0) return results;
+  if ((await currentSafety(services)).killSwitch) {
+    for (const { request } of batch) results.set(request.clientOrderId, { ok: false, reason: 'kill-switch' });
+    return results;
+  }
+  const entries: PaperEntry[] = [];
+  for (const { request: r, accountId } of batch) {
+    if (r.mode !== 'paper') throw new Error(`openPaperTrades: ${r.clientOrderId} is a live order`);
+    const costs = paperFillCosts(services.config, 'market', r.bar, r.price, centsToNumber(r.amountCents));
+    const fill = paperBuy(UNBOUNDED, r.amountCents, r.price, costs);
+    if (!fill.ok) {
+      results.set(r.clientOrderId, { ok: false, reason: fill.reason });
+      continue;
+    }
+    const { lot } = fill;
+    const level = levels(lot.entryPrice, planOf(r), r.at);
+    entries.push({
+      userId: r.userId,
+      accountId,
+      assetType: r.assetType,
+      symbol: r.symbol,
+      clientOrderId: r.clientOrderId,
+      parametersId: r.parametersId ?? null,
+      maxConcurrentTrades: r.maxConcurrentTrades,
+      amountCents: lot.costCents,
+      entryFeeCents: lot.entryFeeCents,
+      quantity: lot.quantity.toFixed(8),
+      entryPrice: String(lot.entryPrice),
+      entryTime: r.at,
+      ...level,
+      currency: quoteCurrency(r.symbol),
+      executionReason: r.executionReason,
+      ...detectionFields(r.detection),
+      auditDetails: { symbol: r.symbol, reason: r.executionReason },
+    });
+  }
+  const booked = await bookPaperEntries(services.db, entries);
+  for (const [clientOrderId, tradeId] of booked.opened) {
+    results.set(clientOrderId, { ok: true, tradeId });
+  }
+  for (const { clientOrderId, reason } of booked.refused) results.set(clientOrderId, { ok: false, reason });
+  const unbooked = new Set(booked.unbooked);
+  for (const { request } of batch) {
+    if (!unbooked.has(request.clientOrderId)) continue;
+    const one = await openTrade(services, request);
+    results.set(request.clientOrderId, one.ok ? { ok: true, tradeId: one.trade.id } : one);
+  }
+  for (const { request } of batch) {
+    const r = results.get(request.clientOrderId);
+    // openTrade has told the bus about its own.
+    if (r?.ok && !unbooked.has(request.clientOrderId))
+      services.bus.publish({
+        type: 'trade.opened',
+        userId: request.userId,
+        trade: { id: r.tradeId, symbol: request.symbol, status: 'open' },
+      });
+  }
+  return results;
+}
+
+/** A paper position to close at an exit rule's level, as the tick read it. */
+export interface PaperClose {
+  trade: TradeRow;
+  price: number;
+  reason: ExitReason;
+  /** The bar the exit met (its range and volume set the slippage). */
+  bar: CostBar | null;
+}
+
+/**
+ * Closes paper positions at their exit prices with the cost model (a take-profit is a maker limit, any
+ * other exit a taker market order), each at most once however many ticks race. Returns those closed now.
+ */
+export async function closePaperTrades(
+  services: Services,
+  closes: readonly PaperClose[],
+  at: Date,
+): Promise<PaperClosed[]> {
+  const exits: PaperExit[] = [];
+  for (const { trade, price, reason, bar } of closes) {
+    if (!trade.isPaper) throw new Error(`closePaperTrades: ${trade.id} is a live position`);
+    const lot = {
+      quantity: Number(trade.quantity),
+      entryPrice: Number(trade.entryPrice),
+      costCents: parseCents(trade.amount),
+      entryFeeCents: parseCents(trade.entryFee),
+    };
+    const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
+    const sold = paperSell(openLedger(0), lot, price, costs);
+    if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
+    exits.push({
+      tradeId: trade.id,
+      exitPrice: String(sold.exitPrice),
+      exitTime: at,
+      exitReason: reason,
+      proceedsCents: sold.proceedsCents,
+      exitFeeCents: sold.exitFeeCents,
+      auditDetails: { reason },
+    });
+  }
+  const closed = await bookPaperExits(services.db, exits);
+  for (const c of closed)
+    services.bus.publish({
+      type: 'trade.closed',
+      userId: c.userId,
+      trade: { id: c.id, symbol: c.symbol, status: 'closed' },
+    });
+  return closed;
+}
