@@ -1,3 +1,4 @@
+import type { Detection } from '@tradehits/core';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,62 @@ import { z } from 'zod';
 
 const assetType = z.enum(['crypto', 'stock']);
 const timeframe = z.enum(['5m', '1h', '1d']);
+
+const percent = z.number().nonnegative().nullable();
+
+/** A live entry as the engine decided it (`OpenRequest` of the trading layer, `at` as epoch ms). */
+const liveEntry = z.object({
+  userId: z.string(),
+  assetType,
+  mode: z.literal('live'),
+  symbol: z.string(),
+  amountCents: z.number().int().positive(),
+  price: z.number().positive(),
+  takeProfitPct: z.number(),
+  stopLossPct: z.number(),
+  exits: z
+    .object({
+      takeProfitPct: z.number(),
+      stopLossPct: z.number(),
+      trailingStopPct: percent,
+      breakEvenAfterPct: percent,
+      maxHoldingMs: z.number().nonnegative().nullable(),
+    })
+    .optional(),
+  maxConcurrentTrades: z.number().int().positive(),
+  clientOrderId: z.string().min(1),
+  executionReason: z.string(),
+  parametersId: z.string().nullable().optional(),
+  detection: z
+    .custom<Detection>((d) => typeof d === 'object')
+    .nullable()
+    .optional(),
+  requiresApproval: z.boolean(),
+});
+
+/**
+ * One live order's work, each its own job so one account's failure never holds up another's: an
+ * entry, an exit, or the recovery of an interrupted order (or of a held position never sent).
+ */
+export const tradingOrderPayload = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('entry'), at: z.number().int(), request: liveEntry }),
+  z.object({
+    kind: z.literal('exit'),
+    at: z.number().int(),
+    tradeId: z.string(),
+    price: z.number().positive(),
+    reason: z.enum(['take-profit', 'stop-loss', 'trailing-stop', 'break-even', 'max-holding']),
+  }),
+  z.object({
+    kind: z.literal('recover'),
+    at: z.number().int(),
+    ref: z.union([
+      z.object({ orderId: z.string(), tradeId: z.string() }),
+      z.object({ heldTradeId: z.string() }),
+    ]),
+  }),
+]);
+export type TradingOrder = z.infer<typeof tradingOrderPayload>;
 
 export const jobPayloads = {
   'system.heartbeat': z.object({}),
@@ -19,6 +76,7 @@ export const jobPayloads = {
     timeframe: timeframe.default('5m'),
     barTime: z.number().int().nonnegative().optional(),
   }),
+  'trading.order': tradingOrderPayload,
   'reports.daily': z.object({}),
   'calendar.crosscheck': z.object({}),
   'system.housekeeping': z.object({}),
@@ -37,6 +95,7 @@ export const jobQueue: Record<JobName, string> = {
   'sentiment.collect': 'sentiment',
   'sentiment.aggregate': 'sentiment',
   'engine.tick': 'engine',
+  'trading.order': 'orders',
   'reports.daily': 'reports',
   'calendar.crosscheck': 'system',
   'system.housekeeping': 'system',
@@ -106,6 +165,8 @@ export const jobAttempts: Record<JobName, number> = {
   'sentiment.collect': 3,
   'sentiment.aggregate': 2,
   'engine.tick': 2,
+  // A failed order is recorded with its reason; the reconciler and the next tick take it from there.
+  'trading.order': 1,
   'reports.daily': 3,
   'calendar.crosscheck': 3,
   'system.housekeeping': 2,
@@ -154,4 +215,19 @@ export function engineTickJobId(
   barTime: number,
 ) {
   return `engine.tick:${assetType}.${timeframe}:${barTime}`;
+}
+
+/**
+ * A live order job's id: its order key, so a repeated tick queues nothing new. An entry is keyed by its
+ * client order id (already per user, symbol, bar and mode); an exit and a recovery by position or
+ * order and the tick, so a later tick may try again. BullMQ takes a ':' only in three-part ids.
+ */
+export function tradingOrderJobId(order: TradingOrder) {
+  const key =
+    order.kind === 'entry'
+      ? order.request.clientOrderId
+      : order.kind === 'exit'
+        ? `${order.tradeId}.${order.at}`
+        : `${'orderId' in order.ref ? order.ref.orderId : order.ref.heldTradeId}.${order.at}`;
+  return `trading.order:${order.kind}:${key.replaceAll(':', '.')}`;
 }

@@ -8,6 +8,7 @@ import { marketIngestProcessor } from './processors/market-ingest';
 import { dailyReportsProcessor } from './processors/reports';
 import { retentionProcessor } from './processors/retention';
 import { sentimentAggregateProcessor, sentimentCollectProcessor } from './processors/sentiment';
+import { tradingOrderProcessor } from './processors/trading-order';
 import type { Processors } from './runner';
 
 /** Every job body by name. */
@@ -17,6 +18,7 @@ export const processors: Processors = {
   'sentiment.collect': sentimentCollectProcessor,
   'sentiment.aggregate': sentimentAggregateProcessor,
   'engine.tick': engineTickProcessor,
+  'trading.order': tradingOrderProcessor,
   'reports.daily': dailyReportsProcessor,
   'calendar.crosscheck': calendarCrosscheckProcessor,
   'system.housekeeping': housekeeping,

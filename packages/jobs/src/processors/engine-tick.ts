@@ -1,13 +1,7 @@
 import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import type { SentimentHandling } from '@tradehits/core/detector';
-import {
-  type EngineUser,
-  engineTick,
-  type Intent,
-  type MarketTick,
-  type OpenPosition,
-} from '@tradehits/core/engine';
+import { type EngineUser, engineTick, type MarketTick, type OpenPosition } from '@tradehits/core/engine';
 import { advanceExitState } from '@tradehits/core/exits';
 import { parseCents } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
@@ -26,20 +20,28 @@ import {
   updateUser,
 } from '@tradehits/db';
 import { markTriggeringPosts } from '@tradehits/sentiment/political';
-import type { Services } from '@tradehits/trading';
+import type { PaperClose, PaperOpen, Services } from '@tradehits/trading';
 import {
   classify,
-  closeTrade,
+  closePaperTrades,
   currentSafety,
   expireApprovals,
-  openTrade,
-  recoverInterruptedOrders,
+  listInterrupted,
+  openPaperTrades,
+  paperCostsDescribed,
 } from '@tradehits/trading';
-import type { Processor } from '../runner';
+import { type TradingOrder, tradingOrderJobId } from '../contracts';
+import type { JobContext, Processor } from '../runner';
 import { scanMarkets } from './scan-markets';
+import { runTradingOrder } from './trading-order';
 
-/** Users booked at once in a tick; below the database pool's size so the API keeps connections. */
-const BOOKING_CONCURRENCY = 4;
+/** Live orders run at once when a tick runs them itself; below the pool's size so the API keeps connections. */
+const ORDER_CONCURRENCY = 4;
+
+/** How a tick hands out its live orders: as jobs on a runner, or (a direct call) run here, each on its own. */
+export interface TickOptions {
+  enqueue?: JobContext['enqueue'];
+}
 
 /** Runs `fn` over `items` with at most `limit` running at once. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -51,8 +53,38 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /**
+ * Live orders, each as its own job keyed by its order (a repeat is a no-op), or without a runner run
+ * here side by side, each on its own. Counts what was queued, or what the orders did.
+ */
+async function runOrders(services: Services, orders: TradingOrder[], enqueue: TickOptions['enqueue']) {
+  const counts = { queued: 0, entries: 0, exits: 0, recovered: 0, failed: 0 };
+  if (enqueue) {
+    for (const order of orders) {
+      try {
+        await enqueue('trading.order', order, tradingOrderJobId(order));
+        counts.queued++;
+      } catch (err) {
+        const f = classify(err);
+        services.log.error({ kind: order.kind, reason: f.reason }, 'queueing an order failed');
+        counts.failed++;
+      }
+    }
+    return counts;
+  }
+  await eachLimited(orders, ORDER_CONCURRENCY, async (order) => {
+    const outcome = await runTradingOrder(services, order);
+    if (outcome.failed !== undefined) counts.failed++;
+    if (!outcome.done) return;
+    if (order.kind === 'entry') counts.entries++;
+    else if (order.kind === 'exit') counts.exits++;
+    else counts.recovered++;
+  });
+  return counts;
+}
+
+/**
  * One engine tick for an asset type and the bar that just closed: settle expired approvals and
- * interrupted orders, detect once per symbol on that bar (`scanMarkets` declines a stale or missing
+ * interrupted orders (each its own order job), detect once per symbol on that bar (`scanMarkets` declines a stale or missing
  * bar), then trade on that view (`tradeOnMarkets`). Safe to repeat: entries carry a client order id
  * per user, symbol, bar and mode, and exits close a position at most once.
  */
@@ -61,12 +93,18 @@ export async function runEngineTick(
   assetType: AssetType,
   at: Date,
   bar: { timeframe: Timeframe; barTime?: number } = { timeframe: '5m' },
+  options: TickOptions = {},
 ) {
   const now = at.getTime();
   // Without a bar named (a direct call), the tick is for the bar that closed last.
   const barTime = bar.barTime ?? lastClosedBarTime(now, bar.timeframe);
   const expired = await expireApprovals(services, at, await listExpiredApprovals(services.db, at));
-  const interrupted = await recoverInterruptedOrders(services, at);
+  const recovery = await runOrders(
+    services,
+    (await listInterrupted(services, at)).map((ref) => ({ kind: 'recover', at: now, ref })),
+    options.enqueue,
+  );
+  const interrupted = options.enqueue ? recovery.queued : recovery.recovered;
   const scan =
     assetType === 'stock' && !isMarketOpen(now)
       ? { skipped: `market closed (${marketStatus(now).reason ?? 'closed'})` }
@@ -84,10 +122,14 @@ export async function runEngineTick(
       })),
     );
   }
-  const t = await tradeOnMarkets(services, assetType, at, scan.markets, {
-    sentiment: scan.sentiment,
-    minConfidence: scan.settings.minConfidence,
-  });
+  const t = await tradeOnMarkets(
+    services,
+    assetType,
+    at,
+    scan.markets,
+    { sentiment: scan.sentiment, minConfidence: scan.settings.minConfidence },
+    options,
+  );
   return {
     notes: scan.notes,
     timeframe: bar.timeframe,
@@ -98,6 +140,8 @@ export async function runEngineTick(
     traders: t.traders,
     opened: t.opened,
     closed: t.closed,
+    ordersQueued: t.ordersQueued,
+    costs: t.costs,
     expired,
     interrupted,
     failed: t.failed,
@@ -108,9 +152,9 @@ export async function runEngineTick(
 }
 
 /**
- * Decides for every trader on the tick's market view with the pure engine, then books the exits and
- * entries, each on its own: a failure is recorded with its reason and whether it may pass on a retry,
- * and never stops the others.
+ * Decides for every trader on the tick's market view with the pure engine, then books the paper exits
+ * and entries set-based and hands each live order to its own job: a failure is recorded with its
+ * reason and whether it may pass on a retry, and never stops the others.
  */
 export async function tradeOnMarkets(
   services: Services,
@@ -118,6 +162,7 @@ export async function tradeOnMarkets(
   at: Date,
   markets: MarketTick[],
   judging: { sentiment: SentimentHandling; minConfidence: number },
+  options: TickOptions = {},
 ) {
   const now = at.getTime();
   const traders = await engineTraders(services.db, assetType, at, new Date(utcDayStart(now)));
@@ -221,47 +266,33 @@ export async function tradeOnMarkets(
     }),
   );
 
-  let closed = 0;
-  const openedSymbols: string[] = [];
-  const failed = (intent: Intent, err: unknown) => {
-    const f = classify(err);
-    services.log.error(
-      { userId: intent.userId, symbol: intent.symbol, reason: f.reason },
-      'engine intent failed',
-    );
-    failures.push({
-      job: 'engine.tick',
-      symbol: intent.symbol,
-      status: 'failed',
-      error: f.reason,
-      detail: {
-        userId: intent.userId,
-        retryable: f.retryable,
-        ...(intent.kind === 'close' ? { tradeId: intent.positionId } : {}),
-      },
-    });
-  };
-  // Users are booked side by side, each user's intents in order (exits first): different users
-  // never share an account row, so their transactions do not wait on each other.
-  const byUser = new Map<string, Intent[]>();
+  // Paper fills are booked set-based, exits before entries (as each user's own were booked one by one);
+  // every live order is its own job through the trading layer.
+  const tradeById = new Map(open.map((p) => [p.id, p]));
+  const accountByUser = new Map(traders.map((t) => [t.userId, t.account.id]));
+  const paperCloses: PaperClose[] = [];
+  const paperOpens: PaperOpen[] = [];
+  const orders: TradingOrder[] = [];
   for (const intent of result.intents) {
-    const list = byUser.get(intent.userId);
-    if (list) list.push(intent);
-    else byUser.set(intent.userId, [intent]);
-  }
-  for (const list of byUser.values())
-    list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'close' ? -1 : 1));
-  const book = async (intent: Intent) => {
+    const market = marketBySymbol.get(intent.symbol)!;
     if (intent.kind === 'close') {
-      if (await closeTrade(services, intent.positionId, intent.price, intent.reason, at)) closed++;
-      return;
+      const trade = tradeById.get(intent.positionId)!;
+      if (trade.isPaper)
+        paperCloses.push({ trade, price: intent.price, reason: intent.reason, bar: market.bar });
+      else
+        orders.push({
+          kind: 'exit',
+          at: now,
+          tradeId: trade.id,
+          price: intent.price,
+          reason: intent.reason,
+        });
+      continue;
     }
     const mode = modeByUser.get(intent.userId)!;
-    const market = marketBySymbol.get(intent.symbol)!;
-    const r = await openTrade(services, {
+    const request = {
       userId: intent.userId,
       assetType,
-      mode,
       symbol: intent.symbol,
       amountCents: intent.amountCents,
       price: market.bar.close,
@@ -274,27 +305,59 @@ export async function tradeOnMarkets(
       parametersId: effectiveRule(rowsByUser.get(intent.userId) ?? [], assetType, intent.symbol)?.id ?? null,
       detection: intent.detection,
       requiresApproval: intent.requiresApproval,
-      at,
-    });
-    if (r.ok) openedSymbols.push(intent.symbol);
-    else
+    };
+    if (mode === 'paper')
+      paperOpens.push({
+        request: { ...request, mode, bar: market.bar, at },
+        accountId: accountByUser.get(intent.userId)!,
+      });
+    else orders.push({ kind: 'entry', at: now, request: { ...request, mode } });
+  }
+  const failedAll = (list: { userId: string; symbol: string }[], err: unknown) => {
+    const f = classify(err);
+    services.log.error({ intents: list.length, reason: f.reason }, 'booking paper fills failed');
+    for (const i of list)
       failures.push({
         job: 'engine.tick',
-        symbol: intent.symbol,
-        status: 'skipped',
-        error: r.reason,
-        detail: { userId: intent.userId },
+        symbol: i.symbol,
+        status: 'failed',
+        error: f.reason,
+        detail: { userId: i.userId, retryable: f.retryable },
       });
   };
-  await eachLimited([...byUser.values()], BOOKING_CONCURRENCY, async (list) => {
-    for (const intent of list) {
-      try {
-        await book(intent);
-      } catch (err) {
-        failed(intent, err);
-      }
+
+  let closed = 0;
+  try {
+    closed += (await closePaperTrades(services, paperCloses, at)).length;
+  } catch (err) {
+    failedAll(
+      paperCloses.map((c) => c.trade),
+      err,
+    );
+  }
+  const openedSymbols: string[] = [];
+  try {
+    const opened = await openPaperTrades(services, paperOpens);
+    for (const { request } of paperOpens) {
+      const r = opened.get(request.clientOrderId)!;
+      if (r.ok) openedSymbols.push(request.symbol);
+      else
+        failures.push({
+          job: 'engine.tick',
+          symbol: request.symbol,
+          status: 'skipped',
+          error: r.reason,
+          detail: { userId: request.userId },
+        });
     }
-  });
+  } catch (err) {
+    failedAll(
+      paperOpens.map((o) => o.request),
+      err,
+    );
+  }
+  const live = await runOrders(services, orders, options.enqueue);
+  closed += live.exits;
   await markTriggeringPosts(services.analytics, openedSymbols, now);
   // The daily loss limit pauses the user until the next UTC day.
   const paused = new Set<string>();
@@ -312,9 +375,11 @@ export async function tradeOnMarkets(
     symbols: markets.length,
     lowest,
     traders: users.length,
-    opened: openedSymbols.length,
+    opened: openedSymbols.length + live.entries,
     closed,
-    failed: failures.filter((f) => f.status === 'failed').length,
+    ordersQueued: live.queued,
+    costs: paperCostsDescribed(services.config),
+    failed: failures.filter((f) => f.status === 'failed').length + live.failed,
     skips: result.skips.reduce((n, g) => n + g.userIds.length, 0),
     blocked: result.blocked,
     paused: paused.size,
@@ -323,5 +388,12 @@ export async function tradeOnMarkets(
 
 export const engineTickProcessor: Processor<'engine.tick'> = (
   { assetType, timeframe, barTime },
-  { services, now },
-) => runEngineTick(services, assetType, now, { timeframe, ...(barTime === undefined ? {} : { barTime }) });
+  { services, now, enqueue },
+) =>
+  runEngineTick(
+    services,
+    assetType,
+    now,
+    { timeframe, ...(barTime === undefined ? {} : { barTime }) },
+    { enqueue },
+  );
