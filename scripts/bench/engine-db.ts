@@ -53,6 +53,7 @@ export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
         high: d.price * 1.01,
         low: d.price,
         close: d.price,
+        volume: 1_000,
       },
       detection: { ...d, symbol, buySignal: true, isLowestPoint: true },
       sentiment: { score: 50, politicalMin: null, politicalScore: null },

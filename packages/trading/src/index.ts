@@ -26,6 +26,7 @@ export {
   refusalMessage,
 } from './gate';
 export {
+  bookPaperOneByOne,
   closePaperTrades,
   openPaperTrades,
   type PaperClose,

@@ -12,7 +12,7 @@ import {
   type TradeRow,
 } from '@tradehits/db';
 import { type CostBar, paperFillCosts } from './costs';
-import { detectionFields, levels, type OpenRequest, openTrade, planOf } from './execution';
+import { closeTrade, detectionFields, levels, type OpenRequest, openTrade, planOf } from './execution';
 import { currentSafety } from './gate';
 import type { Services } from './services';
 
@@ -154,4 +154,45 @@ export async function closePaperTrades(
       trade: { id: c.id, symbol: c.symbol, status: 'closed' },
     });
   return closed;
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The same fills booked one by one through `closeTrade` and `openTrade` (a few transactions each),
+ * four users side by side, each user's exits before their entries: the path the set-based booking
+ * replaced, kept as the reference it is tested and benchmarked against.
+ */
+export async function bookPaperOneByOne(
+  services: Services,
+  closes: readonly PaperClose[],
+  opens: readonly PaperOpen[],
+  at: Date,
+): Promise<{ closed: number; opened: Map<string, PaperOpened> }> {
+  const byUser = new Map<string, { closes: PaperClose[]; opens: PaperOpen[] }>();
+  const of = (userId: string) => {
+    let list = byUser.get(userId);
+    if (!list) byUser.set(userId, (list = { closes: [], opens: [] }));
+    return list;
+  };
+  for (const c of closes) of(c.trade.userId).closes.push(c);
+  for (const o of opens) of(o.request.userId).opens.push(o);
+  let closed = 0;
+  const opened = new Map<string, PaperOpened>();
+  await eachLimited([...byUser.values()], 4, async (list) => {
+    for (const c of list.closes)
+      if (await closeTrade(services, c.trade.id, c.price, c.reason, at, null, c.bar)) closed++;
+    for (const { request } of list.opens) {
+      const r = await openTrade(services, request);
+      opened.set(request.clientOrderId, r.ok ? { ok: true, tradeId: r.trade.id } : r);
+    }
+  });
+  return { closed, opened };
 }

@@ -25,7 +25,7 @@ type Columns<T extends PgTable> = (keyof T['_']['columns'])[];
  */
 function recordset(alias: string, columns: { name: string; type: string }[], rows: unknown[]): SQL {
   const definition = columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as ${sql.raw(`${alias}(${definition})`)}`;
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as ${sql.raw(`${alias}(${definition})`)}`;
 }
 
 function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {

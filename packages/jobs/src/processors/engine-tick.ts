@@ -20,8 +20,9 @@ import {
   updateUser,
 } from '@tradehits/db';
 import { markTriggeringPosts } from '@tradehits/sentiment/political';
-import type { PaperClose, PaperOpen, Services } from '@tradehits/trading';
+import type { PaperClose, PaperOpen, PaperOpened, Services } from '@tradehits/trading';
 import {
+  bookPaperOneByOne,
   classify,
   closePaperTrades,
   currentSafety,
@@ -41,6 +42,11 @@ const ORDER_CONCURRENCY = 4;
 /** How a tick hands out its live orders: as jobs on a runner, or (a direct call) run here, each on its own. */
 export interface TickOptions {
   enqueue?: JobContext['enqueue'];
+  /**
+   * Paper fills are booked set-based; 'one-by-one' books them a fill at a time as before, the
+   * reference the bulk booking is compared and benchmarked against.
+   */
+  paperBooking?: 'bulk' | 'one-by-one';
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once. */
@@ -327,17 +333,8 @@ export async function tradeOnMarkets(
   };
 
   let closed = 0;
-  try {
-    closed += (await closePaperTrades(services, paperCloses, at)).length;
-  } catch (err) {
-    failedAll(
-      paperCloses.map((c) => c.trade),
-      err,
-    );
-  }
   const openedSymbols: string[] = [];
-  try {
-    const opened = await openPaperTrades(services, paperOpens);
+  const booked = (opened: Map<string, PaperOpened>) => {
     for (const { request } of paperOpens) {
       const r = opened.get(request.clientOrderId)!;
       if (r.ok) openedSymbols.push(request.symbol);
@@ -350,11 +347,32 @@ export async function tradeOnMarkets(
           detail: { userId: request.userId },
         });
     }
-  } catch (err) {
-    failedAll(
-      paperOpens.map((o) => o.request),
-      err,
-    );
+  };
+  if (options.paperBooking === 'one-by-one') {
+    try {
+      const r = await bookPaperOneByOne(services, paperCloses, paperOpens, at);
+      closed += r.closed;
+      booked(r.opened);
+    } catch (err) {
+      failedAll([...paperCloses.map((c) => c.trade), ...paperOpens.map((o) => o.request)], err);
+    }
+  } else {
+    try {
+      closed += (await closePaperTrades(services, paperCloses, at)).length;
+    } catch (err) {
+      failedAll(
+        paperCloses.map((c) => c.trade),
+        err,
+      );
+    }
+    try {
+      booked(await openPaperTrades(services, paperOpens));
+    } catch (err) {
+      failedAll(
+        paperOpens.map((o) => o.request),
+        err,
+      );
+    }
   }
   const live = await runOrders(services, orders, options.enqueue);
   closed += live.exits;
