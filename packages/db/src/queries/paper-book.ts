@@ -49,6 +49,14 @@ function insertRows<T extends PgTable>(
   return sql`insert into ${table} (${names}) select ${names} from ${recordset('x', cols, json)} ${tail}`;
 }
 
+/**
+ * A batch's record set is materialised before it is read: with the default 4 MB of work memory, 10,000
+ * entries spill to disk. This transaction's statements get room to keep it in memory.
+ */
+async function roomForBatch(tx: DbOrTx) {
+  await tx.execute(sql`set local work_mem = '64MB'`);
+}
+
 /** Locks the accounts in id order, so batches and single bookings that meet on one never deadlock. */
 async function lockAccounts(tx: DbOrTx, accountIds: readonly string[]) {
   const ids = [...new Set(accountIds)].sort();
@@ -57,15 +65,19 @@ async function lockAccounts(tx: DbOrTx, accountIds: readonly string[]) {
   );
 }
 
-/** Mirrors the paper balance of these accounts onto their users (what the profile shows). */
-async function mirrorBalances(tx: DbOrTx, accountIds: readonly string[]) {
-  await tx.execute(sql`
-    update ${users} set
-      crypto_balance = case when a.asset_type = 'crypto' then a.balance else ${users.cryptoBalance} end,
-      stock_balance = case when a.asset_type = 'stock' then a.balance else ${users.stockBalance} end
-    from ${accounts} a
-    where a.id in (select (jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb))::uuid)
-      and a.mode = 'paper' and ${users.id} = a.user_id`);
+/**
+ * `update accounts … returning` as a CTE named `changed`, with the new paper balances mirrored onto
+ * their users (what the profile shows) in the same statement; selects the changed accounts' ids.
+ */
+function withMirroredBalances(update: SQL): SQL {
+  return sql`with changed as (${update} returning ${accounts.id} as id, ${accounts.userId} as user_id,
+      ${accounts.assetType} as asset_type, ${accounts.mode} as mode, ${accounts.balance} as balance),
+    mirrored as (
+      update ${users} set
+        crypto_balance = case when a.asset_type = 'crypto' then a.balance else ${users.cryptoBalance} end,
+        stock_balance = case when a.asset_type = 'stock' then a.balance else ${users.stockBalance} end
+      from changed a where a.mode = 'paper' and ${users.id} = a.user_id)
+    select id from changed`;
 }
 
 /** Appends audit rows in one statement. */
@@ -172,6 +184,7 @@ export async function bookPaperEntries(
   const result: PaperEntriesBooked = { opened: new Map(), refused: [], unbooked: [] };
   if (entries.length === 0) return result;
   return db.transaction(async (tx) => {
+    await roomForBatch(tx);
     await lockAccounts(
       tx,
       entries.map((e) => e.accountId),
@@ -232,7 +245,7 @@ export async function bookPaperEntries(
     }));
     const debited = await queryRows<{ id: string }>(
       tx,
-      sql`update ${accounts} set balance = ${accounts.balance} - d.debit, fees = ${accounts.fees} + d.fees
+      withMirroredBalances(sql`update ${accounts} set balance = ${accounts.balance} - d.debit, fees = ${accounts.fees} + d.fees
         from ${recordset(
           'd',
           [
@@ -249,8 +262,7 @@ export async function bookPaperEntries(
                and t.status in (${sql.join(
                  ACTIVE_STATUSES.map((s) => sql`${s}`),
                  sql`, `,
-               )})) < d.active_limit
-        returning ${accounts.id} as id`,
+               )})) < d.active_limit`),
     );
     const won = new Set(debited.map((r) => r.id));
     const lost = [...debits].filter(([accountId]) => !won.has(accountId));
@@ -263,7 +275,6 @@ export async function bookPaperEntries(
       for (const e of entries)
         if (lostAccounts.has(e.accountId) && idOf.has(e.clientOrderId)) result.unbooked.push(e.clientOrderId);
     }
-    await mirrorBalances(tx, [...won]);
     const booked = entries.filter((e) => won.has(e.accountId) && idOf.has(e.clientOrderId));
     await auditRows(
       tx,
@@ -309,6 +320,7 @@ export interface PaperClosed {
 export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): Promise<PaperClosed[]> {
   if (exits.length === 0) return [];
   return db.transaction(async (tx) => {
+    await roomForBatch(tx);
     const rows = exits.map((e) => ({
       id: e.tradeId,
       exit_price: e.exitPrice,
@@ -360,7 +372,7 @@ export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): P
     const accountIds = [...credits.keys()];
     await lockAccounts(tx, accountIds);
     await tx.execute(
-      sql`update ${accounts} set balance = ${accounts.balance} + c.cash,
+      withMirroredBalances(sql`update ${accounts} set balance = ${accounts.balance} + c.cash,
           realized_pnl = ${accounts.realizedPnl} + c.realized, fees = ${accounts.fees} + c.fees
         from ${recordset(
           'c',
@@ -377,9 +389,8 @@ export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): P
             fees: formatCents(k.fees),
           })),
         )}
-        where ${accounts.id} = c.account_id`,
+        where ${accounts.id} = c.account_id`),
     );
-    await mirrorBalances(tx, accountIds);
     await auditRows(
       tx,
       closed.map((c) => ({
