@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import { loadConfig } from '@tradehits/config';
@@ -10,26 +12,35 @@ import type { MarketTick } from '@tradehits/core/engine';
 import { withIndicators } from '@tradehits/core/indicators';
 import { loadBinance2018 } from '@tradehits/core/testing/binance-2018';
 import type { Detection } from '@tradehits/core/types';
-import { schema } from '@tradehits/db';
-import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createDb, schema } from '@tradehits/db';
+import { TEST_POSTGRES_URL } from '@tradehits/db/testing';
 import { createLogger } from '@tradehits/jobs';
 import { tradeOnMarkets } from '@tradehits/jobs/processors/engine-tick';
 import type { Services } from '@tradehits/trading';
-import type { BenchRow, BenchSuite } from './lib';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type BenchRow, type BenchSuite, round, timeRow } from './lib';
 
 /**
  * The engine tick with the database: N paper users × 50 signalling symbols on PostgreSQL, each user
  * holding one position whose take-profit the bar reaches and free to open one more. One tick reads
- * the traders and positions, decides with the pure engine, and books every exit and entry through the
- * trading layer (a transaction each). Reported per tick and per booked fill; the ratio is against the
- * smallest size in the same run, so linear scaling reads as the size ratio.
+ * the traders and positions, decides with the pure engine, and books every exit and entry: set-based
+ * (the product's path) beside the one-by-one booking it replaced (a few transactions per fill), on
+ * identical copies of one seeded database, in alternating rounds. One by one at 10,000 users takes
+ * minutes a run, so it is measured at the smaller size only and the 10,000-user ratio is taken against
+ * it scaled linearly (as the one-by-one tick measured: 1,000 users 78 s, 10,000 users 603 s).
  */
 
 const SYMBOLS = 50;
-const SIZES = [1_000, 10_000];
 const CHUNK = 1_000;
+/** Sizes (users) measured with both bookings, and with the set-based booking only. */
+const BOTH = [1_000];
+const BULK_ONLY = [10_000];
+const RUNS = 3;
 
-export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
+type Booking = 'bulk' | 'one-by-one';
+
+function marketsAt(at: Date): MarketTick[] {
   const signals: Detection[] = [];
   for (const s of loadBinance2018()) {
     const state = new DetectorState({
@@ -40,8 +51,7 @@ export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
     });
     for (const bar of withIndicators(s.bars)) if (state.push(bar)) signals.push(state.detection());
   }
-  const at = new Date(Date.UTC(2018, 0, 20, 12, 0));
-  const markets: MarketTick[] = Array.from({ length: SYMBOLS }, (_, i) => {
+  return Array.from({ length: SYMBOLS }, (_, i) => {
     const d = signals[i % signals.length]!;
     const symbol = `${d.symbol.split('/')[0]}${i}/USD`;
     return {
@@ -60,55 +70,145 @@ export async function benchEngineDb(sizes = SIZES): Promise<BenchRow[]> {
       recentRangePct: 2,
     };
   });
+}
 
+/** A database at `name` on the test server. Names are generated from hex only (identifiers cannot be bound). */
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+const urlOf = (name: string) => {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+const dbName = () => `th_bench_${randomBytes(6).toString('hex')}`;
+
+/** A migrated database seeded with `n` users, closed so it can serve as a template. */
+async function seededTemplate(n: number, markets: MarketTick[], at: Date) {
+  const name = dbName();
+  await admin((c) => c.query(`create database ${name}`));
+  const handle = createDb({ kind: 'postgres', url: urlOf(name) });
+  try {
+    await handle.migrate();
+    await seed(handle.db, n, markets, at);
+    await handle.db.execute(sql`analyze`);
+  } finally {
+    await handle.close();
+  }
+  // A template takes no copies while a connection to it lingers.
+  for (let wait = 0; wait < 50; wait++) {
+    const { rows } = await admin((c) =>
+      c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]),
+    );
+    if (rows[0]!.n === 0) break;
+    await setTimeout(100);
+  }
+  return name;
+}
+
+const dropDb = (name: string) => admin((c) => c.query(`drop database if exists ${name} with (force)`));
+
+/** One tick on a fresh copy of `template`; the copy is timed out, only the tick is timed. */
+async function tickOnCopy(
+  template: string,
+  booking: Booking,
+  markets: MarketTick[],
+  at: Date,
+  analytics: Services['analytics'],
+) {
+  const name = dbName();
+  await admin((c) => c.query(`create database ${name} template ${template}`));
+  const handle = createDb({ kind: 'postgres', url: urlOf(name) });
+  try {
+    const none: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
+    const services = {
+      config: loadConfig({ NODE_ENV: 'test' }),
+      db: handle.db,
+      analytics,
+      bus: { publish() {}, subscribe: () => () => {}, close: async () => {} },
+      log: createLogger('silent'),
+      market: { crypto: none, stock: none },
+      now: () => at,
+    } satisfies Services;
+    const started = performance.now();
+    const r = await tradeOnMarkets(
+      services,
+      'crypto',
+      at,
+      markets,
+      { sentiment: 'judge', minConfidence: services.config.DETECTOR_SETTINGS.minConfidence },
+      { paperBooking: booking },
+    );
+    const ms = performance.now() - started;
+    if (r.failed > 0) throw new Error(`${r.failed} intents failed`);
+    return { ms, opened: r.opened, closed: r.closed };
+  } finally {
+    await handle.close();
+    await dropDb(name);
+  }
+}
+
+export async function benchEngineDb(both = BOTH, bulkOnly = BULK_ONLY, runs = RUNS): Promise<BenchRow[]> {
+  const at = new Date(Date.UTC(2018, 0, 20, 12, 0));
+  const markets = marketsAt(at);
+  const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-bench-'));
+  const analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
+  const templates: string[] = [];
   const rows: BenchRow[] = [];
-  let basePerFill = 0;
-  for (const n of sizes) {
-    const handle = await createPostgresTestDb();
-    const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-bench-'));
-    const analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
-    try {
-      await analytics.migrate();
-      await seed(handle.db, n, markets, at);
-      const none: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
-      const services = {
-        config: loadConfig({ NODE_ENV: 'test' }),
-        db: handle.db,
-        analytics,
-        bus: { publish() {}, subscribe: () => () => {}, close: async () => {} },
-        log: createLogger('silent'),
-        market: { crypto: none, stock: none },
-        now: () => at,
-      } satisfies Services;
-      const started = performance.now();
-      const r = await tradeOnMarkets(services, 'crypto', at, markets, {
-        sentiment: 'judge',
-        minConfidence: services.config.DETECTOR_SETTINGS.minConfidence,
-      });
-      const ms = performance.now() - started;
-      const fills = r.opened + r.closed;
-      if (r.failed > 0) throw new Error(`${r.failed} intents failed`);
-      const perFill = ms / fills;
-      if (!basePerFill) basePerFill = perFill;
-      rows.push(
-        {
-          name: `engine tick with PostgreSQL, ${n.toLocaleString('en-US')} paper users × ${SYMBOLS} symbols`,
-          value: Math.round(ms),
-          unit: 'ms',
-        },
-        {
-          name: `  booked: ${r.closed.toLocaleString('en-US')} exits + ${r.opened.toLocaleString('en-US')} entries`,
-          value: Number(perFill.toFixed(3)),
-          unit: 'ms/fill',
-          ratio: Number((perFill / basePerFill).toFixed(3)),
-          baseline: `ms/fill at ${sizes[0]!.toLocaleString('en-US')} users`,
-        },
+  const users = (n: number) => n.toLocaleString('en-US');
+  try {
+    await analytics.migrate();
+    let oneByOnePerUser = Number.NaN;
+    for (const n of [...both, ...bulkOnly]) {
+      const template = await seededTemplate(n, markets, at);
+      templates.push(template);
+      const cases: Booking[] = both.includes(n) ? ['bulk', 'one-by-one'] : ['bulk'];
+      const samples: Record<Booking, number[]> = { bulk: [], 'one-by-one': [] };
+      let booked = { opened: 0, closed: 0 };
+      // Alternating rounds after one untimed warm-up, as `interleave` runs them.
+      for (let round = 0; round <= runs; round++) {
+        for (const booking of round % 2 === 0 ? cases : [...cases].reverse()) {
+          const r = await tickOnCopy(template, booking, markets, at, analytics);
+          if (round > 0) samples[booking].push(r.ms);
+          booked = r;
+        }
+      }
+      const bookedText = `${users(booked.closed)} exits + ${users(booked.opened)} entries booked`;
+      const bulk = timeRow(
+        `tick, ${users(n)} paper users × ${SYMBOLS} symbols, set-based (${bookedText})`,
+        samples.bulk,
+        0,
       );
-    } finally {
-      await analytics.close();
-      await handle.close();
-      await rm(dir, { recursive: true, force: true });
+      if (cases.includes('one-by-one')) {
+        const one = timeRow(
+          `tick, ${users(n)} paper users × ${SYMBOLS} symbols, one by one`,
+          samples['one-by-one'],
+          0,
+        );
+        oneByOnePerUser = one.value / n;
+        rows.push(one, {
+          ...bulk,
+          ratio: round(one.value / bulk.value, 1),
+          baseline: `one by one, ${users(n)} users, same run`,
+        });
+      } else {
+        rows.push({
+          ...bulk,
+          ratio: round((oneByOnePerUser * n) / bulk.value, 1),
+          baseline: `one by one at ${users(both.at(-1) ?? 0)} users × ${users(n / (both.at(-1) ?? n))} (linear), same run`,
+        });
+      }
     }
+  } finally {
+    for (const t of templates) await dropDb(t);
+    await analytics.close();
+    await rm(dir, { recursive: true, force: true });
   }
   return rows;
 }
@@ -187,12 +287,19 @@ async function seed(db: Services['db'], n: number, markets: MarketTick[], at: Da
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((x) => x > 0);
-  for (const row of await benchEngineDb(sizes.length ? sizes : SIZES)) {
-    const ratio = row.ratio === undefined ? '' : `  (ratio ${row.ratio})`;
-    console.log(`${row.name}: ${row.value} ${row.unit}${ratio}`);
+  // `tsx scripts/bench/engine-db.ts [both sizes] [-- bulk-only sizes]`, e.g. `1000 -- 10000`.
+  const args = process.argv.slice(2);
+  const cut = args.indexOf('--');
+  const sizes = (list: string[]) => list.map(Number).filter((x) => x > 0);
+  const both = cut < 0 ? sizes(args) : sizes(args.slice(0, cut));
+  const bulkOnly = cut < 0 ? [] : sizes(args.slice(cut + 1));
+  const rows = await benchEngineDb(
+    both.length || bulkOnly.length ? both : BOTH,
+    both.length || bulkOnly.length ? bulkOnly : BULK_ONLY,
+  );
+  for (const row of rows) {
+    const spread = row.spread ? ` [${row.spread.join('–')}]` : '';
+    const ratio = row.ratio === undefined ? '' : `  (×${row.ratio} vs ${row.baseline})`;
+    console.log(`${row.name}: ${row.value} ${row.unit}${spread}${ratio}`);
   }
 }
