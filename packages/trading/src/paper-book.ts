@@ -32,6 +32,25 @@ export interface PaperOpen {
 /** What became of one paper entry. */
 export type PaperOpened = { ok: true; tradeId: string } | { ok: false; reason: string };
 
+/**
+ * Batches booked side by side, each over its own accounts (so they never wait on each other's locks):
+ * the database writes them on two cores at once. Kept below the pool's size so the API keeps connections.
+ */
+const BOOKING_LANES = 2;
+
+/** Splits `items` into lanes by account, every account's items in one lane, in their order. */
+function byAccountLanes<T>(items: readonly T[], accountOf: (item: T) => string): T[][] {
+  const laneOf = new Map<string, number>();
+  const lanes: T[][] = Array.from({ length: BOOKING_LANES }, () => []);
+  for (const item of items) {
+    const account = accountOf(item);
+    let lane = laneOf.get(account);
+    if (lane === undefined) laneOf.set(account, (lane = laneOf.size % BOOKING_LANES));
+    lanes[lane]!.push(item);
+  }
+  return lanes.filter((l) => l.length > 0);
+}
+
 /** A ledger large enough that only the database's guard decides whether the balance covers a fill. */
 const UNBOUNDED = openLedger(Number.MAX_SAFE_INTEGER);
 
@@ -82,12 +101,14 @@ export async function openPaperTrades(
       auditDetails: { symbol: r.symbol, reason: r.executionReason },
     });
   }
-  const booked = await bookPaperEntries(services.db, entries);
-  for (const [clientOrderId, tradeId] of booked.opened) {
-    results.set(clientOrderId, { ok: true, tradeId });
+  const unbooked = new Set<string>();
+  for (const booked of await Promise.all(
+    byAccountLanes(entries, (e) => e.accountId).map((lane) => bookPaperEntries(services.db, lane)),
+  )) {
+    for (const [clientOrderId, tradeId] of booked.opened) results.set(clientOrderId, { ok: true, tradeId });
+    for (const { clientOrderId, reason } of booked.refused) results.set(clientOrderId, { ok: false, reason });
+    for (const clientOrderId of booked.unbooked) unbooked.add(clientOrderId);
   }
-  for (const { clientOrderId, reason } of booked.refused) results.set(clientOrderId, { ok: false, reason });
-  const unbooked = new Set(booked.unbooked);
   for (const { request } of batch) {
     if (!unbooked.has(request.clientOrderId)) continue;
     const one = await openTrade(services, request);
@@ -124,7 +145,7 @@ export async function closePaperTrades(
   closes: readonly PaperClose[],
   at: Date,
 ): Promise<PaperClosed[]> {
-  const exits: PaperExit[] = [];
+  const exits: (PaperExit & { accountId: string })[] = [];
   for (const { trade, price, reason, bar } of closes) {
     if (!trade.isPaper) throw new Error(`closePaperTrades: ${trade.id} is a live position`);
     const lot = {
@@ -137,6 +158,7 @@ export async function closePaperTrades(
     const sold = paperSell(openLedger(0), lot, price, costs);
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
     exits.push({
+      accountId: trade.accountId,
       tradeId: trade.id,
       exitPrice: String(sold.exitPrice),
       exitTime: at,
@@ -146,7 +168,11 @@ export async function closePaperTrades(
       auditDetails: { reason },
     });
   }
-  const closed = await bookPaperExits(services.db, exits);
+  const closed = (
+    await Promise.all(
+      byAccountLanes(exits, (e) => e.accountId).map((lane) => bookPaperExits(services.db, lane)),
+    )
+  ).flat();
   for (const c of closed)
     services.bus.publish({
       type: 'trade.closed',
