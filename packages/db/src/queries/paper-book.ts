@@ -7,7 +7,7 @@ import { ACTIVE_STATUSES } from './trades';
 
 /**
  * Paper fills of a whole engine tick booked set-based: a handful of statements whatever the number of
- * users, each batch passed as one jsonb parameter and read back as a typed record set (never a value
+ * users, each batch passed as one json parameter and read back as a typed record set (never a value
  * spliced into the SQL, and no limit on placeholders). The rules are the one-by-one path's
  * (`openPosition`, `closePosition` in trades.ts), enforced by the same guards: the account row locked,
  * idempotency by client order id and one automatic position per user, symbol and mode (the unique
@@ -19,7 +19,7 @@ import { ACTIVE_STATUSES } from './trades';
 type Columns<T extends PgTable> = (keyof T['_']['columns'])[];
 
 /**
- * `jsonb_to_recordset(<rows as one parameter>) as alias(col type, …)`. Values are the driver's text
+ * `json_to_recordset(<rows as one parameter>) as alias(col type, …)`. Values are the driver's text
  * for each column (a decimal string for numeric, an ISO instant for a timestamp), keyed by the
  * column's database name.
  */

@@ -768,12 +768,12 @@ export async function clearForVenue(db: DbOrTx, tradeId: string) {
  * trailing stop and break-even judge the next bar against.
  */
 export async function raiseHighWaterPrices(db: DbOrTx, updates: readonly { id: string; price: number }[]) {
-  for (const u of updates) {
-    await db
-      .update(trades)
-      .set({
-        highWaterPrice: sql`greatest(coalesce(${trades.highWaterPrice}, ${trades.entryPrice}), ${String(u.price)}::numeric)`,
-      })
-      .where(and(eq(trades.id, u.id), eq(trades.status, 'open')));
-  }
+  if (updates.length === 0) return;
+  // One statement for the whole tick, the prices as one json parameter (see paper-book.ts).
+  const rows = JSON.stringify(updates.map((u) => ({ id: u.id, price: String(u.price) })));
+  await db.execute(sql`
+    update ${trades}
+    set high_water_price = greatest(coalesce(${trades.highWaterPrice}, ${trades.entryPrice}), x.price)
+    from json_to_recordset(${rows}::json) as x(id uuid, price numeric)
+    where ${trades.id} = x.id and ${trades.status} = 'open'`);
 }
