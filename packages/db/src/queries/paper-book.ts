@@ -36,17 +36,47 @@ function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {
   });
 }
 
-/** Inserts `rows` (keyed by property name, values as the driver's text) in one statement. */
+/**
+ * Inserts `rows` (keyed by property name, values as the driver's text) in one statement. A column in
+ * `shared` takes few distinct values over many rows: each is sent once and the rows refer to it.
+ */
 function insertRows<T extends PgTable>(
   table: T,
   keys: Columns<T>,
   rows: Record<string, unknown>[],
   tail: SQL = sql``,
+  shared?: keyof T['_']['columns'],
 ): SQL {
   const cols = columnsOf(table, keys);
   const names = sql.raw(cols.map((c) => `"${c.name}"`).join(', '));
-  const json = rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, r[c.key] ?? null])));
-  return sql`insert into ${table} (${names}) select ${names} from ${recordset('x', cols, json)} ${tail}`;
+  const sharedCol = cols.find((c) => c.key === shared);
+  if (!sharedCol) {
+    const json = rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, r[c.key] ?? null])));
+    return sql`insert into ${table} (${names}) select ${names} from ${recordset('x', cols, json)} ${tail}`;
+  }
+  const values: unknown[] = [];
+  const refOf = new Map<string, number>();
+  const own = cols.filter((c) => c !== sharedCol);
+  const json = rows.map((r) => {
+    const row: Record<string, unknown> = Object.fromEntries(own.map((c) => [c.name, r[c.key] ?? null]));
+    const value = r[sharedCol.key] ?? null;
+    const text = JSON.stringify(value);
+    let ref = refOf.get(text);
+    if (ref === undefined) {
+      refOf.set(text, (ref = values.length));
+      values.push(value);
+    }
+    row.shared_ref = ref;
+    return row;
+  });
+  const list = sql.raw(
+    cols
+      .map((c) => (c === sharedCol ? `(s.shared ->> x.shared_ref)::${c.type}` : `x."${c.name}"`))
+      .join(', '),
+  );
+  const refs = recordset('x', [...own, { name: 'shared_ref', type: 'integer' }], json);
+  return sql`insert into ${table} (${names}) select ${list}
+    from ${refs} cross join (select ${JSON.stringify(values)}::jsonb as shared) s ${tail}`;
 }
 
 /**
@@ -203,7 +233,14 @@ export async function bookPaperEntries(
     }));
     const inserted = await queryRows<{ id: string; client_order_id: string }>(
       tx,
-      insertRows(trades, ENTRY_COLUMNS, rows, sql`on conflict do nothing returning id, client_order_id`),
+      insertRows(
+        trades,
+        ENTRY_COLUMNS,
+        rows,
+        sql`on conflict do nothing returning id, client_order_id`,
+        // One detection's snapshot is the same for every user entering on it.
+        'indicatorSnapshot',
+      ),
     );
     const idOf = new Map(inserted.map((r) => [r.client_order_id, r.id]));
     const conflicted = entries.filter((e) => !idOf.has(e.clientOrderId)).map((e) => e.clientOrderId);
