@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqRunner } from '../bullmq-runner';
-import { tradingOrderJobId } from '../contracts';
+import { type TradingOrder, tradingOrderJobId } from '../contracts';
 import { createMemoryBus } from '../events';
 import { createInProcessRunner } from '../in-process-runner';
 import { createLogger } from '../log';
@@ -173,7 +173,8 @@ describe.each(['in-process', 'bullmq'] as const)('live orders as jobs (%s)', (ki
       { sentiment: 'judge', minConfidence: 0.7 },
       {
         enqueue: async (name, data, jobId) => {
-          if (name === 'trading.order' && data.kind === 'entry' && data.request.userId === ids.cid)
+          const order = name === 'trading.order' ? (data as TradingOrder) : null;
+          if (order?.kind === 'entry' && order.request.userId === ids.cid)
             await db.db.update(schema.users).set({ tradingPaused: true }).where(eq(schema.users.id, ids.cid));
           await runner.enqueue(name, data, jobId);
         },
