@@ -10,7 +10,7 @@ import type { MarketTick } from '@tradehits/core/engine';
 import { ledgerReconciles } from '@tradehits/core/paper';
 import type { Detection } from '@tradehits/core/types';
 import { type DbHandle, listAudit, schema } from '@tradehits/db';
-import { createPostgresTestDb } from '@tradehits/db/testing';
+import { createPgliteTestDb, createPostgresTestDb } from '@tradehits/db/testing';
 import { sealSecret } from '@tradehits/exchange';
 import type { Services } from '@tradehits/trading';
 import { asc, eq } from 'drizzle-orm';
@@ -437,6 +437,18 @@ describe('set-based paper booking against the one-by-one path', () => {
     expect(b3.opened).toBe(0);
     expect(await ledger(bulk.db, ids)).toEqual(again);
     expect(await ledger(oneByOne.db, ids)).toEqual(again);
+  }, 60_000);
+
+  it('books the same on PGlite (the embedded database) as on PostgreSQL', async () => {
+    const embedded = await createPgliteTestDb();
+    try {
+      await seed(embedded.db, ids);
+      const r = await tick(embedded.db, 'bulk');
+      expect(r.failed).toBe(0);
+      expect(await ledger(embedded.db, ids)).toEqual(afterFirst);
+    } finally {
+      await embedded.close();
+    }
   }, 60_000);
 
   it('racing ticks for one bar, bulk and one by one at once, book each fill once', async () => {
