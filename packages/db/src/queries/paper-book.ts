@@ -19,13 +19,26 @@ import { ACTIVE_STATUSES } from './trades';
 type Columns<T extends PgTable> = (keyof T['_']['columns'])[];
 
 /**
- * `json_to_recordset(<rows as one parameter>) as alias(col type, …)`. Values are the driver's text
- * for each column (a decimal string for numeric, an ISO instant for a timestamp), keyed by the
- * column's database name.
+ * `(… json_to_recordset(<rows as one parameter>) …) as alias(col, …)`, typed as `columns` say. Rows are
+ * keyed by column name, values the driver's text for each column (a decimal string for numeric, an ISO
+ * instant for a timestamp); on the wire each key is a short positional one (10,000 rows of 30 long
+ * column names would be most of the payload).
  */
-function recordset(alias: string, columns: { name: string; type: string }[], rows: unknown[]): SQL {
-  const definition = columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as ${sql.raw(`${alias}(${definition})`)}`;
+function recordset(
+  alias: string,
+  columns: { name: string; type: string }[],
+  rows: Record<string, unknown>[],
+): SQL {
+  const json = JSON.stringify(
+    rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) o[`k${i}`] = r[columns[i]!.name] ?? null;
+      return o;
+    }),
+  );
+  const definition = columns.map((c, i) => `k${i} ${c.type}`).join(', ');
+  const names = columns.map((c, i) => `k${i} as "${c.name}"`).join(', ');
+  return sql`(select ${sql.raw(names)} from json_to_recordset(${json}::json) as r(${sql.raw(definition)})) as ${sql.raw(alias)}`;
 }
 
 function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {
