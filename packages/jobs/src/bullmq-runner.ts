@@ -155,7 +155,8 @@ export function createBullmqRunner(
             const payload = jobPayloads[jobName].parse(job.data);
             return runProcessor(services, processors, jobName, payload, job.attemptsMade + 1, runner.enqueue);
           },
-          { connection: connect(), prefix, lockDuration, concurrency: 1 },
+          // Orders of different users wait on different venues and accounts: a slow one holds up no other.
+          { connection: connect(), prefix, lockDuration, concurrency: name === 'orders' ? 4 : 1 },
         );
         worker.on('error', (err) => services.log.error({ queue: name, err: err.message }, 'worker error'));
         workers.push(worker);
