@@ -45,7 +45,10 @@ function byAccountLanes<T>(items: readonly T[], accountOf: (item: T) => string):
   for (const item of items) {
     const account = accountOf(item);
     let lane = laneOf.get(account);
-    if (lane === undefined) laneOf.set(account, (lane = laneOf.size % BOOKING_LANES));
+    if (lane === undefined) {
+      lane = laneOf.size % BOOKING_LANES;
+      laneOf.set(account, lane);
+    }
     lanes[lane]!.push(item);
   }
   return lanes.filter((l) => l.length > 0);
@@ -205,7 +208,10 @@ export async function bookPaperOneByOne(
   const byUser = new Map<string, { closes: PaperClose[]; opens: PaperOpen[] }>();
   const of = (userId: string) => {
     let list = byUser.get(userId);
-    if (!list) byUser.set(userId, (list = { closes: [], opens: [] }));
+    if (!list) {
+      list = { closes: [], opens: [] };
+      byUser.set(userId, list);
+    }
     return list;
   };
   for (const c of closes) of(c.trade.userId).closes.push(c);

@@ -76,7 +76,8 @@ function insertRows<T extends PgTable>(
     const text = JSON.stringify(value);
     let ref = refOf.get(text);
     if (ref === undefined) {
-      refOf.set(text, (ref = values.length));
+      ref = values.length;
+      refOf.set(text, ref);
       values.push(value);
     }
     row.shared_ref = ref;
