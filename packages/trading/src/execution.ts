@@ -2,11 +2,10 @@ import type { AssetType, Broker, Detection, OrderState } from '@tradehits/core';
 import { errorMessage } from '@tradehits/core/errors';
 import { type ExitPlan, exitStateAt } from '@tradehits/core/exits';
 import {
+  centsToNumber,
   feeCents,
   floorQuantity,
   formatCents,
-  parseCents,
-  toCents,
   valueCentsDown,
   valueCentsUp,
 } from '@tradehits/core/money';
@@ -97,11 +96,11 @@ function planOf(r: OpenRequest): ExitPlan {
 /** The plan as the columns that fix it on the position when the order is decided. */
 function planColumns(plan: ExitPlan) {
   return {
-    takeProfitPct: plan.takeProfitPct.toFixed(2),
-    stopLossPct: plan.stopLossPct.toFixed(2),
-    trailingStopPct: plan.trailingStopPct === null ? null : plan.trailingStopPct.toFixed(2),
-    breakEvenAfterPct: plan.breakEvenAfterPct === null ? null : plan.breakEvenAfterPct.toFixed(2),
-    maxHoldingHours: plan.maxHoldingMs === null ? null : (plan.maxHoldingMs / HOUR_MS).toFixed(2),
+    takeProfitPct: plan.takeProfitPct,
+    stopLossPct: plan.stopLossPct,
+    trailingStopPct: plan.trailingStopPct,
+    breakEvenAfterPct: plan.breakEvenAfterPct,
+    maxHoldingHours: plan.maxHoldingMs === null ? null : plan.maxHoldingMs / HOUR_MS,
   };
 }
 
@@ -121,13 +120,12 @@ function levels(entry: number, plan: ExitPlan, at: Date) {
 /** The exits fixed on a position (null on positions from before they were stored: the defaults). */
 function fixedExits(trade: TradeRow): ExitPlan {
   const defaults = tradeParametersSchema.parse({});
-  const orNull = (v: string | null) => (v === null ? null : Number(v));
   return {
-    takeProfitPct: trade.takeProfitPct === null ? defaults.takeProfitPct : Number(trade.takeProfitPct),
-    stopLossPct: trade.stopLossPct === null ? defaults.stopLossPct : Number(trade.stopLossPct),
-    trailingStopPct: orNull(trade.trailingStopPct),
-    breakEvenAfterPct: orNull(trade.breakEvenAfterPct),
-    maxHoldingMs: trade.maxHoldingHours === null ? null : Number(trade.maxHoldingHours) * HOUR_MS,
+    takeProfitPct: trade.takeProfitPct ?? defaults.takeProfitPct,
+    stopLossPct: trade.stopLossPct ?? defaults.stopLossPct,
+    trailingStopPct: trade.trailingStopPct,
+    breakEvenAfterPct: trade.breakEvenAfterPct,
+    maxHoldingMs: trade.maxHoldingHours === null ? null : trade.maxHoldingHours * HOUR_MS,
   };
 }
 
@@ -187,19 +185,14 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
   };
 
   if (r.mode === 'paper') {
-    const fill = paperBuy(
-      openLedger(toCents(Number(account.balance))),
-      r.amountCents,
-      r.price,
-      fillCosts(services),
-    );
+    const fill = paperBuy(openLedger(account.balance), r.amountCents, r.price, fillCosts(services));
     if (!fill.ok) return fill;
     const { lot } = fill;
     const result = await openPosition(db, {
       ...base,
       status: 'open',
-      amount: formatCents(lot.costCents),
-      entryFee: formatCents(lot.entryFeeCents),
+      amount: lot.costCents,
+      entryFee: lot.entryFeeCents,
       quantity: lot.quantity.toFixed(8),
       entryPrice: String(lot.entryPrice),
       entryTime: r.at,
@@ -227,15 +220,15 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       reason: 'account-quarantined',
       message: `Your live account is quarantined: ${account.statusReason ?? 'the venue refused it'}. Relink your keys.`,
     };
-  const quantity = floorQuantity(r.amountCents / 100 / r.price);
+  const quantity = floorQuantity(centsToNumber(r.amountCents) / r.price);
   if (!(quantity > 0)) return { ok: false, reason: 'amount-too-small' };
   const holdCents = valueCentsUp(quantity, r.price * (1 + HOLD_SLIPPAGE_BUFFER));
   const pending = r.requiresApproval;
   const held = await openPosition(db, {
     ...base,
     status: pending ? 'pending_approval' : 'held',
-    amount: formatCents(holdCents),
-    entryFee: formatCents(feeCents(holdCents, services.config.FEE_RATE)),
+    amount: holdCents,
+    entryFee: feeCents(holdCents, services.config.FEE_RATE),
     quantity: quantity.toFixed(8),
     entryPrice: null,
     entryTime: null,
@@ -414,8 +407,8 @@ async function applyVenueState(
       entryTime: at,
       quantity,
       venueOrderId: state.venueOrderId,
-      amount: formatCents(valueCentsUp(filled, price)),
-      entryFee: formatCents(stored.fee),
+      amount: valueCentsUp(filled, price),
+      entryFee: stored.fee,
       ...levels(price, fixedExits(trade), at),
     });
     if (!opened) return { outcome: 'settled-elsewhere' };
@@ -429,17 +422,15 @@ async function applyVenueState(
     return { outcome: partly ? 'partly-filled' : 'filled', trade: opened.trade };
   }
   // A sale: the part sold carries its share of the position's cost and entry fee.
-  const costCents = parseCents(trade.amount);
-  const entryFeeCents = parseCents(trade.entryFee);
   const share = Math.min(1, filled / Number(trade.quantity));
   const sold = await settleLiveExit(services.db, {
     tradeId: trade.id,
     soldQuantity: quantity,
     exitPrice: String(price),
-    proceeds: formatCents(valueCentsDown(filled, price)),
-    exitFee: formatCents(stored.fee),
-    soldCost: formatCents(Math.round(costCents * share)),
-    soldEntryFee: formatCents(Math.round(entryFeeCents * share)),
+    proceeds: valueCentsDown(filled, price),
+    exitFee: stored.fee,
+    soldCost: Math.round(trade.amount * share),
+    soldEntryFee: Math.round(trade.entryFee * share),
     exitReason: reason,
     exitTime: at,
     venueOrderId: state.venueOrderId,
@@ -455,7 +446,8 @@ async function applyVenueState(
 }
 
 /** A fill that cost more than the cash held: booked (the venue's fact), the account flagged, admins told. */
-async function flagOverHold(services: Services, trade: TradeRow, over: string) {
+async function flagOverHold(services: Services, trade: TradeRow, overCents: number) {
+  const over = formatCents(overCents);
   const reason = `a fill of ${trade.symbol} cost ${over} ${trade.currency} more than the cash held for it`;
   services.log.error({ tradeId: trade.id, accountId: trade.accountId, over }, 'fill exceeded the cash held');
   await audit(services.db, {
@@ -549,8 +541,8 @@ export async function closeTrade(
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
-      costCents: parseCents(trade.amount),
-      entryFeeCents: parseCents(trade.entryFee),
+      costCents: trade.amount,
+      entryFeeCents: trade.entryFee,
     };
     const sold = paperSell(openLedger(0), lot, price, fillCosts(services));
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
@@ -558,8 +550,8 @@ export async function closeTrade(
       tradeId,
       exitPrice: String(sold.exitPrice),
       exitTime: at,
-      exitFee: formatCents(sold.exitFeeCents),
-      proceeds: formatCents(sold.proceedsCents),
+      exitFee: sold.exitFeeCents,
+      proceeds: sold.proceedsCents,
       exitReason: reason,
     });
     if (closed)
@@ -605,7 +597,7 @@ export async function closeTrade(
       action: 'trade.close',
       targetType: 'trade',
       targetId: closed.id,
-      details: { reason, pnl: closed.pnl },
+      details: { reason, pnlCents: closed.pnl, currency: closed.currency },
     });
   return closed;
 }
@@ -615,8 +607,8 @@ export async function ruleFor(services: Services, userId: string, assetType: Ass
   const row = effectiveRule(await listParameters(services.db, userId), assetType, symbol);
   const defaults = tradeParametersSchema.parse({});
   return {
-    takeProfitPct: row ? Number(row.takeProfitPct) : defaults.takeProfitPct,
-    stopLossPct: row ? Number(row.stopLossPct) : defaults.stopLossPct,
+    takeProfitPct: row?.takeProfitPct ?? defaults.takeProfitPct,
+    stopLossPct: row?.stopLossPct ?? defaults.stopLossPct,
     maxConcurrentTrades: row?.maxConcurrentTrades ?? defaults.maxConcurrentTrades,
     parametersId: row?.id ?? null,
   };
@@ -651,7 +643,7 @@ export async function decideLiveOrder(
       mode: 'live',
       symbol: trade.symbol,
       // The cap applies to the order, not to the slippage buffer held beside it.
-      amountCents: Math.floor(parseCents(trade.amount) / (1 + HOLD_SLIPPAGE_BUFFER)),
+      amountCents: Math.floor(trade.amount / (1 + HOLD_SLIPPAGE_BUFFER)),
       approvalExpiresAt: approval.expiresAt,
       at,
     });
