@@ -378,3 +378,89 @@ describe('the safety gate', () => {
     expect((await getAccount(db.db, gil.id, 'crypto', 'live'))!.balance).toBe(50_000);
   });
 });
+
+describe('a venue answer lost in the middle of an order', () => {
+  const buys = (k: FakeKraken) =>
+    k.requests.filter((r) => r.path === '/0/private/AddOrder' && r.body.type === 'buy');
+
+  it('a sell that filled on Kraken while its answer was lost is found by its client id, never sent twice', async () => {
+    const { kraken, services } = await desk();
+    const hal = await liveUser('hal');
+    const opened = await openTrade(services, buy(hal.id));
+    if (!opened.ok) throw new Error(opened.reason);
+    const id = opened.trade.id;
+
+    // The sell reaches Kraken and fills there; the connection drops before the answer.
+    kraken.failNext('AddOrder', { kind: 'lost-answer' });
+    expect(await closeTrade(services, id, 2950, 'stop-loss', new Date(now))).toBeNull();
+    expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
+    expect(await getTrade(db.db, id)).toMatchObject({ status: 'closing', exitReason: 'stop-loss' });
+    const [, sell] = await listOrders(db.db, id);
+    expect(sell).toMatchObject({ side: 'sell', status: 'unknown', venueOrderId: null });
+
+    // The user presses Close again: the sell is looked up by its client id and booked as it filled.
+    const closed = await closeTrade(services, id, 2950, 'manual', new Date(now), hal.id);
+    expect(sells(kraken)).toHaveLength(1);
+    expect(closed).toMatchObject({ id, status: 'closed', exitReason: 'stop-loss' });
+    // Kraken's fill: 0.01 ETH at 3,000.00 for 30.00, fee 0.078 → 0.08; bought for 30.00 + 0.08.
+    expect(Number(closed!.exitPrice)).toBe(3000);
+    expect(closed).toMatchObject({ exitFee: 8, pnl: 30_00 - 8 - 30_00 - 8 });
+    expect((await listOrders(db.db, id)).map((o) => [o.side, o.status])).toEqual([
+      ['buy', 'filled'],
+      ['sell', 'filled'],
+    ]);
+    await expectLedgerReconciles(hal.id);
+
+    // A third close, and the recovery, find nothing left to do.
+    expect(await closeTrade(services, id, 2950, 'manual', new Date(now), hal.id)).toBeNull();
+    expect(await recoverInterruptedOrders(services, later())).toBe(0);
+    expect(sells(kraken)).toHaveLength(1);
+  });
+
+  it('the recovery books a lost sell the same way, and a close racing it sends nothing', async () => {
+    const { kraken, services } = await desk();
+    const ida = await liveUser('ida');
+    const opened = await openTrade(services, buy(ida.id));
+    if (!opened.ok) throw new Error(opened.reason);
+    const id = opened.trade.id;
+    kraken.failNext('AddOrder', { kind: 'lost-answer' });
+    expect(await closeTrade(services, id, 2950, 'take-profit', new Date(now))).toBeNull();
+
+    const [, pressed] = await Promise.all([
+      recoverInterruptedOrders(services, later()),
+      closeTrade(services, id, 2950, 'manual', new Date(now), ida.id),
+    ]);
+    expect(pressed === null || pressed.id === id).toBe(true);
+    expect(sells(kraken)).toHaveLength(1);
+    expect(await getTrade(db.db, id)).toMatchObject({ status: 'closed', exitFee: 8, pnl: -16 });
+    await expectLedgerReconciles(ida.id);
+  });
+
+  it('a buy whose answer timed out is found on Kraken and booked as it filled, never bought twice', async () => {
+    const { kraken, services } = await desk();
+    const jo = await liveUser('jo');
+    const request = buy(jo.id);
+    // Kraken fills the buy but never answers: ccxt gives up after its timeout.
+    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' });
+    expect(await openTrade(services, request)).toEqual({ ok: false, reason: 'awaiting-venue' });
+    expect(kraken.balance('XETH')).toBeCloseTo(0.01, 10);
+    const [position] = await listOpenTrades(db.db, { userId: jo.id });
+    expect(position).toMatchObject({ status: 'opening', amount: 3060 });
+    expect(await listOrders(db.db, position!.id)).toEqual([
+      expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+    ]);
+
+    // The same order asked again (a retried request) buys nothing more.
+    expect(await openTrade(services, request)).toMatchObject({ ok: false, reason: 'duplicate' });
+    expect(buys(kraken)).toHaveLength(1);
+
+    expect(await recoverInterruptedOrders(services, later())).toBe(1);
+    expect(buys(kraken)).toHaveLength(1);
+    const trade = (await getTrade(db.db, position!.id))!;
+    // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
+    expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
+    expect(Number(trade.entryPrice)).toBe(3000);
+    const account = await expectLedgerReconciles(jo.id);
+    expect(account.balance).toBe(50_000 - 3000 - 8);
+  }, 60_000);
+});

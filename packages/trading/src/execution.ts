@@ -25,6 +25,7 @@ import {
   getApproval,
   getTrade,
   listInterruptedOrders,
+  listOrders,
   listParameters,
   type OrderRow,
   openPosition,
@@ -522,9 +523,10 @@ async function sendEntry(services: Services, trade: TradeRow, at: Date): Promise
 /**
  * Closes a position at `price` (paper) or sells it on its venue (live), once however many callers
  * race: a live close first claims the position (open → closing) with its sell order, and only the
- * claimer calls the venue. Returns the closed row (for a partial sale, the closed part; the rest stays
- * open), or null when nothing closed now (already closing or closed, the venue refused, or its answer
- * is pending).
+ * claimer calls the venue. A live position already closing whose sell's answer was lost (the order is
+ * `unknown`) is not sold again: its sell is looked up at the venue by client id and booked as it
+ * filled. Returns the closed row (for a partial sale, the closed part; the rest stays open), or null
+ * when nothing closed now (already closing or closed, the venue refused, or its answer is pending).
  */
 export async function closeTrade(
   services: Services,
@@ -535,6 +537,7 @@ export async function closeTrade(
   actorId: string | null = null,
 ): Promise<TradeRow | null> {
   const trade = await getTrade(services.db, tradeId);
+  if (trade?.status === 'closing' && !trade.isPaper) return settleLostSell(services, trade, actorId);
   if (trade?.status !== 'open') return null;
   let closed: TradeRow | null;
   if (trade.isPaper) {
@@ -598,6 +601,32 @@ export async function closeTrade(
       targetType: 'trade',
       targetId: closed.id,
       details: { reason, pnlCents: closed.pnl, currency: closed.currency },
+    });
+  return closed;
+}
+
+/**
+ * A close asked again of a position whose sell is `unknown` (sent, the answer lost): the sell is looked
+ * up at the venue by its client id and booked as the venue filled it, sending nothing. Only an unknown
+ * order is looked up: one still `submitting` has a caller waiting on the venue's answer right now. A
+ * sell the venue does not know (yet) is left to `recoverInterruptedOrders`, which concludes it never
+ * arrived only after `INTERRUPTED_AFTER_MS`.
+ */
+async function settleLostSell(
+  services: Services,
+  trade: TradeRow,
+  actorId: string | null,
+): Promise<TradeRow | null> {
+  const sell = (await listOrders(services.db, trade.id)).filter((o) => o.side === 'sell').at(-1);
+  if (sell?.status !== 'unknown') return null;
+  const { closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
+  if (closed)
+    await audit(services.db, {
+      actorId,
+      action: 'trade.close',
+      targetType: 'trade',
+      targetId: closed.id,
+      details: { reason: closed.exitReason, pnlCents: closed.pnl, currency: closed.currency },
     });
   return closed;
 }
@@ -740,7 +769,7 @@ export async function recoverInterruptedOrders(services: Services, now: Date) {
   let settled = 0;
   for (const { order, trade } of pending) {
     try {
-      if (await reconcileOrder(services, order, trade)) settled++;
+      if ((await reconcileOrder(services, order, trade, { concludeMissing: true })).settled) settled++;
     } catch (err) {
       services.log.error({ orderId: order.id, reason: errorMessage(err) }, 'reconciling an order failed');
     }
@@ -761,8 +790,18 @@ export async function recoverInterruptedOrders(services: Services, now: Date) {
   return settled;
 }
 
-/** Reconciles one order with its venue; true when its position was settled. */
-async function reconcileOrder(services: Services, order: OrderRow, trade: TradeRow): Promise<boolean> {
+/**
+ * Reconciles one order with its venue: `settled` when its position was settled, and for a sale that
+ * filled, the closed row. An order the venue has no record of is concluded never to have arrived only
+ * with `concludeMissing` (the reconciler, after long enough for any request in flight to land).
+ */
+async function reconcileOrder(
+  services: Services,
+  order: OrderRow,
+  trade: TradeRow,
+  opts: { concludeMissing: boolean },
+): Promise<{ settled: boolean; closed: TradeRow | null }> {
+  const unsettled = { settled: false, closed: null };
   const { db } = services;
   const details = { clientOrderId: order.clientOrderId, symbol: trade.symbol, side: order.side };
   const unresolved = async (reason: string) => {
@@ -774,7 +813,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       targetId: trade.id,
       details: { ...details, reason },
     });
-    return false;
+    return unsettled;
   };
 
   const account = (await getAccountById(db, trade.accountId))!;
@@ -791,6 +830,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
     return unresolved(`could not ask the venue about the order: ${errorMessage(err)}`);
   }
 
+  if (!state && !opts.concludeMissing) return unsettled;
   if (!state) {
     const reason = `interrupted before the venue confirmed the order, and ${broker.venue} has no order with its client id`;
     await recordOrderState(db, order.id, { status: 'rejected', reason, retryable: false });
@@ -798,7 +838,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       order.side === 'buy'
         ? await releasePosition(db, trade.id, 'failed', reason, ['opening'])
         : await reopenPosition(db, trade.id);
-    if (!given) return false;
+    if (!given) return unsettled;
     await audit(db, {
       actorId: null,
       action: 'trade.interrupted',
@@ -806,7 +846,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       targetId: trade.id,
       details: { ...details, venue: broker.venue, reason },
     });
-    return true;
+    return { settled: true, closed: null };
   }
 
   const found = state;
@@ -835,7 +875,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
     trade.exitReason ?? 'reconciled',
     order.createdAt,
   );
-  if (result.outcome === 'settled-elsewhere') return false;
+  if (result.outcome === 'settled-elsewhere') return unsettled;
   if (result.outcome === 'unknown') return unresolved(result.reason);
   await audit(db, {
     actorId: null,
@@ -854,5 +894,6 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       fee: state.fee,
     },
   });
-  return true;
+  const sold = order.side === 'sell' && result.outcome !== 'unfilled';
+  return { settled: true, closed: sold ? result.trade : null };
 }

@@ -27,7 +27,8 @@ async function sell(ctx: Context & { user: { id: string } }, tradeId: string) {
   const trade = await getTrade(ctx.db, tradeId);
   if (!trade || trade.userId !== ctx.user.id)
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such trade.' });
-  if (trade.status !== 'open')
+  // A live position already closing may have a sell whose answer was lost: closing again looks it up.
+  if (trade.status !== 'open' && !(trade.status === 'closing' && !trade.isPaper))
     throw new TRPCError({
       code: 'CONFLICT',
       message: `This trade is ${trade.status.replace('_', ' ')}, not open.`,
