@@ -121,8 +121,8 @@ describe('trades and approvals through the API', () => {
     });
     expect(pending).toMatchObject({
       status: 'pending_approval',
-      takeProfitPct: '3.00',
-      stopLossPct: '2.00',
+      takeProfitPct: 3,
+      stopLossPct: 2,
     });
     const [approval] = (await root.admin.approvals.list({ status: 'pending' })).filter(
       (a) => a.tradeId === pending.id,
@@ -152,7 +152,7 @@ describe('trades and approvals through the API', () => {
     expect(open).toMatchObject({
       id: pending.id,
       status: 'open',
-      takeProfitPct: '3.00',
+      takeProfitPct: 3,
     });
     expect(await listOrders(db.db, pending.id)).toEqual([
       expect.objectContaining({ side: 'buy', status: 'filled' }),

@@ -1,12 +1,6 @@
 import { tradeParametersSchema } from '@tradehits/core/params';
 import { runStudy } from '@tradehits/core/study';
-import {
-  audit,
-  exitRulesToValues,
-  getOptimizerRun,
-  listOptimizerRuns,
-  updateParameters,
-} from '@tradehits/db';
+import { audit, getOptimizerRun, listOptimizerRuns, updateParameters } from '@tradehits/db';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { idInput, instantInput, symbolInput } from '../inputs';
@@ -70,11 +64,15 @@ export const researchRouter = router({
       }
       const p = parsed.data;
       const row = await updateParameters(ctx.db, ctx.user.id, input.parametersId, {
-        takeProfitPct: String(p.takeProfitPct),
-        stopLossPct: String(p.stopLossPct),
+        takeProfitPct: p.takeProfitPct,
+        stopLossPct: p.stopLossPct,
         buyAtLowestOnly: p.buyAtLowestOnly,
         maxConcurrentTrades: p.maxConcurrentTrades,
-        ...exitRulesToValues(p),
+        takeProfitAtr: p.takeProfitAtr,
+        stopLossAtr: p.stopLossAtr,
+        trailingStopPct: p.trailingStopPct,
+        breakEvenAfterPct: p.breakEvenAfterPct,
+        maxHoldingHours: p.maxHoldingHours,
       });
       if (row === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
       await audit(ctx.db, {

@@ -113,7 +113,7 @@ describe('alerts', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: 'sealed',
-      startBalance: '0.00',
+      startBalance: 0,
     });
     await quarantineAccount(db.db, live.id, 'invalid-key');
     await audit(db.db, {
@@ -168,7 +168,7 @@ describe('alerts', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: 'sealed',
-      startBalance: '0.00',
+      startBalance: 0,
     });
     await db.db.execute(
       sql`update accounts set flagged_reason = 'a fill of ETH/USD cost 1.00 USD more than the cash held for it' where id = ${live.id}`,

@@ -9,14 +9,13 @@ import {
   type OpenPosition,
 } from '@tradehits/core/engine';
 import { advanceExitState } from '@tradehits/core/exits';
-import { parseCents } from '@tradehits/core/money';
+import { centsToNumber } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
 import { utcDayStart } from '@tradehits/core/safety';
 import { lastClosedBarTime } from '@tradehits/core/types';
 import {
   type EngineTrader,
   engineTraders,
-  exitRulesFromRow,
   type JobRunRecord,
   listExpiredApprovals,
   listOpenTrades,
@@ -133,13 +132,8 @@ export async function tradeOnMarkets(
     if (t.mode === 'live' && t.account.status === 'quarantined') continue;
     const rules: TradeParameters[] = [];
     for (const row of t.rules) {
-      const parsed = tradeParametersSchema.safeParse({
-        ...row,
-        tradeAmount: Number(row.tradeAmount),
-        takeProfitPct: Number(row.takeProfitPct),
-        stopLossPct: Number(row.stopLossPct),
-        ...exitRulesFromRow(row),
-      });
+      // The rule schema takes the amount as a decimal, as a user enters it.
+      const parsed = tradeParametersSchema.safeParse({ ...row, tradeAmount: centsToNumber(row.tradeAmount) });
       if (parsed.success) {
         rules.push(parsed.data);
         continue;
@@ -164,8 +158,8 @@ export async function tradeOnMarkets(
       id: t.userId,
       rules,
       mode: t.mode,
-      balanceCents: parseCents(t.account.balance),
-      lossTodayCents: Math.max(0, -parseCents(t.pnlToday)),
+      balanceCents: t.account.balance,
+      lossTodayCents: Math.max(0, -t.pnlToday),
     });
   }
   const modeByUser = new Map(traders.map((t) => [t.userId, t.mode]));
@@ -187,7 +181,7 @@ export async function tradeOnMarkets(
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
-      trailingStopPct: p.trailingStopPct === null ? null : Number(p.trailingStopPct),
+      trailingStopPct: p.trailingStopPct,
       breakEvenPrice: p.breakEvenPrice === null ? null : Number(p.breakEvenPrice),
       exitDeadline: p.exitDeadline?.getTime() ?? null,
       highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),

@@ -48,11 +48,16 @@ describe('daily reports', () => {
       email: 'b@x.test',
       passwordHash: 'x',
       fullName: 'B',
-      balance: '1000.00',
+      balance: 100_000,
     }))!;
     await updateUser(db.db, beta.id, { role: 'beta_user' });
-    await ensurePaperAccounts(db.db, beta.id, '1000.00');
-    for (const [i, proceeds] of ['110.00', '95.00'].entries()) {
+    await ensurePaperAccounts(db.db, beta.id, 100_000);
+    for (const [i, [exitPrice, proceeds]] of (
+      [
+        ['110', 11_000],
+        ['95', 9500],
+      ] as const
+    ).entries()) {
       const opened = await openPosition(db.db, {
         userId: beta.id,
         assetType: 'crypto',
@@ -61,8 +66,8 @@ describe('daily reports', () => {
         clientOrderId: `r-${i}`,
         status: 'open',
         maxConcurrentTrades: 5,
-        amount: '100.00',
-        entryFee: '0.26',
+        amount: 10_000,
+        entryFee: 26,
         quantity: '1',
         entryPrice: '100',
         entryTime: yesterday,
@@ -74,9 +79,9 @@ describe('daily reports', () => {
       if (!opened.ok) throw new Error(opened.reason);
       await closePosition(db.db, {
         tradeId: opened.trade.id,
-        exitPrice: proceeds,
+        exitPrice,
         exitTime: yesterday,
-        exitFee: '0.30',
+        exitFee: 30,
         proceeds,
         exitReason: 'x',
       });
