@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from './client';
@@ -14,6 +15,7 @@ import { createPostgresTestDb } from './testing';
 describe('migrating a database from before the trading state machine', () => {
   let h: Awaited<ReturnType<typeof createPostgresTestDb>>;
   let firstOnly: string;
+  let old: ReturnType<typeof drizzle>;
 
   beforeAll(async () => {
     // A fresh database, emptied back to nothing, then built with 0000 only.
@@ -33,28 +35,30 @@ describe('migrating a database from before the trading state machine', () => {
       path.join(MIGRATIONS_FOLDER, `${first.tag}.sql`),
       path.join(firstOnly, `${first.tag}.sql`),
     );
-    await migrate(h.db, { migrationsFolder: firstOnly });
+    old = drizzle(h.url);
+    await migrate(old, { migrationsFolder: firstOnly });
   });
 
   afterAll(async () => {
+    await old?.$client.end();
     await h?.close();
     if (firstOnly) await rm(firstOnly, { recursive: true, force: true });
   });
 
   it('stops with a message naming duplicate automatic positions, and migrates once they are closed', async () => {
     const [user] = (
-      await h.db.execute<{ id: string }>(sql`
+      await old.execute<{ id: string }>(sql`
         insert into users (username, email, password_hash, full_name)
         values ('olga', 'olga@x.test', 'h', 'Olga') returning id`)
     ).rows;
     const [account] = (
-      await h.db.execute<{ id: string }>(sql`
+      await old.execute<{ id: string }>(sql`
         insert into accounts (user_id, asset_type, mode, venue, start_balance, balance)
         values (${user!.id}, 'crypto', 'paper', 'paper', 1000, 800) returning id`)
     ).rows;
     // The old bug: an ALL row and an ETH/BTC row both opened ETH/BTC in one tick.
     for (const key of ['all-row', 'symbol-row']) {
-      await h.db.execute(sql`
+      await old.execute(sql`
         insert into trades (user_id, account_id, symbol, asset_type, is_paper, status, client_order_id,
                             quantity, amount, execution_reason)
         values (${user!.id}, ${account!.id}, 'ETH/BTC', 'crypto', true, 'open', ${key}, 1, 100, 'lowest-point')`);
@@ -69,12 +73,12 @@ describe('migrating a database from before the trading state machine', () => {
       new RegExp(`More than one automatic position is open for: user ${user!.id} ETH/BTC \\(paper\\)`),
     );
     // Nothing of the refused migration stayed: the old schema is as it was.
-    const orders = await h.db.execute(sql`select to_regclass('public.orders') as t`);
+    const orders = await old.execute(sql`select to_regclass('public.orders') as t`);
     expect(orders.rows[0]).toEqual({ t: null });
 
-    await h.db.execute(sql`update trades set status = 'closed' where client_order_id = 'symbol-row'`);
+    await old.execute(sql`update trades set status = 'closed' where client_order_id = 'symbol-row'`);
     await h.migrate();
-    const open = await h.db.execute(sql`select client_order_id from trades where status = 'open'`);
+    const open = await old.execute(sql`select client_order_id from trades where status = 'open'`);
     expect(open.rows).toEqual([{ client_order_id: 'all-row' }]);
   });
 });
