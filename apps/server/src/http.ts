@@ -12,6 +12,7 @@ import {
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createEtagCompressor, type EtagCompressor } from './compress';
 import { type Metrics, routeOf } from './metrics';
 
 const MIME: Record<string, string> = {
@@ -155,10 +156,11 @@ export function createHttpServer(
   services: Services,
   runner: JobRunner,
   webDist: string,
-  options: { routes?: HttpRoute[]; metrics?: Metrics } = {},
+  options: { routes?: HttpRoute[]; metrics?: Metrics; compressor?: EtagCompressor } = {},
 ): Server {
   const { config, log } = services;
   const { metrics } = options;
+  const compressor = options.compressor ?? createEtagCompressor();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -234,6 +236,9 @@ export function createHttpServer(
           return send(res, 403, { error: 'Cross-site requests are refused.' });
       } else if (req.method !== 'GET') {
         return send(res, 405, { error: 'Use GET for queries and POST for mutations.' });
+      } else {
+        // Large answers with an ETag (bars) go compressed when the client accepts it.
+        compressor.wrap(req, res);
       }
       return trpc(req, res);
     }
