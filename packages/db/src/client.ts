@@ -55,6 +55,8 @@ export interface DbOptions {
   connectTimeoutMs?: number;
   /** Told when the server ends an idle pooled connection (restart, failover, pg_terminate_backend). */
   onConnectionError?: (err: Error) => void;
+  /** The tarball a new PGlite data folder starts from, when the file exists (default `PGLITE_TEMPLATE`). */
+  pgliteTemplate?: string;
 }
 
 /**
@@ -101,7 +103,8 @@ export function createDb(database: Config['database'], options: DbOptions = {}):
   const onDisk = database.dir !== 'memory://';
   if (onDisk) mkdirSync(database.dir, { recursive: true });
   const fresh = onDisk && !existsSync(path.join(database.dir, 'PG_VERSION'));
-  const template = fresh && existsSync(PGLITE_TEMPLATE) ? new Blob([readFileSync(PGLITE_TEMPLATE)]) : null;
+  const templateFile = options.pgliteTemplate ?? PGLITE_TEMPLATE;
+  const template = fresh && existsSync(templateFile) ? new Blob([readFileSync(templateFile)]) : null;
   const client = new PGlite(database.dir, {
     startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY],
     ...(template ? { loadDataDir: template } : {}),
