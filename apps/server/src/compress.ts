@@ -17,6 +17,11 @@ const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => promisify(gzip)(body),
 };
 
+/** `body` compressed the way the server sends it (brotli quality 5, or gzip's default level). */
+export function compressBody(encoding: Encoding, body: Buffer): Promise<Buffer> {
+  return compressors[encoding](body);
+}
+
 /** The encoding to answer in: brotli over gzip, neither when the client refuses both (`q=0`) or names neither. */
 export function preferredEncoding(header: string | string[] | undefined): Encoding | null {
   const accepted = new Set<string>();
@@ -41,8 +46,9 @@ export interface CompressorStats {
 /**
  * Compresses large answers that carry an `ETag` (the bars) with node:zlib, in its thread pool, and keeps
  * the compressed bytes per (ETag, encoding): an ETag names exactly one answer, so each is compressed once
- * however many clients fetch it. The body the HTTP adapter writes is collected and replaced at `end`;
- * answers without an ETag (streams above all) and small ones pass through as they are written.
+ * however many clients fetch it. The body the HTTP adapter writes is collected and sent at `end` in one
+ * write with its length (the adapter streams even a one-chunk answer: chunked framing and a second write
+ * for the last chunk). Event streams (subscriptions) pass through as they are written.
  */
 export function createEtagCompressor(options: { maxEntries?: number; minBytes?: number } = {}) {
   const maxEntries = options.maxEntries ?? 32;
@@ -81,12 +87,10 @@ export function createEtagCompressor(options: { maxEntries?: number; minBytes?: 
     // Decided at the first byte, when the adapter has set the status and headers.
     const decide = () => {
       if (mode !== 'undecided') return mode;
-      const etag = res.getHeader('etag');
-      if (typeof etag === 'string' && res.statusCode === 200 && !res.headersSent) {
-        res.setHeader('vary', 'accept-encoding');
-        mode = encoding ? 'collect' : 'pass';
-      } else mode = 'pass';
+      const stream = String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+      mode = stream || res.headersSent ? 'pass' : 'collect';
       if (mode === 'pass') restore();
+      else if (res.statusCode === 200 && res.hasHeader('etag')) res.setHeader('vary', 'accept-encoding');
       return mode;
     };
     const collect = (chunk: unknown, enc?: unknown) => {
@@ -110,9 +114,14 @@ export function createEtagCompressor(options: { maxEntries?: number; minBytes?: 
       if (decide() === 'pass') return end.apply(this, args);
       restore();
       collect(args[0], args[1]);
-      const body = Buffer.concat(chunks);
-      if (body.length < minBytes) return endWith(body);
-      const etag = String(res.getHeader('etag'));
+      // A 304 (the adapter still writes the answer it replaces) sends no body and announces none.
+      if (res.statusCode === 304 || res.statusCode === 204) return endWith(Buffer.alloc(0));
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const etag = res.getHeader('etag');
+      if (!encoding || typeof etag !== 'string' || res.statusCode !== 200 || body.length < minBytes) {
+        res.setHeader('content-length', body.length);
+        return endWith(body);
+      }
       compressed(`${encoding}:${body.length}:${etag}`, encoding!, body).then(
         (bytes) => {
           res.setHeader('content-encoding', encoding!);
@@ -121,7 +130,10 @@ export function createEtagCompressor(options: { maxEntries?: number; minBytes?: 
           if (!etag.startsWith('W/')) res.setHeader('etag', `W/${etag}`);
           endWith(bytes);
         },
-        () => endWith(body),
+        () => {
+          res.setHeader('content-length', body.length);
+          endWith(body);
+        },
       );
       return this;
     } as ServerResponse['end'];

@@ -119,9 +119,11 @@ describe('markets.bars over HTTP', () => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.bytes).toString('utf8')).toBe(plain.body);
 
-    // Small answers without an ETag go as they are.
+    // Small answers go uncompressed, in one piece with their length rather than chunked.
     const health = await get(`${base}/trpc/health.check`, { 'accept-encoding': accept });
     expect(health.headers['content-encoding']).toBeUndefined();
+    expect(health.headers['content-length']).toBe(String(health.bytes.length));
+    expect(health.headers['transfer-encoding']).toBeUndefined();
     expect(JSON.parse(health.body).result.data.json.ok).toBe(true);
   });
 });
