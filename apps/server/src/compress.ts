@@ -72,6 +72,42 @@ export function createEtagCompressor(options: { maxEntries?: number; minBytes?: 
     return bytes;
   }
 
+  const bodies = new Map<string, Buffer>();
+
+  /**
+   * Sends the answer named by `etag`, whose bytes `body` makes the first time: kept per ETag, and
+   * compressed once per encoding the clients ask for.
+   */
+  async function sendTagged(
+    req: IncomingMessage,
+    res: ServerResponse,
+    etag: string,
+    body: () => Buffer,
+  ): Promise<void> {
+    let identity = bodies.get(etag);
+    if (identity) bodies.delete(etag);
+    else identity = body();
+    bodies.set(etag, identity);
+    if (bodies.size > maxEntries) bodies.delete(bodies.keys().next().value!);
+    const encoding = preferredEncoding(req.headers['accept-encoding']);
+    let bytes = identity;
+    if (encoding && identity.length >= minBytes) {
+      bytes = await compressed(`${encoding}:${identity.length}:${etag}`, encoding, identity).catch(
+        () => identity,
+      );
+    }
+    if (bytes !== identity) {
+      res.setHeader('content-encoding', encoding!);
+      if (!etag.startsWith('W/')) res.setHeader('etag', `W/${etag}`);
+    }
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': bytes.length,
+      vary: 'accept-encoding',
+    });
+    res.end(bytes);
+  }
+
   /** Takes over `res`'s body for this request; call before the adapter writes anything. */
   function wrap(req: IncomingMessage, res: ServerResponse): void {
     const encoding = preferredEncoding(req.headers['accept-encoding']);
@@ -139,7 +175,7 @@ export function createEtagCompressor(options: { maxEntries?: number; minBytes?: 
     } as ServerResponse['end'];
   }
 
-  return { wrap, stats };
+  return { wrap, sendTagged, stats };
 }
 
 export type EtagCompressor = ReturnType<typeof createEtagCompressor>;

@@ -126,4 +126,42 @@ describe('markets.bars over HTTP', () => {
     expect(health.headers['transfer-encoding']).toBeUndefined();
     expect(JSON.parse(health.body).result.data.json.ok).toBe(true);
   });
+
+  it('answers errors and batches as tRPC does', async () => {
+    const { token } = await api.signUp('errors');
+    const cookie = `th_session=${token}`;
+    const call = (input: string) => `${base}/trpc/markets.bars?input=${encodeURIComponent(input)}`;
+
+    const signedOut = await get(call(JSON.stringify({ json: { symbol: 'ETH/BTC', timeframe: '5m' } })), {});
+    expect(signedOut.status).toBe(401);
+    expect(JSON.parse(signedOut.body).error.json).toMatchObject({
+      message: 'Sign in to continue.',
+      data: { code: 'UNAUTHORIZED', httpStatus: 401, path: 'markets.bars' },
+    });
+
+    const tooMany = await get(
+      call(JSON.stringify({ json: { symbol: 'ETH/BTC', timeframe: '5m', limit: 9999 } })),
+      {
+        cookie,
+      },
+    );
+    expect(tooMany.status).toBe(400);
+    expect(JSON.parse(tooMany.body).error.json).toMatchObject({
+      message: 'limit: Limit is 1 to 5000',
+      data: { code: 'BAD_REQUEST', httpStatus: 400 },
+    });
+
+    const garbled = await get(call('{"json":'), { cookie });
+    expect(garbled.status).toBe(400);
+    expect(JSON.parse(garbled.body).error.json.data.code).toBe('PARSE_ERROR');
+
+    // A batch goes through the adapter and answers an array, with the same bars.
+    const input = { symbol: 'ETH/BTC', timeframe: '5m', limit: 10 };
+    const batch = await get(
+      `${base}/trpc/markets.bars?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`,
+      { cookie },
+    );
+    const single = await get(call(JSON.stringify({ json: input })), { cookie });
+    expect(JSON.parse(batch.body)).toEqual([JSON.parse(single.body)]);
+  });
 });
