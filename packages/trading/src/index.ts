@@ -21,4 +21,5 @@ export {
   recentRange,
   refusalMessage,
 } from './gate';
+export { MANUAL_EXIT_FIELDS, type ManualExits, manualExitPlan } from './manual-exits';
 export type { EventBus, LiveEvent, Logger, Services } from './services';

@@ -95,9 +95,10 @@ export const signalsRouter = router({
   safety: authedProcedure.query(async ({ ctx }) => {
     const now = ctx.services.now();
     const settings = safetySettingsFrom(ctx.config);
-    const [killSwitch, realizedToday] = await Promise.all([
+    const [killSwitch, realizedToday, accounts] = await Promise.all([
       getSetting<boolean>(ctx.db, KILL_SWITCH_KEY),
       realizedSinceByMode(ctx.db, ctx.user.id, new Date(utcDayStart(now.getTime()))),
+      listAccounts(ctx.db, ctx.user.id),
     ]);
     const lossCents = (mode: 'paper' | 'live') => Math.max(0, -(realizedToday.get(mode) ?? 0));
     const pausedUntil = ctx.user.pausedUntil && ctx.user.pausedUntil > now ? ctx.user.pausedUntil : null;
@@ -111,6 +112,10 @@ export const signalsRouter = router({
         paperUsedCents: lossCents('paper'),
       },
       sentiment: sentimentState(ctx.config),
+      // A live account the venue refused waits for relinked keys: its entries and exits are held.
+      quarantined: accounts
+        .filter((a) => a.status === 'quarantined')
+        .map((a) => ({ assetType: a.assetType, mode: a.mode, reason: a.statusReason })),
     };
   }),
 

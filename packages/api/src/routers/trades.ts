@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
+import { tradeParametersUpdateSchema } from '@tradehits/core/params';
 import { requiresApproval } from '@tradehits/core/safety';
 import { getTrade, listOpenTrades, listOrders, tradeHistory } from '@tradehits/db';
-import { closeTrade, currentSafety, openTrade, ruleFor } from '@tradehits/trading';
+import { closeTrade, currentSafety, MANUAL_EXIT_FIELDS, manualExitPlan, openTrade } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assetTypeInput, idInput, symbolInput, usdInput } from '../inputs';
-import { lastPrice } from '../market-price';
+import { lastPrice, recentBars } from '../market-price';
 import { authedProcedure, type Context, router } from '../trpc';
 import { tradeView } from '../views';
 
+/** Exit rules a buy may set for itself, validated as a parameter set's; each left out is the trader's rule. */
+const manualExitsInput = tradeParametersUpdateSchema.pick(
+  Object.fromEntries(MANUAL_EXIT_FIELDS.map((f) => [f, true])) as {
+    [K in (typeof MANUAL_EXIT_FIELDS)[number]]: true;
+  },
+);
+
 const executeInput = z.discriminatedUnion('side', [
-  z.object({
+  manualExitsInput.extend({
     side: z.literal('buy'),
     assetType: assetTypeInput,
     symbol: symbolInput,
@@ -74,25 +82,30 @@ export const tradesRouter = router({
         message: `The stock market is closed (${marketStatus(now.getTime()).reason}).`,
       });
     }
-    const price = await lastPrice(ctx, input.symbol);
-    const { parametersId: _rule, ...rules } = await ruleFor(
-      ctx.services,
-      ctx.user.id,
-      input.assetType,
-      input.symbol,
-    );
+    const { side: _side, assetType, symbol, amount: amountCents, mode, idempotencyKey, ...exits } = input;
+    const recent = await recentBars(ctx, symbol);
+    const rule = await manualExitPlan(ctx.services, {
+      userId: ctx.user.id,
+      assetType,
+      symbol,
+      recent,
+      exits,
+    });
     const safety = await currentSafety(ctx.services);
     const result = await openTrade(ctx.services, {
       userId: ctx.user.id,
-      assetType: input.assetType,
-      mode: input.mode,
-      symbol: input.symbol,
-      amountCents: input.amount,
-      price,
-      ...rules,
-      clientOrderId: `manual:${ctx.user.id}:${input.idempotencyKey ?? randomUUID()}`,
+      assetType,
+      mode,
+      symbol,
+      amountCents,
+      price: recent.at(-1)!.close,
+      takeProfitPct: rule.plan.takeProfitPct,
+      stopLossPct: rule.plan.stopLossPct,
+      exits: rule.plan,
+      maxConcurrentTrades: rule.maxConcurrentTrades,
+      clientOrderId: `manual:${ctx.user.id}:${idempotencyKey ?? randomUUID()}`,
       executionReason: 'manual',
-      requiresApproval: requiresApproval(input.mode, safety),
+      requiresApproval: requiresApproval(mode, safety),
       at: now,
     });
     if (!result.ok) {

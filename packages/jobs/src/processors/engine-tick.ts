@@ -12,7 +12,7 @@ import { advanceExitState } from '@tradehits/core/exits';
 import { centsToNumber } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
 import { utcDayStart } from '@tradehits/core/safety';
-import { lastClosedBarTime } from '@tradehits/core/types';
+import { lastClosedBarTime, TIMEFRAME_MS } from '@tradehits/core/types';
 import {
   type EngineTrader,
   engineTraders,
@@ -315,7 +315,27 @@ export async function tradeOnMarkets(
   };
 }
 
+/**
+ * The instant a tick judges at. Live, when the job runs. In a replay the engine runs on the replay's
+ * clock, the named bar's close: the bars are recorded (2018, say), so the wall clock would stamp entries
+ * years after their bar, judge exits only on bars "after" that, and expire approvals at once. At its
+ * bar's close a late replay tick sees the market as it stood then, as a backtest does, rather than being
+ * declined as stale because the replay has already played the next bars.
+ */
+export function engineClock(
+  config: Pick<Services['config'], 'MARKET_SOURCE'>,
+  now: Date,
+  bar: { timeframe: Timeframe; barTime?: number | undefined },
+): Date {
+  if (config.MARKET_SOURCE !== 'replay' || bar.barTime === undefined) return now;
+  return new Date(bar.barTime + TIMEFRAME_MS[bar.timeframe]);
+}
+
 export const engineTickProcessor: Processor<'engine.tick'> = (
   { assetType, timeframe, barTime },
   { services, now },
-) => runEngineTick(services, assetType, now, { timeframe, ...(barTime === undefined ? {} : { barTime }) });
+) =>
+  runEngineTick(services, assetType, engineClock(services.config, now, { timeframe, barTime }), {
+    timeframe,
+    ...(barTime === undefined ? {} : { barTime }),
+  });
