@@ -193,11 +193,11 @@ describe('trades and approvals through the API', () => {
     });
     const byRule = await buy();
     expect(byRule).toMatchObject({
-      takeProfitPct: '5.00',
-      stopLossPct: '2.50',
-      trailingStopPct: '2.00',
-      breakEvenAfterPct: '1.00',
-      maxHoldingHours: '12.00',
+      takeProfitPct: 5,
+      stopLossPct: 2.5,
+      trailingStopPct: 2,
+      breakEvenAfterPct: 1,
+      maxHoldingHours: 12,
     });
     expect(byRule.exitDeadline!.getTime() - byRule.entryTime!.getTime()).toBe(12 * 3_600_000);
     expect(Number(byRule.breakEvenPrice)).toBeCloseTo(Number(byRule.entryPrice) * 1.01, 8);
@@ -205,11 +205,11 @@ describe('trades and approvals through the API', () => {
     // The order's own rules replace the rule's, one by one; null turns a rule off.
     const chosen = await buy({ takeProfitPct: 1.25, trailingStopPct: null, maxHoldingHours: 0.5 });
     expect(chosen).toMatchObject({
-      takeProfitPct: '1.25',
-      stopLossPct: '2.50',
+      takeProfitPct: 1.25,
+      stopLossPct: 2.5,
       trailingStopPct: null,
-      breakEvenAfterPct: '1.00',
-      maxHoldingHours: '0.50',
+      breakEvenAfterPct: 1,
+      maxHoldingHours: 0.5,
     });
     expect(Number(chosen.takeProfitPrice)).toBeCloseTo(Number(chosen.entryPrice) * 1.0125, 8);
 
