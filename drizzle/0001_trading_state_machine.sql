@@ -36,6 +36,23 @@ ALTER TABLE "orders" ADD CONSTRAINT "orders_account_id_accounts_id_fk" FOREIGN K
 CREATE UNIQUE INDEX "orders_client_order_id_key" ON "orders" USING btree ("client_order_id");--> statement-breakpoint
 CREATE INDEX "orders_trade_idx" ON "orders" USING btree ("trade_id");--> statement-breakpoint
 CREATE INDEX "orders_status_idx" ON "orders" USING btree ("status");--> statement-breakpoint
+-- A database from before this rule may hold two automatic positions on one user, symbol and mode (an
+-- ALL row plus a symbol row opened both). Those are real positions; which to keep is an operator's call,
+-- so the migration stops with a message that names them instead of failing on the index.
+DO $$
+DECLARE duplicates text;
+BEGIN
+  SELECT string_agg(format('user %s %s (%s)', user_id, symbol, CASE WHEN is_paper THEN 'paper' ELSE 'live' END), ', ')
+    INTO duplicates
+    FROM (
+      SELECT user_id, symbol, is_paper FROM trades
+      WHERE execution_reason <> 'manual' AND status::text NOT IN ('closed', 'rejected', 'expired', 'failed')
+      GROUP BY user_id, symbol, is_paper HAVING count(*) > 1
+    ) d;
+  IF duplicates IS NOT NULL THEN
+    RAISE EXCEPTION 'More than one automatic position is open for: %. Close the extra positions, then migrate again.', duplicates;
+  END IF;
+END $$;--> statement-breakpoint
 CREATE UNIQUE INDEX "trades_one_automatic_position_key" ON "trades" USING btree ("user_id","symbol","is_paper") WHERE "trades"."execution_reason" <> 'manual' and "trades"."status" not in ('closed', 'rejected', 'expired', 'failed');--> statement-breakpoint
 -- Existing positions carry their pair's quote currency (ETH/BTC amounts are BTC).
 UPDATE "trades" SET "currency" = split_part("symbol", '/', 2) WHERE "symbol" LIKE '%/%';

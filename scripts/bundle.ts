@@ -3,12 +3,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 
-const USAGE = `Usage: node --import tsx scripts/bundle.ts --out <dir> <entry.ts>...
+const USAGE = `Usage: node --import tsx scripts/bundle.ts --out <dir> [--pglite-template] <entry.ts>...
 
 Bundles an app's entry points and the workspace packages they import into one ES module each
 (<dir>/<name>.js), so production runs plain JavaScript instead of compiling TypeScript at start.
 Third-party packages stay external and load from node_modules (native DuckDB, argon2 and PGlite's
-WebAssembly need their own files).`;
+WebAssembly need their own files). --pglite-template also writes <dir>/pglite-template.tar.gz, the
+empty migrated database a new embedded data folder starts from (a second instead of PGlite's initdb).`;
 
 /**
  * Everything but our own workspace packages stays an import of node_modules. A dependency installed
@@ -36,7 +37,11 @@ function externalDependencies(outDir: string): Plugin {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    out: { type: 'string' },
+    'pglite-template': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 if (values.help || !values.out || positionals.length === 0) {
   (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
@@ -60,3 +65,10 @@ await build({
 console.log(
   `bundled ${positionals.join(', ')} → ${values.out} in ${Math.round(performance.now() - started)} ms`,
 );
+if (values['pglite-template']) {
+  const { writePgliteTemplate } = await import('@tradehits/db');
+  const file = path.resolve(values.out, 'pglite-template.tar.gz');
+  const templateStarted = performance.now();
+  await writePgliteTemplate(file);
+  console.log(`wrote ${file} in ${Math.round(performance.now() - templateStarted)} ms`);
+}

@@ -78,10 +78,7 @@ describe('the trader experience in a browser', () => {
     return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)');
   }
 
-  // Skipped: since engine ticks are triggered by ingestion, a 1200× replay of the 2018 bars shows no
-  // detection markers within five minutes, and why is not yet known (a replay clock that the tick's
-  // staleness check does not share is the first suspect). The marker drawing itself is unit-tested.
-  it.skip('draws the detector’s judgements on the daily, hourly and 5-minute charts, and the watchlist', async () => {
+  it('draws the detector’s judgements on the daily, hourly and 5-minute charts, and the watchlist', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
     await logIn(page, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=ETH%2FBTC`);

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createTestApi } from '@tradehits/api/testing';
 import { barRows, parseBarColumns } from '@tradehits/core/bar-columns';
 import { withIndicators } from '@tradehits/core/indicators';
@@ -7,16 +8,20 @@ import { binance2018Pair } from '@tradehits/core/testing/binance-2018';
 import type { DbHandle } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEtagCompressor } from './compress';
 import { createHttpServer } from './http';
 
-/** One GET over a fresh connection: status, headers and the raw body bytes. */
+/** One GET over a fresh connection: status, headers and the body (as text, and as the bytes sent). */
 function get(url: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string; bytes: Buffer }>(
     (resolve, reject) => {
       const req = request(url, { headers, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode!, headers: res.headers, body: bytes.toString('utf8'), bytes });
+        });
       });
       req.on('error', reject);
       req.end();
@@ -29,6 +34,7 @@ describe('markets.bars over HTTP', () => {
   let api: Awaited<ReturnType<typeof createTestApi>>;
   let server: ReturnType<typeof createHttpServer>;
   let base: string;
+  const compressor = createEtagCompressor();
   const bars = withIndicators(binance2018Pair('ETH/BTC').slice(0, 600)).map((b) => ({
     ...b,
     symbol: 'ETH/BTC',
@@ -37,7 +43,7 @@ describe('markets.bars over HTTP', () => {
     db = await createPostgresTestDb();
     api = await createTestApi(db);
     await api.services.analytics.upsertBars('crypto', bars);
-    server = createHttpServer(api.services, api.runner, '/nonexistent');
+    server = createHttpServer(api.services, api.runner, '/nonexistent', { compressor });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -72,5 +78,90 @@ describe('markets.bars over HTTP', () => {
     expect((await get(url, { cookie, 'if-none-match': '"other"' })).status).toBe(200);
     // Signed out: refused, never a cached answer.
     expect((await get(url, { 'if-none-match': etag })).status).toBe(401);
+  });
+
+  it('compresses the answer once per ETag, in the encoding the client prefers', async () => {
+    const { token } = await api.signUp('zipped');
+    const cookie = `th_session=${token}`;
+    const url = `${base}/trpc/markets.bars?input=${encodeURIComponent(
+      JSON.stringify({ json: { symbol: 'ETH/BTC', timeframe: '5m', limit: 400 } }),
+    )}`;
+    const plain = await get(url, { cookie });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    const before = { ...compressor.stats };
+
+    const accept = 'gzip, deflate, br, zstd';
+    const [br, again] = await Promise.all([
+      get(url, { cookie, 'accept-encoding': accept }),
+      get(url, { cookie, 'accept-encoding': accept }),
+    ]);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(Number(br.headers['content-length'])).toBe(br.bytes.length);
+    expect(br.bytes.length).toBeLessThan(plain.bytes.length / 2);
+    expect(brotliDecompressSync(br.bytes).toString('utf8')).toBe(plain.body);
+    expect(again.bytes.equals(br.bytes)).toBe(true);
+    // Two requests, one compression: the second waited for (or reused) the first's bytes.
+    expect(compressor.stats.compressed - before.compressed).toBe(1);
+    expect(compressor.stats.reused - before.reused).toBe(1);
+
+    // The compressed representation's validator is weak, and revalidates to 304.
+    expect(br.headers.etag).toBe(`W/${plain.headers.etag}`);
+    const revalidated = await get(url, {
+      cookie,
+      'accept-encoding': accept,
+      'if-none-match': br.headers.etag as string,
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.bytes.length).toBe(0);
+
+    const gz = await get(url, { cookie, 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.bytes).toString('utf8')).toBe(plain.body);
+
+    // Small answers go uncompressed, in one piece with their length rather than chunked.
+    const health = await get(`${base}/trpc/health.check`, { 'accept-encoding': accept });
+    expect(health.headers['content-encoding']).toBeUndefined();
+    expect(health.headers['content-length']).toBe(String(health.bytes.length));
+    expect(health.headers['transfer-encoding']).toBeUndefined();
+    expect(JSON.parse(health.body).result.data.json.ok).toBe(true);
+  });
+
+  it('answers errors and batches as tRPC does', async () => {
+    const { token } = await api.signUp('errors');
+    const cookie = `th_session=${token}`;
+    const call = (input: string) => `${base}/trpc/markets.bars?input=${encodeURIComponent(input)}`;
+
+    const signedOut = await get(call(JSON.stringify({ json: { symbol: 'ETH/BTC', timeframe: '5m' } })), {});
+    expect(signedOut.status).toBe(401);
+    expect(JSON.parse(signedOut.body).error.json).toMatchObject({
+      message: 'Sign in to continue.',
+      data: { code: 'UNAUTHORIZED', httpStatus: 401, path: 'markets.bars' },
+    });
+
+    const tooMany = await get(
+      call(JSON.stringify({ json: { symbol: 'ETH/BTC', timeframe: '5m', limit: 9999 } })),
+      {
+        cookie,
+      },
+    );
+    expect(tooMany.status).toBe(400);
+    expect(JSON.parse(tooMany.body).error.json).toMatchObject({
+      message: 'limit: Limit is 1 to 5000',
+      data: { code: 'BAD_REQUEST', httpStatus: 400 },
+    });
+
+    const garbled = await get(call('{"json":'), { cookie });
+    expect(garbled.status).toBe(400);
+    expect(JSON.parse(garbled.body).error.json.data.code).toBe('PARSE_ERROR');
+
+    // A batch goes through the adapter and answers an array, with the same bars.
+    const input = { symbol: 'ETH/BTC', timeframe: '5m', limit: 10 };
+    const batch = await get(
+      `${base}/trpc/markets.bars?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`,
+      { cookie },
+    );
+    const single = await get(call(JSON.stringify({ json: input })), { cookie });
+    expect(JSON.parse(batch.body)).toEqual([JSON.parse(single.body)]);
   });
 });

@@ -11,7 +11,10 @@ import {
 } from '@tradehits/api';
 import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
+import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createBarsRoute, isPlainBarsCall } from './bars-route';
+import { createEtagCompressor, type EtagCompressor } from './compress';
 import { type Metrics, routeOf } from './metrics';
 
 const MIME: Record<string, string> = {
@@ -155,25 +158,27 @@ export function createHttpServer(
   services: Services,
   runner: JobRunner,
   webDist: string,
-  options: { routes?: HttpRoute[]; metrics?: Metrics } = {},
+  options: { routes?: HttpRoute[]; metrics?: Metrics; compressor?: EtagCompressor } = {},
 ): Server {
   const { config, log } = services;
   const { metrics } = options;
+  const compressor = options.compressor ?? createEtagCompressor();
+  const onProcedure = metrics ? { onProcedure: metrics.observeProcedure } : {};
+  // The log line carries the id the client was given, and no SQL, parameters or stack.
+  const onError = ({ error, path: procedure }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      log.error(
+        { errorId: errorIdOf(error), procedure, ...describeFailure(error.cause ?? error) },
+        'procedure failed',
+      );
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: config.HTTP_BODY_LIMIT_BYTES,
     maxBatchSize: config.HTTP_BATCH_LIMIT,
-    createContext: ({ req, res }) =>
-      createContext(services, runner, req, res, metrics ? { onProcedure: metrics.observeProcedure } : {}),
-    onError({ error, path: procedure }) {
-      // The log line carries the id the client was given, and no SQL, parameters or stack.
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        log.error(
-          { errorId: errorIdOf(error), procedure, ...describeFailure(error.cause ?? error) },
-          'procedure failed',
-        );
-    },
+    createContext: ({ req, res }) => createContext(services, runner, req, res, onProcedure),
+    onError,
     responseMeta(opts) {
       // A monitor polling health.check reads the status code: 503 when a dependency is down.
       const { paths, data } = opts;
@@ -187,6 +192,7 @@ export function createHttpServer(
       return conditionalGet(opts);
     },
   });
+  const bars = createBarsRoute(services, runner, compressor, { ...onProcedure, onError });
   const spa = serveSpa(path.resolve(webDist));
   const routes = new Map(
     [...healthRoutes(services, runner), ...metricsRoutes(metrics), ...(options.routes ?? [])].map((r) => [
@@ -234,7 +240,11 @@ export function createHttpServer(
           return send(res, 403, { error: 'Cross-site requests are refused.' });
       } else if (req.method !== 'GET') {
         return send(res, 405, { error: 'Use GET for queries and POST for mutations.' });
+      } else if (isPlainBarsCall(req.method, req.url!)) {
+        return bars(req, res);
       }
+      // Large answers with an ETag go compressed when the client accepts it; all in one write.
+      compressor.wrap(req, res);
       return trpc(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigQueryDdl, createBigQueryStore } from './bigquery-store';
 import { type FakeBigQuery, startFakeBigQuery } from './testing/fake-bigquery';
@@ -15,14 +14,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-/** The real client pointed at the fake, with Google auth skipped (no metadata-server probe). */
-function client(): BigQuery {
-  return new BigQuery({
-    projectId: PROJECT,
-    apiEndpoint: fake.url,
-    authClient: { getRequestHeaders: async () => new Headers() } as never,
-  });
-}
+const client = () => fake.client();
 
 let datasets = 0;
 analyticsStoreContract('BigQuery', async () =>

@@ -1,4 +1,4 @@
-import { BigQuery } from '@google-cloud/bigquery';
+import { BigQuery, type JobMetadata, type JobOptions } from '@google-cloud/bigquery';
 import { type ColumnType, type RowSet, TABLES, type TableDef } from './schema';
 import { createTableSql, type Dialect, mergeSql } from './sql';
 import { createSqlStore, type Params, type SqlEngine } from './sql-store';
@@ -24,6 +24,8 @@ const PARAM_TYPES: Record<ColumnType, string | string[]> = {
   DATE: 'STRING',
   STRING_ARRAY: ['STRING'],
 };
+
+type JobConfiguration = NonNullable<JobOptions['configuration']>;
 
 /** Rows per MERGE statement: keeps each request well under BigQuery's 10 MB query-parameter limit. */
 const MERGE_ROWS = 2_000;
@@ -95,21 +97,31 @@ class BigQueryEngine implements SqlEngine {
     for (const { sql } of bigQueryDdl(this.options.project, this.options.dataset)) await this.run(sql, {});
   }
 
+  /**
+   * One extract job per table to `<prefix>/<table>/*.parquet`. The counts are read just before each
+   * extract: ingestion that lands in between is in the files but not in the manifest's count.
+   */
   async exportTables(target: string): Promise<TableCount[]> {
     const prefix = gcsPrefix(target);
     const counts: TableCount[] = [];
     for (const def of TABLES) {
       const [count] = await this.run(`SELECT COUNT(*) AS n FROM ${this.dialect.table(def.name)}`, {});
-      // EXPORT DATA takes no parameters in OPTIONS: the URI is validated by gcsPrefix, the table is ours.
-      await this.run(
-        `EXPORT DATA OPTIONS (uri = '${prefix}/${def.name}/*.parquet', format = 'PARQUET', overwrite = true) AS SELECT * FROM ${this.dialect.table(def.name)}`,
-        {},
-      );
+      await this.runJob({
+        extract: {
+          sourceTable: this.tableReference(def.name),
+          destinationUris: [`${prefix}/${def.name}/*.parquet`],
+          destinationFormat: 'PARQUET',
+        },
+      });
       counts.push({ table: def.name, rows: Number(count?.n ?? 0) });
     }
     return counts;
   }
 
+  /**
+   * One load job per table from what `exportTables` wrote. Every table is checked empty before the
+   * first load, and each load is WRITE_EMPTY, so a restore never mixes into live rows.
+   */
   async importTables(source: string): Promise<TableCount[]> {
     const prefix = gcsPrefix(source);
     for (const def of TABLES) {
@@ -118,12 +130,16 @@ class BigQueryEngine implements SqlEngine {
     }
     const counts: TableCount[] = [];
     for (const def of TABLES) {
-      await this.run(
-        `LOAD DATA INTO ${this.dialect.table(def.name)} FROM FILES (format = 'PARQUET', uris = ['${prefix}/${def.name}/*.parquet'])`,
-        {},
-      );
-      const [count] = await this.run(`SELECT COUNT(*) AS n FROM ${this.dialect.table(def.name)}`, {});
-      counts.push({ table: def.name, rows: Number(count?.n ?? 0) });
+      const job = await this.runJob({
+        load: {
+          destinationTable: this.tableReference(def.name),
+          sourceUris: [`${prefix}/${def.name}/*.parquet`],
+          sourceFormat: 'PARQUET',
+          writeDisposition: 'WRITE_EMPTY',
+          createDisposition: 'CREATE_NEVER',
+        },
+      });
+      counts.push({ table: def.name, rows: Number(job.statistics?.load?.outputRows ?? 0) });
     }
     return counts;
   }
@@ -146,6 +162,21 @@ class BigQueryEngine implements SqlEngine {
         await this.run(sql, { rows: chunk }, { rows: [rowType] });
       }
     }
+  }
+
+  private tableReference(table: string) {
+    return { projectId: this.options.project, datasetId: this.options.dataset, tableId: table };
+  }
+
+  /** Inserts a job and waits until it is done; a failed job rejects with BigQuery's error. */
+  private async runJob(configuration: JobConfiguration): Promise<JobMetadata> {
+    const [job] = await this.client.createJob({
+      configuration,
+      ...(this.options.location ? { location: this.options.location } : {}),
+    });
+    // Polls jobs.get until the job is DONE; resolves to [metadata], rejects with the job's errorResult.
+    const [metadata] = (await job.promise()) as [JobMetadata];
+    return metadata;
   }
 
   private async run(

@@ -9,6 +9,7 @@ import type {
   Timeframe,
 } from '@tradehits/core';
 import { ASSET_TYPES, TIMEFRAMES } from '@tradehits/core';
+import { INDICATOR_FIELDS } from '@tradehits/core/bar-columns';
 import { type BarSeries, barSeriesOf } from '@tradehits/core/indicators';
 import type { Bar } from '@tradehits/core/types';
 import { z } from 'zod';
@@ -309,22 +310,7 @@ function validateAll<T>(what: string, schema: z.ZodType<T>, rows: readonly unkno
 }
 
 const BAR_PRICES = ['open', 'high', 'low', 'close', 'volume'] as const;
-const BAR_INDICATORS = [
-  'rsi14',
-  'macd',
-  'macdSignal',
-  'macdHist',
-  'bbUpper',
-  'bbMiddle',
-  'bbLower',
-  'sma9',
-  'sma21',
-  'sma50',
-  'sma200',
-  'ema9',
-  'ema21',
-  'vwap',
-] as const;
+const BAR_INDICATORS = INDICATOR_FIELDS;
 
 const describeValue = (v: unknown) =>
   typeof v === 'number' ? String(v) : v === undefined ? 'nothing' : typeof v;

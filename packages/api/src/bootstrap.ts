@@ -1,4 +1,5 @@
 import type { Config } from '@tradehits/config';
+import { toCents } from '@tradehits/core/money';
 import { audit, createUser, type Db, ensurePaperAccounts, findUserForLogin } from '@tradehits/db';
 import { hashPassword } from './auth/password';
 
@@ -9,7 +10,7 @@ import { hashPassword } from './auth/password';
 export async function ensureAdmin(db: Db, config: Config): Promise<'created' | 'exists' | 'not-configured'> {
   if (!config.ADMIN_USERNAME || !config.ADMIN_PASSWORD) return 'not-configured';
   if (await findUserForLogin(db, config.ADMIN_USERNAME)) return 'exists';
-  const balance = config.PAPER_START_BALANCE.toFixed(2);
+  const balance = toCents(config.PAPER_START_BALANCE);
   const passwordHash = await hashPassword(config.ADMIN_PASSWORD);
   return db.transaction(async (tx) => {
     const user = await createUser(tx, {

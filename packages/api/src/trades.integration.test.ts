@@ -121,8 +121,8 @@ describe('trades and approvals through the API', () => {
     });
     expect(pending).toMatchObject({
       status: 'pending_approval',
-      takeProfitPct: '3.00',
-      stopLossPct: '2.00',
+      takeProfitPct: 3,
+      stopLossPct: 2,
     });
     const [approval] = (await root.admin.approvals.list({ status: 'pending' })).filter(
       (a) => a.tradeId === pending.id,
@@ -152,10 +152,85 @@ describe('trades and approvals through the API', () => {
     expect(open).toMatchObject({
       id: pending.id,
       status: 'open',
-      takeProfitPct: '3.00',
+      takeProfitPct: 3,
     });
     expect(await listOrders(db.db, pending.id)).toEqual([
       expect.objectContaining({ side: 'buy', status: 'filled' }),
     ]);
+  });
+
+  it('gives a manual buy the exit rules of the trader’s rule for the symbol, each one overridable', async () => {
+    const { caller } = await api.signUp('exit-rules-trader');
+    const buy = (exits: Record<string, number | null> = {}) =>
+      caller.trades.execute({
+        side: 'buy',
+        assetType: 'crypto',
+        symbol: 'ETH/USD',
+        amount: '100',
+        mode: 'paper',
+        ...exits,
+      });
+    await caller.me.parameters.create({
+      assetType: 'crypto',
+      symbol: 'ALL',
+      takeProfitPct: 4,
+      stopLossPct: 2,
+      trailingStopPct: 1.5,
+      breakEvenAfterPct: null,
+      maxHoldingHours: 6,
+      maxConcurrentTrades: 5,
+    });
+    // The symbol's own row governs it over ALL, for manual buys as for the engine.
+    await caller.me.parameters.create({
+      assetType: 'crypto',
+      symbol: 'ETH/USD',
+      takeProfitPct: 5,
+      stopLossPct: 2.5,
+      trailingStopPct: 2,
+      breakEvenAfterPct: 1,
+      maxHoldingHours: 12,
+      maxConcurrentTrades: 5,
+    });
+    const byRule = await buy();
+    expect(byRule).toMatchObject({
+      takeProfitPct: 5,
+      stopLossPct: 2.5,
+      trailingStopPct: 2,
+      breakEvenAfterPct: 1,
+      maxHoldingHours: 12,
+    });
+    expect(byRule.exitDeadline!.getTime() - byRule.entryTime!.getTime()).toBe(12 * 3_600_000);
+    expect(Number(byRule.breakEvenPrice)).toBeCloseTo(Number(byRule.entryPrice) * 1.01, 8);
+
+    // The order's own rules replace the rule's, one by one; null turns a rule off.
+    const chosen = await buy({ takeProfitPct: 1.25, trailingStopPct: null, maxHoldingHours: 0.5 });
+    expect(chosen).toMatchObject({
+      takeProfitPct: 1.25,
+      stopLossPct: 2.5,
+      trailingStopPct: null,
+      breakEvenAfterPct: 1,
+      maxHoldingHours: 0.5,
+    });
+    expect(Number(chosen.takeProfitPrice)).toBeCloseTo(Number(chosen.entryPrice) * 1.0125, 8);
+
+    // ATR multiples are measured on the recent bars and replace the percentages.
+    const atr = await buy({ takeProfitAtr: 3, stopLossAtr: 2 });
+    const tp = Number(atr.takeProfitPct);
+    const sl = Number(atr.stopLossPct);
+    expect(tp).toBeGreaterThan(0);
+    expect(tp / sl).toBeCloseTo(1.5, 1);
+    expect(tp).not.toBe(5);
+
+    // Validated as the parameters are: a clear message per field, and nothing bought.
+    const before = (await caller.trades.active()).length;
+    await expect(buy({ trailingStopPct: 0.05 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('trailing stop must be between 0.1 % and 50 %'),
+    });
+    await expect(buy({ maxHoldingHours: 1000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(buy({ takeProfitPct: 1.234 })).rejects.toMatchObject({
+      message: expect.stringContaining('take-profit has at most 2 decimals'),
+    });
+    expect(await caller.trades.active()).toHaveLength(before);
   });
 });

@@ -3,16 +3,10 @@ import { prepareSeries, runBacktest } from './backtest';
 import { DetectorState } from './detector';
 import { backtestParamsSchema } from './params';
 import { loadBinance2018 } from './testing/binance-2018';
+import { SEED_RULES } from './testing/rules';
 import type { Bar } from './types';
 
 const FIVE_MIN = 300_000;
-const SEED_RULES = {
-  buyAtLowestOnly: true,
-  takeProfitPct: 3,
-  stopLossPct: 2,
-  trailingStopPct: null,
-  breakEvenAfterPct: null,
-};
 
 describe('runBacktest on the shared Binance 5m data', () => {
   const series = loadBinance2018();

@@ -1,8 +1,7 @@
 import type { BarWithIndicators, Indicators, Timeframe } from './types';
 
-/** The fields of a bar that may be null: its trade count and every indicator. */
-export const NULLABLE_BAR_FIELDS = [
-  'tradeCount',
+/** Every indicator a stored bar carries; each may be null while its window fills. */
+export const INDICATOR_FIELDS = [
   'rsi14',
   'macd',
   'macdSignal',
@@ -17,7 +16,10 @@ export const NULLABLE_BAR_FIELDS = [
   'ema9',
   'ema21',
   'vwap',
-] as const satisfies readonly ('tradeCount' | keyof Indicators)[];
+] as const satisfies readonly (keyof Indicators)[];
+
+/** The fields of a bar that may be null: its trade count and every indicator. */
+export const NULLABLE_BAR_FIELDS = ['tradeCount', ...INDICATOR_FIELDS] as const;
 
 /** The fields every bar has a number for. */
 export const BAR_PRICE_FIELDS = ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const;

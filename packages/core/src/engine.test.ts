@@ -10,17 +10,10 @@ import {
 } from './engine';
 import { exitFor } from './exits';
 import { tradeParametersSchema } from './params';
+import { SEED_RULES } from './testing/rules';
 import { DEFAULT_SAFETY } from './testing/safety';
 import type { Detection } from './types';
 
-/** The seed's rules (lowest points only, fixed 3 % / 2 % exits), which these cases are written against. */
-const SEED_RULES = {
-  buyAtLowestOnly: true,
-  takeProfitPct: 3,
-  stopLossPct: 2,
-  trailingStopPct: null,
-  breakEvenAfterPct: null,
-};
 const LEVELS = { entryPrice: 100, takeProfitPrice: 103, stopLossPrice: 98 };
 const NOW = Date.UTC(2024, 0, 3, 14, 30); // a Wednesday, 14:30 UTC
 

@@ -1,4 +1,5 @@
 import { type ExitPlan, type ExitState, type ExitTrigger, exitFor, planExits } from './exits';
+import { toCents } from './money';
 import { effectiveRule, minutesOfDay, type TradeParameters } from './params';
 import {
   checkCircuitBreaker,
@@ -239,7 +240,7 @@ export function engineTick(input: TickInput): TickResult {
   const ruleCheck = (user: EngineUser, rule: TradeParameters) => {
     let r = ruleChecks.get(rule);
     if (r === undefined) {
-      r = userLevelCheck(user, rule, Math.round(rule.tradeAmount * 100), minuteOfDay, safety, now);
+      r = userLevelCheck(user, rule, toCents(rule.tradeAmount), minuteOfDay, safety, now);
       ruleChecks.set(rule, r);
     }
     return r;
@@ -280,7 +281,7 @@ export function engineTick(input: TickInput): TickResult {
         const user = users[u]!;
         const rule = effectiveRule(user.rules, market.assetType, symbol);
         if (rule === null) continue;
-        const amount = Math.round(rule.tradeAmount * 100);
+        const amount = toCents(rule.tradeAmount);
         const reason =
           ruleCheck(user, rule) ??
           // Live caps are in USD: a pair quoted in anything else is not traded live.

@@ -17,6 +17,12 @@ export function toCents(amount: number): number {
   return cents;
 }
 
+/** A decimal amount rounded to the nearest cent, for configured limits that need not be whole cents. */
+export function roundCents(amount: number): number {
+  if (!Number.isFinite(amount)) throw new Error(`not a finite amount: ${amount}`);
+  return Math.round(amount * 100);
+}
+
 /** Cents as a decimal string: 123456 → '1234.56', -5 → '-0.05'. */
 export function formatCents(cents: number): string {
   assertCents(cents);
@@ -65,4 +71,19 @@ export function parseCents(text: string): number {
   const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
   assertCents(cents);
   return m[1] && cents !== 0 ? -cents : cents;
+}
+
+/**
+ * A number with two decimals (a percentage, a multiple, hours) as a fixed two-decimal string: 2.5 →
+ * '2.50'. Rounds half away from zero to the nearest hundredth, as a numeric(p, 2) column would.
+ */
+export function formatHundredths(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  const hundredths = Math.round(Math.abs(value) * 100 + 1e-9) * Math.sign(value);
+  return formatCents(hundredths === 0 ? 0 : hundredths);
+}
+
+/** A decimal string with at most 2 decimals as a number, read digit by digit: '2.55' → 2.55. */
+export function parseHundredths(text: string): number {
+  return parseCents(text) / 100;
 }

@@ -1,4 +1,4 @@
-import { feeCents, floorQuantity, valueCentsDown, valueCentsUp } from './money';
+import { centsToNumber, feeCents, floorQuantity, valueCentsDown, valueCentsUp } from './money';
 
 /**
  * Paper fills, pure: a price moved by slippage against the trader (buys up, sells down), a fee on the
@@ -58,7 +58,7 @@ export function paperBuy(
 ): { ok: true; ledger: PaperLedger; lot: PaperLot } | FillRefusal {
   if (!(price > 0 && Number.isFinite(price))) return { ok: false, reason: 'bad-price' };
   const fillPrice = price * (1 + costs.slippageRate);
-  const quantity = floorQuantity(amountCents / 100 / fillPrice);
+  const quantity = floorQuantity(centsToNumber(amountCents) / fillPrice);
   if (!(quantity > 0)) return { ok: false, reason: 'amount-too-small' };
   const costCents = Math.min(valueCentsUp(quantity, fillPrice), amountCents);
   const fee = feeCents(costCents, costs.feeRate);

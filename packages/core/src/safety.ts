@@ -3,6 +3,8 @@
  * exception. The caller passes what happened (today's loss, the recent price range) and the settings.
  */
 
+import { roundCents } from './money';
+
 const DAY_MS = 86_400_000;
 
 /** A risk decision: allowed, or refused with a reason (and, for a pause, when it lifts). */
@@ -45,8 +47,8 @@ export function safetySettingsFrom(config: {
   return {
     killSwitch: false,
     circuitBreakerPct: config.CIRCUIT_BREAKER_PCT,
-    smallMoneyTradeCapCents: Math.round(config.SMALL_MONEY_TRADE_CAP * 100),
-    smallMoneyDailyLossCents: Math.round(config.SMALL_MONEY_DAILY_LOSS * 100),
+    smallMoneyTradeCapCents: roundCents(config.SMALL_MONEY_TRADE_CAP),
+    smallMoneyDailyLossCents: roundCents(config.SMALL_MONEY_DAILY_LOSS),
     paperDailyLossCents: null,
     liveRequiresApproval: config.LIVE_REQUIRES_APPROVAL,
   };

@@ -357,7 +357,7 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
         SECRETS_KEY,
         JSON.stringify({ apiKey: FAKE_ALPACA_CREDENTIALS.keyId, secret: FAKE_ALPACA_CREDENTIALS.secretKey }),
       ),
-      startBalance: '1000.00',
+      startBalance: 100_000,
     });
     const held = await openPosition(db.db, {
       userId: user.id,
@@ -367,15 +367,15 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       clientOrderId,
       status: 'held',
       maxConcurrentTrades: 3,
-      amount: '500.00',
-      entryFee: '0.00',
+      amount: 50_000,
+      entryFee: 0,
       quantity: '2',
       entryPrice: null,
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
-      takeProfitPct: '3.00',
-      stopLossPct: '2.00',
+      takeProfitPct: 3,
+      stopLossPct: 2,
       currency: 'USD',
       executionReason: 'lowest-point',
     });
@@ -389,7 +389,7 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       clientOrderId: () => clientOrderId,
       quantity: '2',
     });
-    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('500.00');
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe(50_000);
     return { fake, services, user, trade: claimed!.trade };
   }
 
@@ -424,17 +424,17 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
     expect(open).toMatchObject({
       status: 'open',
       venueOrderId: placed.venueOrderId,
-      amount: '400.00',
-      entryFee: '0.00',
+      amount: 40_000,
+      entryFee: 0,
     });
     expect(Number(open.entryPrice)).toBe(200);
     expect(Number(open.quantity)).toBe(2);
     // Held 500.00; the fill cost 400.00 (Alpaca charges no commission): 100.00 back.
     expect(await getAccount(db.db, user.id, 'stock', 'live')).toMatchObject({
-      startBalance: '1000.00',
-      balance: '600.00',
-      fees: '0.00',
-      realizedPnl: '0.00',
+      startBalance: 100_000,
+      balance: 60_000,
+      fees: 0,
+      realizedPnl: 0,
     });
     expect((await auditOf(trade.id))[0]).toMatchObject({
       action: 'trade.reconciled',
@@ -481,7 +481,7 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
       'p9:AAPL:3:exit:2',
     ]);
     // Bought 2 at 200 and sold 2 at 200, no commission: back where it started.
-    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('1000.00');
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe(100_000);
   });
 
   it('an order Alpaca never received is failed and its cash released', async () => {
@@ -490,7 +490,7 @@ describe('a live stock order a dead tick left held, reconciled with Alpaca', () 
     expect(tick).toEqual({ skipped: 'market closed (weekend)', expired: 0, interrupted: 1 });
     expect(fake.orderCount()).toBe(0);
     expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'failed' });
-    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe('1000.00');
+    expect((await getAccount(db.db, user.id, 'stock', 'live'))!.balance).toBe(100_000);
     const [entry] = await auditOf(trade.id);
     expect(entry).toMatchObject({ action: 'trade.interrupted' });
     expect((entry!.details as { reason: string }).reason).toMatch(/alpaca has no order with its client id/);

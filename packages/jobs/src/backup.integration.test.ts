@@ -1,8 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createBigQueryStore } from '@tradehits/analytics/bigquery-store';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import { TABLES } from '@tradehits/analytics/schema';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
+import { type FakeBigQuery, startFakeBigQuery } from '@tradehits/analytics/testing/fake-bigquery';
 import { sharedBars } from '@tradehits/analytics/testing/store-contract';
 import type { SentimentItem } from '@tradehits/core';
 import { audit, type DbHandle, getAccount, readSnapshot, schema } from '@tradehits/db';
@@ -26,6 +30,29 @@ async function analyticsDump(a: AnalyticsStore, from: number, to: number) {
     aggregates: await a.sentimentTimeline({ symbol: 'ETH/BTC', window: '24h', from, to }),
     items: await a.sentimentItems({ from, to }),
   };
+}
+
+/** Bars, a sentiment series and one scored item: the analytics rows both backup paths must bring back. */
+async function seedAnalytics(a: AnalyticsStore, bars: ReturnType<typeof sharedBars>) {
+  const from = bars[0]!.openTime;
+  const to = bars.at(-1)!.openTime;
+  await a.upsertBars('crypto', bars);
+  await a.upsertSentimentAggregates(bullishAggregates('ETH/BTC', 'crypto', from, to));
+  const items: SentimentItem[] = [
+    {
+      source: 'news',
+      itemId: 'n-1',
+      kind: 'news',
+      author: null,
+      text: 'Bitcoin rallies after the dip',
+      url: 'https://example.test/1',
+      postedAt: from + 60_000,
+      symbols: ['BTC/USD'],
+      score: 42.5,
+      category: 'bullish',
+    },
+  ];
+  await a.upsertSentimentItems('crypto', items);
 }
 
 describe('backup → wipe → restore', () => {
@@ -60,8 +87,8 @@ describe('backup → wipe → restore', () => {
       entryPrice: '43123.1234567891',
       exitPrice: '43999.0000000001',
       quantity: '0.0231891234',
-      amount: '1000.01',
-      pnl: '20.33',
+      amount: 100_001,
+      pnl: 2033,
       entryTime: new Date('2026-11-30T10:00:00.123Z'),
       exitTime: new Date('2026-11-30T12:00:00Z'),
       executionReason: 'lowest point',
@@ -73,23 +100,7 @@ describe('backup → wipe → restore', () => {
     });
     await audit(source.db, { actorId: user.id, action: 'test.backup', details: { n: 1 } });
 
-    await sourceAnalytics.upsertBars('crypto', bars);
-    await sourceAnalytics.upsertSentimentAggregates(bullishAggregates('ETH/BTC', 'crypto', from, to));
-    const items: SentimentItem[] = [
-      {
-        source: 'news',
-        itemId: 'n-1',
-        kind: 'news',
-        author: null,
-        text: 'Bitcoin rallies after the dip',
-        url: 'https://example.test/1',
-        postedAt: from + 60_000,
-        symbols: ['BTC/USD'],
-        score: 42.5,
-        category: 'bullish',
-      },
-    ];
-    await sourceAnalytics.upsertSentimentItems('crypto', items);
+    await seedAnalytics(sourceAnalytics, bars);
   }, 120_000);
 
   afterAll(async () => {
@@ -134,5 +145,116 @@ describe('backup → wipe → restore', () => {
     await expect(restoreFrom({ db: target.db, analytics: targetAnalytics }, dir)).rejects.toThrow(
       /not a finished backup/,
     );
+  });
+});
+
+describe('backup → wipe → restore through BigQuery extract and load jobs', () => {
+  const PROJECT = 'tradehits-backup';
+  const DATASET = 'analytics';
+  const URI = 'gs://tradehits-backups/nightly/2026-12-02';
+  let fake: FakeBigQuery;
+  let source: DbHandle;
+  let target: DbHandle;
+  let dir: string;
+  let client: ReturnType<FakeBigQuery['client']>;
+  let analytics: AnalyticsStore;
+  const bars = sharedBars('ETH', 300);
+  const from = bars[0]!.openTime;
+  const to = bars.at(-1)!.openTime;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tradehits-bq-backup-'));
+    [fake, source, target] = await Promise.all([
+      startFakeBigQuery(PROJECT, { storageDir: path.join(dir, 'gcs') }),
+      createPostgresTestDb(),
+      createPostgresTestDb(),
+    ]);
+    // The real client on the fake, Google auth skipped: nothing leaves 127.0.0.1.
+    client = fake.client();
+    analytics = createBigQueryStore({ project: PROJECT, dataset: DATASET, client });
+    await analytics.migrate();
+    await createPaperTrader(source.db, 'bob', 'crypto');
+    await seedAnalytics(analytics, bars);
+  }, 120_000);
+
+  afterAll(async () => {
+    await analytics?.close();
+    await Promise.all([source?.close(), target?.close(), fake?.close()]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives identical bars and sentiment rows', async () => {
+    const before = await analyticsDump(analytics, from, to);
+    expect(before.bars).toHaveLength(bars.length);
+    const out = path.join(dir, 'backup');
+    const sent = fake.requests.length;
+    const manifest = await backupTo({ db: source.db, analytics, now: () => new Date() }, out, {
+      analyticsUri: URI,
+    });
+    expect(manifest.analytics).toMatchObject({ kind: 'bigquery', location: URI });
+    expect(manifest.analytics.tables.find((t) => t.table === 'crypto_bars_5m')?.rows).toBe(bars.length);
+
+    // One extract job per table, Parquet under the prefix, each table in its own folder.
+    const extracts = fake.requests
+      .slice(sent)
+      .filter((r) => r.path === `/bigquery/v2/projects/${PROJECT}/jobs` && r.method === 'POST')
+      .map((r) => (r.body.configuration as { extract: Record<string, unknown> }).extract);
+    expect(extracts).toHaveLength(TABLES.length);
+    expect(extracts[0]).toEqual({
+      sourceTable: { projectId: PROJECT, datasetId: DATASET, tableId: TABLES[0]!.name },
+      destinationUris: [`${URI}/${TABLES[0]!.name}/*.parquet`],
+      destinationFormat: 'PARQUET',
+    });
+    const bucket = path.join(dir, 'gcs', 'tradehits-backups', 'nightly', '2026-12-02');
+    expect(readdirSync(bucket).sort()).toEqual(TABLES.map((t) => t.name).sort());
+
+    // Wipe every analytics table, then restore into the now empty dataset.
+    for (const def of TABLES)
+      await client.query({
+        query: `TRUNCATE TABLE \`${PROJECT}.${DATASET}.${def.name}\``,
+        useLegacySql: false,
+      });
+    expect((await analyticsDump(analytics, from, to)).bars).toEqual([]);
+
+    const restored = await restoreFrom({ db: target.db, analytics }, out);
+    expect(restored.analytics).toEqual(manifest.analytics.tables);
+    const loads = fake.requests
+      .filter((r) => r.method === 'POST' && r.path.endsWith('/jobs'))
+      .map((r) => (r.body.configuration as { load?: Record<string, unknown> }).load)
+      .filter(Boolean);
+    expect(loads).toHaveLength(TABLES.length);
+    expect(loads[0]).toMatchObject({ sourceFormat: 'PARQUET', writeDisposition: 'WRITE_EMPTY' });
+
+    expect(await analyticsDump(analytics, from, to)).toEqual(before);
+    expect(await dump(target)).toEqual(await dump(source));
+  }, 120_000);
+
+  it('refuses a dataset that holds rows, and a load job refuses a non-empty table', async () => {
+    const empty = await createPostgresTestDb();
+    try {
+      await expect(restoreFrom({ db: empty.db, analytics }, path.join(dir, 'backup'))).rejects.toThrow(
+        /empty dataset: .* has rows/,
+      );
+    } finally {
+      await empty.close();
+    }
+    // The job's own guard, for a row that lands between the check and the load.
+    const [job] = await client
+      .createJob({
+        configuration: {
+          load: {
+            destinationTable: { projectId: PROJECT, datasetId: DATASET, tableId: 'crypto_bars_5m' },
+            sourceUris: [`${URI}/crypto_bars_5m/*.parquet`],
+            sourceFormat: 'PARQUET',
+            writeDisposition: 'WRITE_EMPTY',
+          },
+        },
+      })
+      .catch((error: unknown) => [error]);
+    expect(String(job)).toMatch(/not empty/);
+  });
+
+  it('refuses a backup target outside Cloud Storage before any job runs', async () => {
+    await expect(analytics.exportTables('/tmp/not-a-bucket')).rejects.toThrow(/gs:\/\/bucket\/prefix/);
   });
 });

@@ -175,11 +175,8 @@ describe('engine ticks over replayed bars', () => {
     expect(['take-profit', 'stop-loss']).toContain(items[0]!.exitReason);
     expect(events.some((e) => e.type === 'trade.closed' && e.userId === alice.id)).toBe(true);
     const account = (await getAccount(db.db, alice.id, 'crypto', 'paper'))!;
-    const cents = (s: string) => Math.round(Number(s) * 100);
-    expect(cents(account.startBalance) + cents(account.realizedPnl) - cents(account.fees)).toBe(
-      cents(account.balance),
-    );
-    expect(cents(account.balance) - cents(account.startBalance)).toBe(cents(items[0]!.pnl!));
+    expect(account.startBalance + account.realizedPnl - account.fees).toBe(account.balance);
+    expect(account.balance - account.startBalance).toBe(items[0]!.pnl!);
   }, 240_000);
 
   it('never opens twice when two ticks for the same bar run at once', async () => {
@@ -192,8 +189,8 @@ describe('engine ticks over replayed bars', () => {
     expect(results.reduce((n, r) => n + ('opened' in r ? (r.opened ?? 0) : 0), 0)).toBeLessThanOrEqual(1);
     expect(await listOpenTrades(db.db, { userId: bob.id })).toHaveLength(1);
     const account = (await getAccount(db.db, bob.id, 'crypto', 'paper'))!;
-    expect(Number(account.balance)).toBeGreaterThan(98_900); // spent once: 1000 + fee
-    expect(Number(account.balance)).toBeLessThan(99_000);
+    expect(account.balance).toBeGreaterThan(9_890_000); // spent once: 1000.00 + fee, in cents
+    expect(account.balance).toBeLessThan(9_900_000);
   });
 
   it('opens nothing while the kill switch is on', async () => {
@@ -209,15 +206,15 @@ describe('engine ticks over replayed bars', () => {
     const tina = await trader('tina');
     const [row] = await listParameters(db.db, tina.id);
     await updateParameters(db.db, tina.id, row!.id, {
-      takeProfitPct: '5',
-      trailingStopPct: '0.5',
-      breakEvenAfterPct: '0.3',
+      takeProfitPct: 5,
+      trailingStopPct: 0.5,
+      breakEvenAfterPct: 0.3,
     });
     now = entryBar + BAR;
     await runEngineTick(services, 'crypto', new Date(now));
     const [open] = await listOpenTrades(db.db, { userId: tina.id });
     const entry = Number(open!.entryPrice);
-    expect(open).toMatchObject({ trailingStopPct: '0.50', exitDeadline: null });
+    expect(open).toMatchObject({ trailingStopPct: 0.5, exitDeadline: null });
     expect(Number(open!.highWaterPrice)).toBe(entry);
     expect(Number(open!.breakEvenPrice)).toBeCloseTo(entry * 1.003, 8);
 
@@ -307,7 +304,7 @@ describe('engine ticks over replayed bars', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: sealSecret(SECRETS_KEY, JSON.stringify(FAKE_KRAKEN_CREDENTIALS)),
-      startBalance: '500.00',
+      startBalance: 50_000,
     });
     return user;
   }
@@ -324,15 +321,15 @@ describe('engine ticks over replayed bars', () => {
       clientOrderId,
       status: 'held',
       maxConcurrentTrades: 3,
-      amount: '50.00',
-      entryFee: '0.00',
+      amount: 5000,
+      entryFee: 0,
       quantity,
       entryPrice: null,
       entryTime: null,
       takeProfitPrice: null,
       stopLossPrice: null,
-      takeProfitPct: '1.50',
-      stopLossPct: '1.50',
+      takeProfitPct: 1.5,
+      stopLossPct: 1.5,
       currency: 'USD',
       // Manual: a test holds two orders of one user on one symbol.
       executionReason: 'manual',
@@ -350,16 +347,13 @@ describe('engine ticks over replayed bars', () => {
   }
   /** Well after the venue should have answered. */
   const later = () => new Date(Date.now() + 11 * 60_000);
-  const cents = (s: string) => Math.round(Number(s) * 100);
   /** start + realised P&L − fees − cash in open and held trades = balance, to the cent. */
   async function expectLedgerReconciles(userId: string) {
     const account = (await getAccount(db.db, userId, 'crypto', 'live'))!;
     const inTrades = (await listOpenTrades(db.db, { userId }))
       .filter((t) => !t.isPaper)
-      .reduce((sum, t) => sum + cents(t.amount), 0);
-    expect(cents(account.startBalance) + cents(account.realizedPnl) - cents(account.fees) - inTrades).toBe(
-      cents(account.balance),
-    );
+      .reduce((sum, t) => sum + t.amount, 0);
+    expect(account.startBalance + account.realizedPnl - account.fees - inTrades).toBe(account.balance);
     return account;
   }
   async function auditOf(tradeId: string) {
@@ -370,12 +364,12 @@ describe('engine ticks over replayed bars', () => {
     const { kraken, live } = await liveDesk();
     const dan = await liveTrader('dan');
     const trade = await held(dan.id, 'dan-held');
-    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('450.00');
+    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe(45_000);
     now = later().getTime();
     const result = await runEngineTick(live, 'crypto', new Date(now));
     expect(result).toMatchObject({ interrupted: 1 });
     expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'failed' });
-    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe('500.00');
+    expect((await getAccount(db.db, dan.id, 'crypto', 'live'))!.balance).toBe(50_000);
     await expectLedgerReconciles(dan.id);
     const lookups = kraken.requests.filter((r) => /\/(Open|Closed)Orders$/.test(r.path));
     expect(lookups.map((r) => r.body.cl_ord_id)).toEqual(['dan-held', 'dan-held']);
@@ -402,8 +396,8 @@ describe('engine ticks over replayed bars', () => {
     expect(open).toMatchObject({
       status: 'open',
       venueOrderId: placed.venueOrderId,
-      amount: '30.00',
-      entryFee: '0.08',
+      amount: 3000,
+      entryFee: 8,
     });
     expect(Number(open.entryPrice)).toBe(3000);
     expect(Number(open.quantity)).toBe(0.01);
@@ -414,7 +408,7 @@ describe('engine ticks over replayed bars', () => {
     expect(open.entryTime!.getTime()).toBe(buy!.createdAt.getTime());
     expect(buy).toMatchObject({ status: 'filled', side: 'buy', venueOrderId: placed.venueOrderId });
     const account = await expectLedgerReconciles(erin.id);
-    expect(account).toMatchObject({ balance: '469.92', fees: '0.08' });
+    expect(account).toMatchObject({ balance: 46_992, fees: 8 });
     const [entry] = await auditOf(trade.id);
     expect(entry).toMatchObject({
       action: 'trade.reconciled',
@@ -445,17 +439,17 @@ describe('engine ticks over replayed bars', () => {
     const closed = await getTrade(db.db, trade.id);
     expect(closed).toMatchObject({
       status: 'closed',
-      exitFee: '0.08',
-      pnl: '-0.16',
+      exitFee: 8,
+      pnl: -16,
       exitReason: 'take-profit',
     });
     expect(Number(closed!.exitPrice)).toBe(3000);
     expect(kraken.orderCount()).toBe(2);
     expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
     expect(await expectLedgerReconciles(erin.id)).toMatchObject({
-      balance: '499.84',
-      realizedPnl: '0.00',
-      fees: '0.16',
+      balance: 49_984,
+      realizedPnl: 0,
+      fees: 16,
     });
     // Kraken charged 0.156 in fees over both fills; the ledger rounds each fee up to the cent.
     expect(10_000 - kraken.balance('ZUSD')).toBeCloseTo(0.156, 8);
@@ -466,7 +460,7 @@ describe('engine ticks over replayed bars', () => {
     const fay = await liveTrader('fay');
     const partly = await held(fay.id, 'fay-partly');
     const untouched = await held(fay.id, 'fay-none');
-    expect((await getAccount(db.db, fay.id, 'crypto', 'live'))!.balance).toBe('400.00');
+    expect((await getAccount(db.db, fay.id, 'crypto', 'live'))!.balance).toBe(40_000);
     const a = await venue.placeOrder({
       clientOrderId: 'fay-partly',
       symbol: 'ETH/USD',
@@ -487,7 +481,7 @@ describe('engine ticks over replayed bars', () => {
     expect((await venue.getOrder(a.venueOrderId)).status).toBe('canceled');
 
     const opened = (await getTrade(db.db, partly.id))!;
-    expect(opened).toMatchObject({ status: 'open', amount: '12.00', entryFee: '0.04' });
+    expect(opened).toMatchObject({ status: 'open', amount: 1200, entryFee: 4 });
     expect(Number(opened.quantity)).toBe(0.004);
     expect((await auditOf(partly.id))[0]).toMatchObject({
       action: 'trade.reconciled',
@@ -499,7 +493,7 @@ describe('engine ticks over replayed bars', () => {
       details: { outcome: 'unfilled', canceledOnVenue: true },
     });
     // 50.00 held for each; 12.04 spent, the rest back.
-    expect(await expectLedgerReconciles(fay.id)).toMatchObject({ balance: '487.96', fees: '0.04' });
+    expect(await expectLedgerReconciles(fay.id)).toMatchObject({ balance: 48_796, fees: 4 });
   });
 
   it('when Kraken cannot be asked, the order stays held and untouched until it can', async () => {
@@ -515,7 +509,7 @@ describe('engine ticks over replayed bars', () => {
       kraken.failNext('OpenOrders', failure);
       expect(await recoverInterruptedOrders(live, later())).toBe(0);
       expect(await getTrade(db.db, trade.id)).toEqual(trade);
-      expect((await getAccount(db.db, gus.id, 'crypto', 'live'))!.balance).toBe('450.00');
+      expect((await getAccount(db.db, gus.id, 'crypto', 'live'))!.balance).toBe(45_000);
     }
     const checks = await auditOf(trade.id);
     expect(checks.map((a) => a.action)).toEqual(['trade.reconcile_failed', 'trade.reconcile_failed']);
@@ -526,7 +520,7 @@ describe('engine ticks over replayed bars', () => {
 
     // The venue answers again: the next tick records the fill.
     expect(await recoverInterruptedOrders(live, later())).toBe(1);
-    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open', amount: '30.00' });
+    expect(await getTrade(db.db, trade.id)).toMatchObject({ status: 'open', amount: 3000 });
     await expectLedgerReconciles(gus.id);
   });
 
@@ -539,9 +533,9 @@ describe('engine ticks over replayed bars', () => {
     await createParameters(db.db, jon.id, {
       assetType: 'crypto',
       symbol: SYMBOL,
-      tradeAmount: '500.00',
-      takeProfitPct: '4.00',
-      stopLossPct: '2.50',
+      tradeAmount: 50_000,
+      takeProfitPct: 4,
+      stopLossPct: 2.5,
       maxConcurrentTrades: 3,
       buyAtLowestOnly: true,
       minSentimentScore: 10,
@@ -560,8 +554,8 @@ describe('engine ticks over replayed bars', () => {
       clientOrderId: 'kai-open',
       status: 'open',
       maxConcurrentTrades: 3,
-      amount: '100.00',
-      entryFee: '0.26',
+      amount: 10_000,
+      entryFee: 26,
       quantity: '1000',
       entryPrice: '0.1',
       entryTime: new Date(entryBar - HOUR),
@@ -574,7 +568,7 @@ describe('engine ticks over replayed bars', () => {
     // A bad rule row written around the API: take-profit 0.01 % fails validation.
     const lou = await trader('lou');
     const [louRule] = await listParameters(db.db, lou.id);
-    await updateParameters(db.db, lou.id, louRule!.id, { takeProfitPct: '0.01' });
+    await updateParameters(db.db, lou.id, louRule!.id, { takeProfitPct: 0.01 });
     // A revoked key under a live position whose stop-loss the bar reaches.
     const max = await trader('max', { autoTradingEnabled: false });
     await upsertLiveAccount(db.db, {
@@ -582,7 +576,7 @@ describe('engine ticks over replayed bars', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: sealSecret(SECRETS_KEY, JSON.stringify({ ...FAKE_KRAKEN_CREDENTIALS, apiKey: 'revoked' })),
-      startBalance: '500.00',
+      startBalance: 50_000,
     });
     const stopped = await openPosition(db.db, {
       userId: max.id,
@@ -592,8 +586,8 @@ describe('engine ticks over replayed bars', () => {
       clientOrderId: 'max-open',
       status: 'open',
       maxConcurrentTrades: 3,
-      amount: '10.00',
-      entryFee: '0.03',
+      amount: 1000,
+      entryFee: 3,
       quantity: '100',
       entryPrice: '0.1',
       entryTime: new Date(entryBar - HOUR),
@@ -613,8 +607,8 @@ describe('engine ticks over replayed bars', () => {
       clientOrderId: 'ned-entry',
       status: 'held',
       maxConcurrentTrades: 3,
-      amount: '25.00',
-      entryFee: '0.00',
+      amount: 2500,
+      entryFee: 0,
       quantity: '0.01',
       entryPrice: null,
       entryTime: null,
@@ -647,9 +641,9 @@ describe('engine ticks over replayed bars', () => {
     const jonOpen = await listOpenTrades(db.db, { userId: jon.id });
     expect(jonOpen).toHaveLength(1);
     expect(jonOpen[0]).toMatchObject({
-      takeProfitPct: '4.00',
-      stopLossPct: '2.50',
-      amount: '500.00',
+      takeProfitPct: 4,
+      stopLossPct: 2.5,
+      amount: 50_000,
     });
     expect(await getTrade(db.db, exiting.trade.id)).toMatchObject({
       status: 'closed',
@@ -674,11 +668,11 @@ describe('engine ticks over replayed bars', () => {
 
     expect(await getTrade(db.db, over.trade.id)).toMatchObject({
       status: 'open',
-      amount: '30.00',
-      entryFee: '0.08',
+      amount: 3000,
+      entryFee: 8,
     });
     const nedAccount = await expectLedgerReconciles(ned.id);
     expect(nedAccount.flaggedReason).toMatch(/cost 5\.08 USD more than the cash held/);
-    expect(nedAccount.balance).toBe('469.92');
+    expect(nedAccount.balance).toBe(46_992);
   });
 });

@@ -47,9 +47,9 @@ export async function createPaperUser(db: Db, username: string) {
     email: `${username}@x.test`,
     passwordHash: 'x',
     fullName: username,
-    balance: '100000.00',
+    balance: 10_000_000,
   }))!;
-  await ensurePaperAccounts(db, user.id, '100000.00');
+  await ensurePaperAccounts(db, user.id, 10_000_000);
   return user;
 }
 
@@ -73,9 +73,9 @@ export async function createPaperTrader(
   await createParameters(db, user.id, {
     assetType,
     symbol: 'ALL',
-    tradeAmount: '1000.00',
-    takeProfitPct: '1.5',
-    stopLossPct: '1.5',
+    tradeAmount: 100_000,
+    takeProfitPct: 1.5,
+    stopLossPct: 1.5,
     maxConcurrentTrades: overrides.maxConcurrentTrades ?? 3,
     buyAtLowestOnly: true,
     minSentimentScore: 10,

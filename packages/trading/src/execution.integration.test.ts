@@ -97,9 +97,9 @@ async function liveUser(username: string, apiKey = FAKE_KRAKEN_CREDENTIALS.apiKe
     passwordHash: 'x',
     fullName: username,
     role: 'beta_user',
-    balance: '100000.00',
+    balance: 10_000_000,
   }))!;
-  await ensurePaperAccounts(db.db, user.id, '100000.00');
+  await ensurePaperAccounts(db.db, user.id, 10_000_000);
   const credentials = sealSecret(SECRETS_KEY, JSON.stringify({ ...FAKE_KRAKEN_CREDENTIALS, apiKey }));
   for (const assetType of stock ? (['crypto', 'stock'] as const) : (['crypto'] as const))
     await upsertLiveAccount(db.db, {
@@ -107,7 +107,7 @@ async function liveUser(username: string, apiKey = FAKE_KRAKEN_CREDENTIALS.apiKe
       assetType,
       venue: 'kraken',
       credentials,
-      startBalance: '500.00',
+      startBalance: 50_000,
     });
   return user;
 }
@@ -129,7 +129,6 @@ const buy = (userId: string, over: Partial<OpenRequest> = {}): OpenRequest => ({
   ...over,
 });
 
-const cents = (s: string) => Math.round(Number(s) * 100);
 const sells = (k: FakeKraken) =>
   k.requests.filter((r) => r.path === '/0/private/AddOrder' && r.body.type === 'sell');
 const later = () => new Date(Date.now() + 11 * 60_000);
@@ -139,10 +138,8 @@ async function expectLedgerReconciles(userId: string) {
   const account = (await getAccount(db.db, userId, 'crypto', 'live'))!;
   const inTrades = (await listOpenTrades(db.db, { userId }))
     .filter((t) => !t.isPaper && t.assetType === 'crypto')
-    .reduce((sum, t) => sum + cents(t.amount) + (t.status === 'open' ? 0 : cents(t.entryFee)), 0);
-  expect(cents(account.startBalance) + cents(account.realizedPnl) - cents(account.fees) - inTrades).toBe(
-    cents(account.balance),
-  );
+    .reduce((sum, t) => sum + t.amount + (t.status === 'open' ? 0 : t.entryFee), 0);
+  expect(account.startBalance + account.realizedPnl - account.fees - inTrades).toBe(account.balance);
   return account;
 }
 
@@ -155,8 +152,8 @@ describe('live money path', () => {
     const trade = (opened as { trade: { id: string } }).trade;
     expect(await getTrade(db.db, trade.id)).toMatchObject({
       status: 'open',
-      amount: '30.00',
-      takeProfitPct: '2.00',
+      amount: 3000,
+      takeProfitPct: 2,
     });
 
     const results = await Promise.all(
@@ -198,8 +195,8 @@ describe('live money path', () => {
     expect(await recoverInterruptedOrders(services, later())).toBe(1);
     expect(await getTrade(db.db, position!.id)).toMatchObject({
       status: 'open',
-      amount: '30.00',
-      entryFee: '0.08',
+      amount: 3000,
+      entryFee: 8,
     });
 
     // The sell works on the venue; a second close meanwhile finds the position closing.
@@ -211,17 +208,17 @@ describe('live money path', () => {
     expect(await recoverInterruptedOrders(services, later())).toBe(1);
 
     const rest = (await getTrade(db.db, position!.id))!;
-    expect(rest).toMatchObject({ status: 'open', amount: '18.00', entryFee: '0.05' });
+    expect(rest).toMatchObject({ status: 'open', amount: 1800, entryFee: 5 });
     expect(Number(rest.quantity)).toBe(0.006);
     const [part] = await tradeHistory(db.db, ben.id, 10);
     expect(part).toMatchObject({
       status: 'closed',
       parentTradeId: position!.id,
-      amount: '12.00',
-      entryFee: '0.03',
-      exitFee: '0.04',
+      amount: 1200,
+      entryFee: 3,
+      exitFee: 4,
       exitReason: 'take-profit',
-      pnl: '-0.07',
+      pnl: -7,
     });
     expect(Number(part!.quantity)).toBe(0.004);
     expect(await listOrders(db.db, position!.id)).toContainEqual(
@@ -238,7 +235,7 @@ describe('live money path', () => {
     expect(await recoverInterruptedOrders(services, later())).toBe(1);
     expect(await getTrade(db.db, position!.id)).toMatchObject({
       status: 'closed',
-      amount: '18.00',
+      amount: 1800,
       exitReason: 'manual',
     });
     expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
@@ -251,9 +248,9 @@ describe('live money path', () => {
     const opened = await openTrade(services, buy(cat.id));
     expect(opened.ok).toBe(true);
     const trade = (await getTrade(db.db, (opened as { trade: { id: string } }).trade.id))!;
-    expect(trade).toMatchObject({ status: 'open', amount: '36.00', entryFee: '0.10' });
+    expect(trade).toMatchObject({ status: 'open', amount: 3600, entryFee: 10 });
     const account = await expectLedgerReconciles(cat.id);
-    expect(account.balance).toBe('463.90');
+    expect(account.balance).toBe(46_390);
     expect(account.flaggedReason).toMatch(/cost 5\.\d\d USD more than the cash held/);
     expect(
       (await listAudit(db.db, 500)).some((a) => a.action === 'account.flagged' && a.targetId === account.id),
@@ -266,7 +263,7 @@ describe('live money path', () => {
     const first = await openTrade(services, buy(dee.id));
     expect(first).toMatchObject({ ok: false, reason: expect.stringMatching(/API key rejected/) });
     const account = (await getAccount(db.db, dee.id, 'crypto', 'live'))!;
-    expect(account).toMatchObject({ status: 'quarantined', balance: '500.00' });
+    expect(account).toMatchObject({ status: 'quarantined', balance: 50_000 });
     expect(account.statusReason).toMatch(/API key rejected/);
     expect(JSON.stringify(account.statusReason)).not.toContain(FAKE_KRAKEN_CREDENTIALS.secret);
     const calls = kraken.requests.length;
@@ -281,7 +278,7 @@ describe('live money path', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: sealSecret(SECRETS_KEY, JSON.stringify(FAKE_KRAKEN_CREDENTIALS)),
-      startBalance: '500.00',
+      startBalance: 50_000,
     });
     expect((await openTrade(services, buy(dee.id))).ok).toBe(true);
   });
@@ -307,8 +304,8 @@ describe('the safety gate', () => {
     // 50.00 lost on the crypto account and 50.01 on the stock account today: each under the 100.00
     // limit, together over it.
     for (const [assetType, symbol, amount] of [
-      ['crypto', 'ETH/USD', '50.00'],
-      ['stock', 'AAPL', '50.01'],
+      ['crypto', 'ETH/USD', 5000],
+      ['stock', 'AAPL', 5001],
     ] as const) {
       const p = await openPosition(db.db, {
         userId: fin.id,
@@ -319,9 +316,9 @@ describe('the safety gate', () => {
         status: 'open',
         maxConcurrentTrades: 3,
         amount,
-        entryFee: '0.00',
+        entryFee: 0,
         quantity: '1',
-        entryPrice: amount,
+        entryPrice: '50',
         entryTime: new Date(now),
         takeProfitPrice: null,
         stopLossPrice: null,
@@ -333,8 +330,8 @@ describe('the safety gate', () => {
         tradeId: p.trade.id,
         exitPrice: '0',
         exitTime: new Date(now),
-        exitFee: '0.00',
-        proceeds: '0.00',
+        exitFee: 0,
+        proceeds: 0,
         exitReason: 'stop-loss',
       });
     }
@@ -378,6 +375,92 @@ describe('the safety gate', () => {
     expect(await getTrade(db.db, (pending as { trade: { id: string } }).trade.id)).toMatchObject({
       status: 'expired',
     });
-    expect((await getAccount(db.db, gil.id, 'crypto', 'live'))!.balance).toBe('500.00');
+    expect((await getAccount(db.db, gil.id, 'crypto', 'live'))!.balance).toBe(50_000);
   });
+});
+
+describe('a venue answer lost in the middle of an order', () => {
+  const buys = (k: FakeKraken) =>
+    k.requests.filter((r) => r.path === '/0/private/AddOrder' && r.body.type === 'buy');
+
+  it('a sell that filled on Kraken while its answer was lost is found by its client id, never sent twice', async () => {
+    const { kraken, services } = await desk();
+    const hal = await liveUser('hal');
+    const opened = await openTrade(services, buy(hal.id));
+    if (!opened.ok) throw new Error(opened.reason);
+    const id = opened.trade.id;
+
+    // The sell reaches Kraken and fills there; the connection drops before the answer.
+    kraken.failNext('AddOrder', { kind: 'lost-answer' });
+    expect(await closeTrade(services, id, 2950, 'stop-loss', new Date(now))).toBeNull();
+    expect(kraken.balance('XETH')).toBeCloseTo(0, 10);
+    expect(await getTrade(db.db, id)).toMatchObject({ status: 'closing', exitReason: 'stop-loss' });
+    const [, sell] = await listOrders(db.db, id);
+    expect(sell).toMatchObject({ side: 'sell', status: 'unknown', venueOrderId: null });
+
+    // The user presses Close again: the sell is looked up by its client id and booked as it filled.
+    const closed = await closeTrade(services, id, 2950, 'manual', new Date(now), hal.id);
+    expect(sells(kraken)).toHaveLength(1);
+    expect(closed).toMatchObject({ id, status: 'closed', exitReason: 'stop-loss' });
+    // Kraken's fill: 0.01 ETH at 3,000.00 for 30.00, fee 0.078 → 0.08; bought for 30.00 + 0.08.
+    expect(Number(closed!.exitPrice)).toBe(3000);
+    expect(closed).toMatchObject({ exitFee: 8, pnl: 30_00 - 8 - 30_00 - 8 });
+    expect((await listOrders(db.db, id)).map((o) => [o.side, o.status])).toEqual([
+      ['buy', 'filled'],
+      ['sell', 'filled'],
+    ]);
+    await expectLedgerReconciles(hal.id);
+
+    // A third close, and the recovery, find nothing left to do.
+    expect(await closeTrade(services, id, 2950, 'manual', new Date(now), hal.id)).toBeNull();
+    expect(await recoverInterruptedOrders(services, later())).toBe(0);
+    expect(sells(kraken)).toHaveLength(1);
+  });
+
+  it('the recovery books a lost sell the same way, and a close racing it sends nothing', async () => {
+    const { kraken, services } = await desk();
+    const ida = await liveUser('ida');
+    const opened = await openTrade(services, buy(ida.id));
+    if (!opened.ok) throw new Error(opened.reason);
+    const id = opened.trade.id;
+    kraken.failNext('AddOrder', { kind: 'lost-answer' });
+    expect(await closeTrade(services, id, 2950, 'take-profit', new Date(now))).toBeNull();
+
+    const [, pressed] = await Promise.all([
+      recoverInterruptedOrders(services, later()),
+      closeTrade(services, id, 2950, 'manual', new Date(now), ida.id),
+    ]);
+    expect(pressed === null || pressed.id === id).toBe(true);
+    expect(sells(kraken)).toHaveLength(1);
+    expect(await getTrade(db.db, id)).toMatchObject({ status: 'closed', exitFee: 8, pnl: -16 });
+    await expectLedgerReconciles(ida.id);
+  });
+
+  it('a buy whose answer timed out is found on Kraken and booked as it filled, never bought twice', async () => {
+    const { kraken, services } = await desk();
+    const jo = await liveUser('jo');
+    const request = buy(jo.id);
+    // Kraken fills the buy but never answers: ccxt gives up after its timeout.
+    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' });
+    expect(await openTrade(services, request)).toEqual({ ok: false, reason: 'awaiting-venue' });
+    expect(kraken.balance('XETH')).toBeCloseTo(0.01, 10);
+    const [position] = await listOpenTrades(db.db, { userId: jo.id });
+    expect(position).toMatchObject({ status: 'opening', amount: 3060 });
+    expect(await listOrders(db.db, position!.id)).toEqual([
+      expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+    ]);
+
+    // The same order asked again (a retried request) buys nothing more.
+    expect(await openTrade(services, request)).toMatchObject({ ok: false, reason: 'duplicate' });
+    expect(buys(kraken)).toHaveLength(1);
+
+    expect(await recoverInterruptedOrders(services, later())).toBe(1);
+    expect(buys(kraken)).toHaveLength(1);
+    const trade = (await getTrade(db.db, position!.id))!;
+    // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
+    expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
+    expect(Number(trade.entryPrice)).toBe(3000);
+    const account = await expectLedgerReconciles(jo.id);
+    expect(account.balance).toBe(50_000 - 3000 - 8);
+  }, 60_000);
 });

@@ -7,8 +7,6 @@ import {
   feeCents,
   floorQuantity,
   formatCents,
-  parseCents,
-  toCents,
   valueCentsDown,
   valueCentsUp,
 } from '@tradehits/core/money';
@@ -100,11 +98,11 @@ export function planOf(r: OpenRequest): ExitPlan {
 /** The plan as the columns that fix it on the position when the order is decided. */
 function planColumns(plan: ExitPlan) {
   return {
-    takeProfitPct: plan.takeProfitPct.toFixed(2),
-    stopLossPct: plan.stopLossPct.toFixed(2),
-    trailingStopPct: plan.trailingStopPct === null ? null : plan.trailingStopPct.toFixed(2),
-    breakEvenAfterPct: plan.breakEvenAfterPct === null ? null : plan.breakEvenAfterPct.toFixed(2),
-    maxHoldingHours: plan.maxHoldingMs === null ? null : (plan.maxHoldingMs / HOUR_MS).toFixed(2),
+    takeProfitPct: plan.takeProfitPct,
+    stopLossPct: plan.stopLossPct,
+    trailingStopPct: plan.trailingStopPct,
+    breakEvenAfterPct: plan.breakEvenAfterPct,
+    maxHoldingHours: plan.maxHoldingMs === null ? null : plan.maxHoldingMs / HOUR_MS,
   };
 }
 
@@ -124,13 +122,12 @@ export function levels(entry: number, plan: ExitPlan, at: Date) {
 /** The exits fixed on a position (null on positions from before they were stored: the defaults). */
 function fixedExits(trade: TradeRow): ExitPlan {
   const defaults = tradeParametersSchema.parse({});
-  const orNull = (v: string | null) => (v === null ? null : Number(v));
   return {
-    takeProfitPct: trade.takeProfitPct === null ? defaults.takeProfitPct : Number(trade.takeProfitPct),
-    stopLossPct: trade.stopLossPct === null ? defaults.stopLossPct : Number(trade.stopLossPct),
-    trailingStopPct: orNull(trade.trailingStopPct),
-    breakEvenAfterPct: orNull(trade.breakEvenAfterPct),
-    maxHoldingMs: trade.maxHoldingHours === null ? null : Number(trade.maxHoldingHours) * HOUR_MS,
+    takeProfitPct: trade.takeProfitPct ?? defaults.takeProfitPct,
+    stopLossPct: trade.stopLossPct ?? defaults.stopLossPct,
+    trailingStopPct: trade.trailingStopPct,
+    breakEvenAfterPct: trade.breakEvenAfterPct,
+    maxHoldingMs: trade.maxHoldingHours === null ? null : trade.maxHoldingHours * HOUR_MS,
   };
 }
 
@@ -191,7 +188,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
 
   if (r.mode === 'paper') {
     const fill = paperBuy(
-      openLedger(toCents(Number(account.balance))),
+      openLedger(account.balance),
       r.amountCents,
       r.price,
       paperFillCosts(services.config, 'market', r.bar, r.price, centsToNumber(r.amountCents)),
@@ -201,8 +198,8 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     const result = await openPosition(db, {
       ...base,
       status: 'open',
-      amount: formatCents(lot.costCents),
-      entryFee: formatCents(lot.entryFeeCents),
+      amount: lot.costCents,
+      entryFee: lot.entryFeeCents,
       quantity: lot.quantity.toFixed(8),
       entryPrice: String(lot.entryPrice),
       entryTime: r.at,
@@ -230,15 +227,15 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       reason: 'account-quarantined',
       message: `Your live account is quarantined: ${account.statusReason ?? 'the venue refused it'}. Relink your keys.`,
     };
-  const quantity = floorQuantity(r.amountCents / 100 / r.price);
+  const quantity = floorQuantity(centsToNumber(r.amountCents) / r.price);
   if (!(quantity > 0)) return { ok: false, reason: 'amount-too-small' };
   const holdCents = valueCentsUp(quantity, r.price * (1 + HOLD_SLIPPAGE_BUFFER));
   const pending = r.requiresApproval;
   const held = await openPosition(db, {
     ...base,
     status: pending ? 'pending_approval' : 'held',
-    amount: formatCents(holdCents),
-    entryFee: formatCents(feeCents(holdCents, services.config.FEE_RATE)),
+    amount: holdCents,
+    entryFee: feeCents(holdCents, services.config.FEE_RATE),
     quantity: quantity.toFixed(8),
     entryPrice: null,
     entryTime: null,
@@ -417,8 +414,8 @@ async function applyVenueState(
       entryTime: at,
       quantity,
       venueOrderId: state.venueOrderId,
-      amount: formatCents(valueCentsUp(filled, price)),
-      entryFee: formatCents(stored.fee),
+      amount: valueCentsUp(filled, price),
+      entryFee: stored.fee,
       ...levels(price, fixedExits(trade), at),
     });
     if (!opened) return { outcome: 'settled-elsewhere' };
@@ -432,17 +429,15 @@ async function applyVenueState(
     return { outcome: partly ? 'partly-filled' : 'filled', trade: opened.trade };
   }
   // A sale: the part sold carries its share of the position's cost and entry fee.
-  const costCents = parseCents(trade.amount);
-  const entryFeeCents = parseCents(trade.entryFee);
   const share = Math.min(1, filled / Number(trade.quantity));
   const sold = await settleLiveExit(services.db, {
     tradeId: trade.id,
     soldQuantity: quantity,
     exitPrice: String(price),
-    proceeds: formatCents(valueCentsDown(filled, price)),
-    exitFee: formatCents(stored.fee),
-    soldCost: formatCents(Math.round(costCents * share)),
-    soldEntryFee: formatCents(Math.round(entryFeeCents * share)),
+    proceeds: valueCentsDown(filled, price),
+    exitFee: stored.fee,
+    soldCost: Math.round(trade.amount * share),
+    soldEntryFee: Math.round(trade.entryFee * share),
     exitReason: reason,
     exitTime: at,
     venueOrderId: state.venueOrderId,
@@ -458,7 +453,8 @@ async function applyVenueState(
 }
 
 /** A fill that cost more than the cash held: booked (the venue's fact), the account flagged, admins told. */
-async function flagOverHold(services: Services, trade: TradeRow, over: string) {
+async function flagOverHold(services: Services, trade: TradeRow, overCents: number) {
+  const over = formatCents(overCents);
   const reason = `a fill of ${trade.symbol} cost ${over} ${trade.currency} more than the cash held for it`;
   services.log.error({ tradeId: trade.id, accountId: trade.accountId, over }, 'fill exceeded the cash held');
   await audit(services.db, {
@@ -533,9 +529,10 @@ async function sendEntry(services: Services, trade: TradeRow, at: Date): Promise
 /**
  * Closes a position at `price` (paper) or sells it on its venue (live), once however many callers
  * race: a live close first claims the position (open → closing) with its sell order, and only the
- * claimer calls the venue. Returns the closed row (for a partial sale, the closed part; the rest stays
- * open), or null when nothing closed now (already closing or closed, the venue refused, or its answer
- * is pending).
+ * claimer calls the venue. A live position already closing whose sell's answer was lost (the order is
+ * `unknown`) is not sold again: its sell is looked up at the venue by client id and booked as it
+ * filled. Returns the closed row (for a partial sale, the closed part; the rest stays open), or null
+ * when nothing closed now (already closing or closed, the venue refused, or its answer is pending).
  */
 export async function closeTrade(
   services: Services,
@@ -548,14 +545,15 @@ export async function closeTrade(
   bar: CostBar | null = null,
 ): Promise<TradeRow | null> {
   const trade = await getTrade(services.db, tradeId);
+  if (trade?.status === 'closing' && !trade.isPaper) return settleLostSell(services, trade, actorId);
   if (trade?.status !== 'open') return null;
   let closed: TradeRow | null;
   if (trade.isPaper) {
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
-      costCents: parseCents(trade.amount),
-      entryFeeCents: parseCents(trade.entryFee),
+      costCents: trade.amount,
+      entryFeeCents: trade.entryFee,
     };
     const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
     const sold = paperSell(openLedger(0), lot, price, costs);
@@ -564,8 +562,8 @@ export async function closeTrade(
       tradeId,
       exitPrice: String(sold.exitPrice),
       exitTime: at,
-      exitFee: formatCents(sold.exitFeeCents),
-      proceeds: formatCents(sold.proceedsCents),
+      exitFee: sold.exitFeeCents,
+      proceeds: sold.proceedsCents,
       exitReason: reason,
     });
     if (closed)
@@ -611,7 +609,33 @@ export async function closeTrade(
       action: 'trade.close',
       targetType: 'trade',
       targetId: closed.id,
-      details: { reason, pnl: closed.pnl },
+      details: { reason, pnlCents: closed.pnl, currency: closed.currency },
+    });
+  return closed;
+}
+
+/**
+ * A close asked again of a position whose sell is `unknown` (sent, the answer lost): the sell is looked
+ * up at the venue by its client id and booked as the venue filled it, sending nothing. Only an unknown
+ * order is looked up: one still `submitting` has a caller waiting on the venue's answer right now. A
+ * sell the venue does not know (yet) is left to `recoverInterruptedOrders`, which concludes it never
+ * arrived only after `INTERRUPTED_AFTER_MS`.
+ */
+async function settleLostSell(
+  services: Services,
+  trade: TradeRow,
+  actorId: string | null,
+): Promise<TradeRow | null> {
+  const sell = (await listOrders(services.db, trade.id)).filter((o) => o.side === 'sell').at(-1);
+  if (sell?.status !== 'unknown') return null;
+  const { closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
+  if (closed)
+    await audit(services.db, {
+      actorId,
+      action: 'trade.close',
+      targetType: 'trade',
+      targetId: closed.id,
+      details: { reason: closed.exitReason, pnlCents: closed.pnl, currency: closed.currency },
     });
   return closed;
 }
@@ -621,8 +645,8 @@ export async function ruleFor(services: Services, userId: string, assetType: Ass
   const row = effectiveRule(await listParameters(services.db, userId), assetType, symbol);
   const defaults = tradeParametersSchema.parse({});
   return {
-    takeProfitPct: row ? Number(row.takeProfitPct) : defaults.takeProfitPct,
-    stopLossPct: row ? Number(row.stopLossPct) : defaults.stopLossPct,
+    takeProfitPct: row?.takeProfitPct ?? defaults.takeProfitPct,
+    stopLossPct: row?.stopLossPct ?? defaults.stopLossPct,
     maxConcurrentTrades: row?.maxConcurrentTrades ?? defaults.maxConcurrentTrades,
     parametersId: row?.id ?? null,
   };
@@ -657,7 +681,7 @@ export async function decideLiveOrder(
       mode: 'live',
       symbol: trade.symbol,
       // The cap applies to the order, not to the slippage buffer held beside it.
-      amountCents: Math.floor(parseCents(trade.amount) / (1 + HOLD_SLIPPAGE_BUFFER)),
+      amountCents: Math.floor(trade.amount / (1 + HOLD_SLIPPAGE_BUFFER)),
       approvalExpiresAt: approval.expiresAt,
       at,
     });
@@ -793,11 +817,21 @@ export async function recoverInterruptedOrder(services: Services, ref: Interrupt
   const trade = await getTrade(services.db, ref.tradeId);
   const order = trade && (await listOrders(services.db, trade.id)).find((o) => o.id === ref.orderId);
   if (!trade || !order || FINAL_ORDER_STATUSES.some((s) => s === order.status)) return false;
-  return reconcileOrder(services, order, trade);
+  return (await reconcileOrder(services, order, trade, { concludeMissing: true })).settled;
 }
 
-/** Reconciles one order with its venue; true when its position was settled. */
-async function reconcileOrder(services: Services, order: OrderRow, trade: TradeRow): Promise<boolean> {
+/**
+ * Reconciles one order with its venue: `settled` when its position was settled, and for a sale that
+ * filled, the closed row. An order the venue has no record of is concluded never to have arrived only
+ * with `concludeMissing` (the reconciler, after long enough for any request in flight to land).
+ */
+async function reconcileOrder(
+  services: Services,
+  order: OrderRow,
+  trade: TradeRow,
+  opts: { concludeMissing: boolean },
+): Promise<{ settled: boolean; closed: TradeRow | null }> {
+  const unsettled = { settled: false, closed: null };
   const { db } = services;
   const details = { clientOrderId: order.clientOrderId, symbol: trade.symbol, side: order.side };
   const unresolved = async (reason: string) => {
@@ -809,7 +843,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       targetId: trade.id,
       details: { ...details, reason },
     });
-    return false;
+    return unsettled;
   };
 
   const account = (await getAccountById(db, trade.accountId))!;
@@ -826,6 +860,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
     return unresolved(`could not ask the venue about the order: ${errorMessage(err)}`);
   }
 
+  if (!state && !opts.concludeMissing) return unsettled;
   if (!state) {
     const reason = `interrupted before the venue confirmed the order, and ${broker.venue} has no order with its client id`;
     await recordOrderState(db, order.id, { status: 'rejected', reason, retryable: false });
@@ -833,7 +868,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       order.side === 'buy'
         ? await releasePosition(db, trade.id, 'failed', reason, ['opening'])
         : await reopenPosition(db, trade.id);
-    if (!given) return false;
+    if (!given) return unsettled;
     await audit(db, {
       actorId: null,
       action: 'trade.interrupted',
@@ -841,7 +876,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       targetId: trade.id,
       details: { ...details, venue: broker.venue, reason },
     });
-    return true;
+    return { settled: true, closed: null };
   }
 
   const found = state;
@@ -870,7 +905,7 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
     trade.exitReason ?? 'reconciled',
     order.createdAt,
   );
-  if (result.outcome === 'settled-elsewhere') return false;
+  if (result.outcome === 'settled-elsewhere') return unsettled;
   if (result.outcome === 'unknown') return unresolved(result.reason);
   await audit(db, {
     actorId: null,
@@ -889,5 +924,6 @@ async function reconcileOrder(services: Services, order: OrderRow, trade: TradeR
       fee: state.fee,
     },
   });
-  return true;
+  const sold = order.side === 'sell' && result.outcome !== 'unfilled';
+  return { settled: true, closed: sold ? result.trade : null };
 }

@@ -1,5 +1,4 @@
 import type { AssetType } from '@tradehits/core';
-import { parseCents } from '@tradehits/core/money';
 import {
   type Check,
   gateOrder,
@@ -73,7 +72,7 @@ export async function checkOrder(services: Services, r: GateRequest): Promise<Ch
       currency: quoteCurrency(r.symbol),
       userPaused: user?.tradingPaused ?? true,
       pausedUntil: user?.pausedUntil?.getTime() ?? null,
-      lossTodayCents: Math.max(0, -parseCents(pnl)),
+      lossTodayCents: Math.max(0, -pnl),
       recentRangePct: range,
       approvalExpiresAt: r.approvalExpiresAt?.getTime() ?? null,
       now,

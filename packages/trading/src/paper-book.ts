@@ -154,8 +154,8 @@ export async function closePaperTrades(
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
-      costCents: parseCents(trade.amount),
-      entryFeeCents: parseCents(trade.entryFee),
+      costCents: trade.amount,
+      entryFeeCents: trade.entryFee,
     };
     const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
     const sold = paperSell(openLedger(0), lot, price, costs);

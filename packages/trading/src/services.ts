@@ -7,6 +7,8 @@ import type { Db } from '@tradehits/db';
 export type LiveEvent =
   | { type: 'bar'; symbol: string; timeframe: string; openTime: number }
   | { type: 'detection'; detection: Detection }
+  /** A tick stored its judgement of every symbol at one bar: watchlists and chart markers are stale. */
+  | { type: 'detections'; assetType: string; timeframe: string; barTime: number; symbols: string[] }
   | {
       type: 'trade.opened' | 'trade.closed';
       userId: string;

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, QueryView } from '../components/states';
-import { formatUsd, formatUtc } from '../lib/format';
+import { formatMoney, formatUtc } from '../lib/format';
 import { useTRPC } from '../trpc';
 import { AdminSection } from './section';
 
@@ -35,7 +35,7 @@ export function ApprovalQueue() {
               <li key={a.id} className="approval" data-testid="approval">
                 <div className="approval-main">
                   <strong>
-                    {a.symbol} <span className="num">{formatUsd(a.amount)}</span>
+                    {a.symbol} <span className="num">{formatMoney(a.amount, a.currency)}</span>
                     <span className="badge">{a.assetType}</span>
                   </strong>
                   <span className="muted small">

@@ -4,21 +4,22 @@ import { centsToDecimal } from '../lib/pnl';
 import { useTRPC } from '../trpc';
 
 /**
- * What stops the trader's entries right now, pushed live: the kill switch and a pause (as alerts),
- * today's loss against the live limit, and whether sentiment is judged at all.
+ * What stops the trader's entries right now, pushed live: the kill switch, a pause and a quarantined
+ * account (as alerts), today's loss against the live limit, and whether sentiment is judged at all.
  */
 export function SafetyStrip() {
   const trpc = useTRPC();
   const safety = useQuery(trpc.signals.safety.queryOptions());
   const s = safety.data;
   if (!s) return null;
-  const halted = s.killSwitch || s.paused || s.pausedUntil !== null;
+  const halted = s.killSwitch || s.paused || s.pausedUntil !== null || s.quarantined.length > 0;
   return (
     <div
       className={halted ? 'safety-strip safety-halted' : 'safety-strip'}
       data-testid="safety-strip"
       data-kill-switch={s.killSwitch}
       data-paused={s.paused || s.pausedUntil !== null}
+      data-quarantined={s.quarantined.length}
     >
       {s.killSwitch ? (
         <strong role="alert" data-testid="kill-switch-on">
@@ -31,6 +32,12 @@ export function SafetyStrip() {
       ) : (
         <span>Auto-trading allowed</span>
       )}
+      {s.quarantined.map((q) => (
+        <strong role="alert" key={`${q.mode}-${q.assetType}`} data-testid="account-quarantined">
+          Your {q.mode} {q.assetType} account is quarantined: {q.reason ?? 'the venue refused it'}. Relink
+          your keys in Settings to trade it again.
+        </strong>
+      ))}
       <span className="muted small">
         live loss today {formatUsd(centsToDecimal(s.dailyLoss.liveUsedCents))} of{' '}
         {formatUsd(centsToDecimal(s.dailyLoss.liveLimitCents))}

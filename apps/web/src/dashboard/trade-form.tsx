@@ -1,10 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { FormError, SelectField, TextField } from '../components/field';
-import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { errorMessage, type FieldErrors, serverFieldErrors } from '../lib/errors';
 import { formatMoney, formatPrice, formatQuantity } from '../lib/format';
+import {
+  type ManualExitKey,
+  type ManualExitValues,
+  manualExitsFromRules,
+  validateManualExits,
+} from '../lib/manual-exits';
 import { useTRPC } from '../trpc';
 
 const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
@@ -41,6 +47,17 @@ export function TradeForm({
   // One key per intended order: a retry after a lost response resends it, so the buy happens once.
   const [orderKey, setOrderKey] = useState(() => crypto.randomUUID());
   const active = useQuery(trpc.trades.active.queryOptions());
+  // The exits start as the trader's rule for this symbol; edits hold until the symbol or the rules change.
+  const rules = useQuery(trpc.me.parameters.list.queryOptions());
+  const ruleExits = useMemo(
+    () => manualExitsFromRules(rules.data ?? [], assetType, symbol),
+    [rules.data, assetType, symbol],
+  );
+  const exitsKey = `${assetType}|${symbol}|${rules.dataUpdatedAt}`;
+  const [edited, setEdited] = useState<{ key: string; values: ManualExitValues } | null>(null);
+  const exitValues = edited?.key === exitsKey ? edited.values : ruleExits.values;
+  const [exitErrors, setExitErrors] = useState<FieldErrors>({});
+  const [exitsOpen, setExitsOpen] = useState(false);
   const currency = quoteCurrency(symbol);
   const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
 
@@ -61,7 +78,10 @@ export function TradeForm({
     if (side === 'buy') {
       const problem = amountError(amount, currency);
       setClientError(problem);
-      if (problem) return;
+      const exits = validateManualExits(exitValues);
+      setExitErrors(exits.ok ? {} : exits.errors);
+      if (!exits.ok) setExitsOpen(true);
+      if (problem || !exits.ok) return;
       execute.mutate({
         side,
         assetType,
@@ -69,6 +89,7 @@ export function TradeForm({
         amount: amount.trim(),
         mode: effectiveMode,
         idempotencyKey: orderKey,
+        ...exits.exits,
       });
     } else {
       const chosen = tradeId || sellable[0]?.id;
@@ -125,6 +146,16 @@ export function TradeForm({
             ))}
           </SelectField>
         )}
+        {side === 'buy' ? (
+          <ExitFields
+            open={exitsOpen}
+            onToggle={setExitsOpen}
+            source={ruleExits.source}
+            values={exitValues}
+            errors={{ ...exitErrors, ...fieldErrors }}
+            onChange={(values) => setEdited({ key: exitsKey, values })}
+          />
+        ) : null}
         <Segmented
           legend="Mode"
           name="mode"
@@ -153,6 +184,66 @@ export function TradeForm({
         </button>
       </form>
     </section>
+  );
+}
+
+const EXIT_FIELDS: readonly { key: ManualExitKey; label: string; hint?: string }[] = [
+  { key: 'takeProfitPct', label: 'Take profit %' },
+  { key: 'stopLossPct', label: 'Stop loss %' },
+  { key: 'takeProfitAtr', label: 'Take profit × ATR', hint: 'Blank = off; replaces the % when set' },
+  { key: 'stopLossAtr', label: 'Stop loss × ATR', hint: 'Blank = off; replaces the % when set' },
+  { key: 'trailingStopPct', label: 'Trailing stop %', hint: 'Blank = off' },
+  { key: 'breakEvenAfterPct', label: 'Break-even after %', hint: 'Blank = off' },
+  { key: 'maxHoldingHours', label: 'Max holding time (hours)', hint: 'Blank = off' },
+];
+
+/** The order's exit rules, folded away under the rule they come from until the trader opens them. */
+function ExitFields({
+  open,
+  onToggle,
+  source,
+  values,
+  errors,
+  onChange,
+}: {
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  source: string;
+  values: ManualExitValues;
+  errors: FieldErrors;
+  onChange: (values: ManualExitValues) => void;
+}) {
+  const summary = `TP ${values.takeProfitPct || '—'} %, SL ${values.stopLossPct || '—'} %${
+    values.trailingStopPct ? `, trailing ${values.trailingStopPct} %` : ''
+  }${values.maxHoldingHours ? `, at most ${values.maxHoldingHours} h` : ''}`;
+  return (
+    <details
+      className="exit-rules"
+      open={open}
+      onToggle={(e) => onToggle(e.currentTarget.open)}
+      data-testid="trade-exits"
+    >
+      <summary>
+        Exit rules{' '}
+        <span className="muted small">
+          ({summary}; from {source})
+        </span>
+      </summary>
+      <div className="params-grid">
+        {EXIT_FIELDS.map((f) => (
+          <TextField
+            key={f.key}
+            label={f.label}
+            name={f.key}
+            inputMode="decimal"
+            hint={f.hint}
+            value={values[f.key]}
+            error={errors[f.key]}
+            onChange={(e) => onChange({ ...values, [f.key]: e.target.value })}
+          />
+        ))}
+      </div>
+    </details>
   );
 }
 

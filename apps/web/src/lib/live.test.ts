@@ -29,6 +29,13 @@ describe('invalidationsFor', () => {
     ]);
   });
 
+  it('refreshes the watchlist and the shown markers when a tick stores its judgements', () => {
+    expect(invalidationsFor({ type: 'detections', symbols: ['ETH/BTC', 'LTC/BTC'] })).toEqual([
+      { target: 'signals.near' },
+      { target: 'signals.markers' },
+    ]);
+  });
+
   it('refreshes positions, history, accounts, performance and markers when a trade opens or closes', () => {
     for (const type of ['trade.opened', 'trade.closed'] as const) {
       expect(invalidationsFor({ type, trade: { symbol: 'ADA/BTC' } })).toEqual([
@@ -56,6 +63,13 @@ describe('invalidationsFor', () => {
     expect(invalidationsFor({ type: 'safety' })).toEqual([
       { target: 'admin.safety' },
       { target: 'signals.safety' },
+    ]);
+  });
+
+  it("refreshes the trader's safety strip and accounts when an account is quarantined", () => {
+    expect(invalidationsFor({ type: 'account' })).toEqual([
+      { target: 'signals.safety' },
+      { target: 'accounts.summary' },
     ]);
   });
 

@@ -28,9 +28,11 @@ export type LiveEventLike =
   | { type: 'heartbeat' }
   | { type: 'bar'; symbol: string; timeframe?: string; openTime?: number }
   | { type: 'detection'; detection?: { symbol: string } }
+  | { type: 'detections'; symbols?: string[] }
   | { type: 'trade.opened' | 'trade.closed'; trade?: { symbol: string } }
   | { type: 'approval' }
   | { type: 'safety' }
+  | { type: 'account' }
   | { type: string };
 
 const TRADE_TARGETS: Invalidation[] = [
@@ -64,6 +66,9 @@ export function invalidationsFor(event: LiveEventLike): Invalidation[] {
         { target: 'signals.near' },
         forSymbol('signals.markers', symbolOf(event)),
       ];
+    case 'detections':
+      // Every tick's judgements, lowest point or not: the watchlist and the markers of shown charts.
+      return [{ target: 'signals.near' }, { target: 'signals.markers' }];
     case 'trade.opened':
     case 'trade.closed':
       return [...TRADE_TARGETS, forSymbol('signals.markers', symbolOf(event))];
@@ -78,6 +83,9 @@ export function invalidationsFor(event: LiveEventLike): Invalidation[] {
       return [{ target: 'admin.notifications' }];
     case 'safety':
       return [{ target: 'admin.safety' }, { target: 'signals.safety' }];
+    case 'account':
+      // An account quarantined (or relinked): the trader's safety strip and account cards.
+      return [{ target: 'signals.safety' }, { target: 'accounts.summary' }];
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-import { formatCents, toCents, valueCentsDown } from '@tradehits/core/money';
+import { formatCents, valueCentsDown } from '@tradehits/core/money';
 import { listAccounts, listOpenTrades } from '@tradehits/db';
 import { lastPrices } from '../market-price';
 import { authedProcedure, router } from '../trpc';
@@ -22,23 +22,21 @@ export const accountsRouter = router({
         const price = prices.get(t.symbol);
         // A pending order (or a symbol with no price yet) counts at its cost.
         const worth =
-          t.status === 'open' && price !== undefined
-            ? valueCentsDown(Number(t.quantity), price)
-            : toCents(Number(t.amount));
+          t.status === 'open' && price !== undefined ? valueCentsDown(Number(t.quantity), price) : t.amount;
         valueCents += worth;
-        unrealizedCents += worth - toCents(Number(t.amount));
+        unrealizedCents += worth - t.amount;
       }
       return {
         id: a.id,
         mode: a.mode,
         assetType: a.assetType,
         venue: a.venue,
-        startBalance: a.startBalance,
-        balance: a.balance,
-        equity: formatCents(toCents(Number(a.balance)) + valueCents),
-        realizedPnl: a.realizedPnl,
+        startBalance: formatCents(a.startBalance),
+        balance: formatCents(a.balance),
+        equity: formatCents(a.balance + valueCents),
+        realizedPnl: formatCents(a.realizedPnl),
         unrealizedPnl: formatCents(unrealizedCents),
-        fees: a.fees,
+        fees: formatCents(a.fees),
         openPositions: held.length,
       };
     });

@@ -26,9 +26,10 @@ import { z } from 'zod';
 import { forgetUserSessions } from '../auth/session';
 import { idInput } from '../inputs';
 import { adminProcedure, router } from '../trpc';
+import { approvalView, userView } from '../views';
 
 const usersRouter = router({
-  list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
+  list: adminProcedure.query(async ({ ctx }) => (await listUsers(ctx.db)).map(userView)),
 
   /** Changes a user's role or active flag; an admin cannot demote or deactivate the last admin. */
   update: adminProcedure
@@ -68,7 +69,7 @@ const usersRouter = router({
       });
       // A role or active flag cached with a session must not outlive the change.
       forgetUserSessions(ctx.db, id);
-      return updated!;
+      return userView(updated!);
     }),
 });
 
@@ -77,7 +78,7 @@ const approvalsRouter = router({
     .input(
       z.object({ status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional() }).default({}),
     )
-    .query(({ ctx, input }) => listApprovals(ctx.db, input.status)),
+    .query(async ({ ctx, input }) => (await listApprovals(ctx.db, input.status)).map(approvalView)),
 
   /** Approve (the order goes to the user's venue) or reject (the held cash is released). */
   decide: adminProcedure
@@ -144,7 +145,7 @@ const safetyRouter = router({
         targetType: 'user',
         targetId: input.userId,
       });
-      return user;
+      return userView(user);
     }),
 });
 

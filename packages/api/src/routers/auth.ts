@@ -1,3 +1,4 @@
+import { toCents } from '@tradehits/core/money';
 import {
   audit,
   claimLoginAttempt,
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/password';
 import { clearedSessionCookie, createSession, invalidateSession, sessionCookie } from '../auth/session';
 import { authedProcedure, type Context, publicProcedure, router } from '../trpc';
+import { userView } from '../views';
 
 export const registerInput = z.object({
   username: z
@@ -79,7 +81,7 @@ export const authRouter = router({
     // One answer for either: whether an email has an account here is not told to anyone who asks. (A
     // username must be told apart from a free one to be chosen at all, so that much is unavoidable.)
     if (taken.username || taken.email) throw registrationConflict();
-    const balance = ctx.config.PAPER_START_BALANCE.toFixed(2);
+    const balance = toCents(ctx.config.PAPER_START_BALANCE);
     const user = await ctx.db.transaction(async (tx) => {
       const created = await createUser(tx, { ...input, passwordHash, balance });
       if (!created) throw registrationConflict();
@@ -93,7 +95,7 @@ export const authRouter = router({
       return created;
     });
     await startSession(ctx, user.id);
-    return user;
+    return userView(user);
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
@@ -123,7 +125,7 @@ export const authRouter = router({
     if (!found.active) throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is deactivated.' });
     await startSession(ctx, found.id);
     const { passwordHash: _omit, ...user } = found;
-    return (await updateUser(ctx.db, found.id, { lastLoginAt: now })) ?? user;
+    return userView((await updateUser(ctx.db, found.id, { lastLoginAt: now })) ?? user);
   }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
@@ -132,7 +134,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  me: publicProcedure.query(({ ctx }) => ctx.user),
+  me: publicProcedure.query(({ ctx }) => (ctx.user ? userView(ctx.user) : null)),
 });
 
 function registrationConflict() {

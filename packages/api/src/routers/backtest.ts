@@ -1,13 +1,10 @@
 import { backtestParamsSchema } from '@tradehits/core/params';
-import { assetTypeOf } from '@tradehits/core/symbols';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BacktestInputError, runBacktestOffThread } from '../backtest-pool';
 import { instantInput, symbolInput } from '../inputs';
+import { storedSeries } from '../stored-series';
 import { authedProcedure, router } from '../trpc';
-
-/** Enough for 20 symbols × a month of 5-minute bars, and far below what would stall the server. */
-const MAX_BARS_PER_SYMBOL = 60_000;
 
 export const backtestRouter = router({
   /**
@@ -29,26 +26,7 @@ export const backtestRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const timeframe = input.params.timeframe;
-      const series = await Promise.all(
-        [...new Set(input.symbols)].map(async (symbol) => ({
-          symbol,
-          assetType: assetTypeOf(symbol),
-          bars: await ctx.analytics.bars({
-            symbol,
-            timeframe,
-            from: input.from,
-            to: input.to,
-            limit: MAX_BARS_PER_SYMBOL,
-          }),
-        })),
-      );
-      const empty = series.filter((s) => s.bars.length === 0).map((s) => s.symbol);
-      if (empty.length) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `No ${timeframe} bars stored for ${empty.join(', ')} in that period.`,
-        });
-      }
+      const series = await storedSeries(ctx.analytics, input.symbols, timeframe, input);
       const { runId } = input;
       const userId = ctx.user.id;
       try {

@@ -11,6 +11,7 @@ export type LiveMessage = LiveEvent | { type: 'connected' | 'heartbeat'; at: num
 function visibleTo(event: LiveEvent, userId: string, isAdmin: boolean): boolean {
   if (event.type === 'trade.opened' || event.type === 'trade.closed') return event.userId === userId;
   if (event.type === 'backtest.progress') return event.userId === userId;
+  if (event.type === 'account') return isAdmin || event.userId === userId;
   if (event.type === 'approval') return isAdmin || event.userId === userId;
   if (event.type === 'notification') return isAdmin;
   return true;

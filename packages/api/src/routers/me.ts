@@ -1,13 +1,11 @@
+import { toCents, valueCentsDown } from '@tradehits/core/money';
 import { tradeParametersSchema, tradeParametersUpdateSchema } from '@tradehits/core/params';
 import {
   audit,
   createParameters,
   deleteParameters,
-  exitRulesFromRow,
-  exitRulesToValues,
   getUser,
   listParameters,
-  type TradeParametersRow,
   type TradeParametersValues,
   updateParameters,
   updateUser,
@@ -18,45 +16,23 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { forgetUserSessions } from '../auth/session';
 import { authedProcedure, router } from '../trpc';
+import { accountView, parametersView, userView } from '../views';
 
 const id = z.uuid('Not a valid id');
 
-/** The database row as clients see it: amounts as decimal strings, percentages as numbers. */
-function toClient(row: TradeParametersRow) {
-  return {
-    ...row,
-    takeProfitPct: Number(row.takeProfitPct),
-    stopLossPct: Number(row.stopLossPct),
-    ...exitRulesFromRow(row),
-  };
-}
-
+/** Validated parameters as the database takes them: the amount a user enters, in minor units. */
 function toValues(p: Partial<z.output<typeof tradeParametersSchema>>): Partial<TradeParametersValues> {
-  const {
-    tradeAmount,
-    takeProfitPct,
-    stopLossPct,
-    takeProfitAtr,
-    stopLossAtr,
-    trailingStopPct,
-    breakEvenAfterPct,
-    maxHoldingHours,
-    ...rest
-  } = p;
-  return {
-    ...rest,
-    ...(tradeAmount !== undefined ? { tradeAmount: tradeAmount.toFixed(2) } : {}),
-    ...(takeProfitPct !== undefined ? { takeProfitPct: String(takeProfitPct) } : {}),
-    ...(stopLossPct !== undefined ? { stopLossPct: String(stopLossPct) } : {}),
-    ...exitRulesToValues({ takeProfitAtr, stopLossAtr, trailingStopPct, breakEvenAfterPct, maxHoldingHours }),
-  };
+  const { tradeAmount, ...rest } = p;
+  return { ...rest, ...(tradeAmount !== undefined ? { tradeAmount: toCents(tradeAmount) } : {}) };
 }
 
 const duplicate = () =>
   new TRPCError({ code: 'CONFLICT', message: 'You already have parameters for that asset type and symbol.' });
 
 const parametersRouter = router({
-  list: authedProcedure.query(async ({ ctx }) => (await listParameters(ctx.db, ctx.user.id)).map(toClient)),
+  list: authedProcedure.query(async ({ ctx }) =>
+    (await listParameters(ctx.db, ctx.user.id)).map(parametersView),
+  ),
 
   create: authedProcedure.input(tradeParametersSchema).mutation(async ({ ctx, input }) => {
     const row = await createParameters(ctx.db, ctx.user.id, toValues(input) as TradeParametersValues);
@@ -67,7 +43,7 @@ const parametersRouter = router({
       targetType: 'trade_parameters',
       targetId: row.id,
     });
-    return toClient(row);
+    return parametersView(row);
   }),
 
   update: authedProcedure
@@ -84,7 +60,7 @@ const parametersRouter = router({
           targetId: id,
           details: defined,
         });
-        return toClient(row);
+        return parametersView(row);
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicate();
         throw err;
@@ -144,7 +120,8 @@ const linkVenue = authedProcedure
       assetType: input.assetType,
       venue: input.venue,
       credentials: sealSecret(ctx.config.SECRETS_KEY, JSON.stringify(credentials)),
-      startBalance: usd.toFixed(2),
+      // The venue's balance as a float: never credited above what it reports.
+      startBalance: valueCentsDown(usd, 1),
     });
     await audit(ctx.db, {
       actorId: ctx.user.id,
@@ -153,14 +130,13 @@ const linkVenue = authedProcedure
       targetId: account.id,
       details: { venue: input.venue },
     });
-    const { credentials: _sealed, ...visible } = account;
-    return visible;
+    return accountView(account);
   });
 
 export const meRouter = router({
   linkVenue,
 
-  profile: authedProcedure.query(async ({ ctx }) => (await getUser(ctx.db, ctx.user.id))!),
+  profile: authedProcedure.query(async ({ ctx }) => userView((await getUser(ctx.db, ctx.user.id))!)),
 
   updateProfile: authedProcedure
     .input(
@@ -178,7 +154,7 @@ export const meRouter = router({
         const updated = (await updateUser(ctx.db, ctx.user.id, input))!;
         // The user cached with a session must not outlive the change.
         forgetUserSessions(ctx.db, ctx.user.id);
-        return updated;
+        return userView(updated);
       } catch (err) {
         if (isUniqueViolation(err))
           throw new TRPCError({ code: 'CONFLICT', message: 'An account with that email exists.' });

@@ -1,20 +1,11 @@
 import { tradeParametersSchema } from '@tradehits/core/params';
 import { runStudy } from '@tradehits/core/study';
-import { assetTypeOf } from '@tradehits/core/symbols';
-import {
-  audit,
-  exitRulesToValues,
-  getOptimizerRun,
-  listOptimizerRuns,
-  updateParameters,
-} from '@tradehits/db';
+import { audit, getOptimizerRun, listOptimizerRuns, updateParameters } from '@tradehits/db';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { idInput, instantInput, symbolInput } from '../inputs';
+import { storedSeries } from '../stored-series';
 import { authedProcedure, router } from '../trpc';
-
-/** Enough for 20 symbols × a month of 5-minute bars, as the backtest reads. */
-const MAX_BARS_PER_SYMBOL = 60_000;
 
 /** The parameters an optimiser run recommends: a trader's own exit and entry fields. */
 const recommendedSchema = tradeParametersSchema.pick({
@@ -47,26 +38,7 @@ export const researchRouter = router({
         .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, 'From must be before to'),
     )
     .query(async ({ ctx, input }) => {
-      const series = await Promise.all(
-        [...new Set(input.symbols)].map(async (symbol) => ({
-          symbol,
-          assetType: assetTypeOf(symbol),
-          bars: await ctx.analytics.bars({
-            symbol,
-            timeframe: '5m',
-            from: input.from,
-            to: input.to,
-            limit: MAX_BARS_PER_SYMBOL,
-          }),
-        })),
-      );
-      const empty = series.filter((s) => s.bars.length === 0).map((s) => s.symbol);
-      if (empty.length) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `No 5m bars stored for ${empty.join(', ')} in that period.`,
-        });
-      }
+      const series = await storedSeries(ctx.analytics, input.symbols, '5m', input);
       return runStudy({
         series,
         timeframes: [...new Set(input.timeframes)],
@@ -92,11 +64,15 @@ export const researchRouter = router({
       }
       const p = parsed.data;
       const row = await updateParameters(ctx.db, ctx.user.id, input.parametersId, {
-        takeProfitPct: String(p.takeProfitPct),
-        stopLossPct: String(p.stopLossPct),
+        takeProfitPct: p.takeProfitPct,
+        stopLossPct: p.stopLossPct,
         buyAtLowestOnly: p.buyAtLowestOnly,
         maxConcurrentTrades: p.maxConcurrentTrades,
-        ...exitRulesToValues(p),
+        takeProfitAtr: p.takeProfitAtr,
+        stopLossAtr: p.stopLossAtr,
+        trailingStopPct: p.trailingStopPct,
+        breakEvenAfterPct: p.breakEvenAfterPct,
+        maxHoldingHours: p.maxHoldingHours,
       });
       if (row === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such parameters.' });
       await audit(ctx.db, {

@@ -1,6 +1,5 @@
 import type { Config } from '@tradehits/config';
 import { CONDITIONS } from '@tradehits/core/detector';
-import { toCents } from '@tradehits/core/money';
 import { DEFAULT_DETECTOR_SETTINGS } from '@tradehits/core/params';
 import { safetySettingsFrom, utcDayStart } from '@tradehits/core/safety';
 import type { Detection } from '@tradehits/core/types';
@@ -16,6 +15,7 @@ import { KILL_SWITCH_KEY } from '@tradehits/trading';
 import { z } from 'zod';
 import { assetTypeInput, symbolInput } from '../inputs';
 import { authedProcedure, router } from '../trpc';
+import { tradeMarkerView } from '../views';
 
 /** How the trader's screens describe sentiment: on, or off with the reason. */
 function sentimentState(config: Config) {
@@ -60,7 +60,7 @@ export const signalsRouter = router({
         reasons: d.reasons,
         notes: d.notes,
       })),
-      trades,
+      trades: trades.map(tradeMarkerView),
     };
   }),
 
@@ -95,12 +95,12 @@ export const signalsRouter = router({
   safety: authedProcedure.query(async ({ ctx }) => {
     const now = ctx.services.now();
     const settings = safetySettingsFrom(ctx.config);
-    const [killSwitch, realizedToday] = await Promise.all([
+    const [killSwitch, realizedToday, accounts] = await Promise.all([
       getSetting<boolean>(ctx.db, KILL_SWITCH_KEY),
       realizedSinceByMode(ctx.db, ctx.user.id, new Date(utcDayStart(now.getTime()))),
+      listAccounts(ctx.db, ctx.user.id),
     ]);
-    const lossCents = (mode: 'paper' | 'live') =>
-      Math.max(0, -toCents(Number(realizedToday.get(mode) ?? '0')));
+    const lossCents = (mode: 'paper' | 'live') => Math.max(0, -(realizedToday.get(mode) ?? 0));
     const pausedUntil = ctx.user.pausedUntil && ctx.user.pausedUntil > now ? ctx.user.pausedUntil : null;
     return {
       killSwitch: killSwitch ?? false,
@@ -112,6 +112,10 @@ export const signalsRouter = router({
         paperUsedCents: lossCents('paper'),
       },
       sentiment: sentimentState(ctx.config),
+      // A live account the venue refused waits for relinked keys: its entries and exits are held.
+      quarantined: accounts
+        .filter((a) => a.status === 'quarantined')
+        .map((a) => ({ assetType: a.assetType, mode: a.mode, reason: a.statusReason })),
     };
   }),
 
@@ -130,23 +134,22 @@ export const signalsRouter = router({
       const days = totals.byDay
         .filter((r) => r.accountId === a.id)
         .map((r) => {
-          const cents = toCents(Number(r.pnl));
-          running += cents;
-          return { day: r.day, pnlCents: cents, cumulativeCents: running };
+          running += r.pnl;
+          return { day: r.day, pnlCents: r.pnl, cumulativeCents: running };
         });
       return {
         accountId: a.id,
         mode: a.mode,
         assetType: a.assetType,
-        realizedCents: pairs.reduce((sum, p) => sum + toCents(Number(p.pnl)), 0),
-        feesCents: pairs.reduce((sum, p) => sum + toCents(Number(p.fees)), 0),
+        realizedCents: pairs.reduce((sum, p) => sum + p.pnl, 0),
+        feesCents: pairs.reduce((sum, p) => sum + p.fees, 0),
         pairs: pairs.map((p) => ({
           symbol: p.symbol,
           currency: p.currency,
           trades: p.trades,
           wins: p.wins,
-          pnlCents: toCents(Number(p.pnl)),
-          feesCents: toCents(Number(p.fees)),
+          pnlCents: p.pnl,
+          feesCents: p.fees,
         })),
         days,
       };

@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
-import { toCents } from '@tradehits/core/money';
+import { tradeParametersUpdateSchema } from '@tradehits/core/params';
 import { requiresApproval } from '@tradehits/core/safety';
 import { getTrade, listOpenTrades, listOrders, tradeHistory } from '@tradehits/db';
-import { closeTrade, currentSafety, openTrade, ruleFor } from '@tradehits/trading';
+import { closeTrade, currentSafety, MANUAL_EXIT_FIELDS, manualExitPlan, openTrade } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assetTypeInput, idInput, symbolInput, usdInput } from '../inputs';
-import { lastPrice } from '../market-price';
+import { lastPrice, recentBars } from '../market-price';
 import { authedProcedure, type Context, router } from '../trpc';
+import { tradeView } from '../views';
+
+/** Exit rules a buy may set for itself, validated as a parameter set's; each left out is the trader's rule. */
+const manualExitsInput = tradeParametersUpdateSchema.pick(
+  Object.fromEntries(MANUAL_EXIT_FIELDS.map((f) => [f, true])) as {
+    [K in (typeof MANUAL_EXIT_FIELDS)[number]]: true;
+  },
+);
 
 const executeInput = z.discriminatedUnion('side', [
-  z.object({
+  manualExitsInput.extend({
     side: z.literal('buy'),
     assetType: assetTypeInput,
     symbol: symbolInput,
@@ -27,7 +35,8 @@ async function sell(ctx: Context & { user: { id: string } }, tradeId: string) {
   const trade = await getTrade(ctx.db, tradeId);
   if (!trade || trade.userId !== ctx.user.id)
     throw new TRPCError({ code: 'NOT_FOUND', message: 'No such trade.' });
-  if (trade.status !== 'open')
+  // A live position already closing may have a sell whose answer was lost: closing again looks it up.
+  if (trade.status !== 'open' && !(trade.status === 'closing' && !trade.isPaper))
     throw new TRPCError({
       code: 'CONFLICT',
       message: `This trade is ${trade.status.replace('_', ' ')}, not open.`,
@@ -35,7 +44,7 @@ async function sell(ctx: Context & { user: { id: string } }, tradeId: string) {
   // A live sale fills at the venue's price; a paper one at the last price.
   const price = trade.isPaper ? await lastPrice(ctx, trade.symbol) : Number.NaN;
   const closed = await closeTrade(ctx.services, trade.id, price, 'manual', ctx.services.now(), ctx.user.id);
-  if (closed) return closed;
+  if (closed) return tradeView(closed);
   const now = await getTrade(ctx.db, trade.id);
   if (now?.status === 'closing')
     throw new TRPCError({
@@ -73,26 +82,30 @@ export const tradesRouter = router({
         message: `The stock market is closed (${marketStatus(now.getTime()).reason}).`,
       });
     }
-    const amountCents = toCents(Number(input.amount));
-    const price = await lastPrice(ctx, input.symbol);
-    const { parametersId: _rule, ...rules } = await ruleFor(
-      ctx.services,
-      ctx.user.id,
-      input.assetType,
-      input.symbol,
-    );
+    const { side: _side, assetType, symbol, amount: amountCents, mode, idempotencyKey, ...exits } = input;
+    const recent = await recentBars(ctx, symbol);
+    const rule = await manualExitPlan(ctx.services, {
+      userId: ctx.user.id,
+      assetType,
+      symbol,
+      recent,
+      exits,
+    });
     const safety = await currentSafety(ctx.services);
     const result = await openTrade(ctx.services, {
       userId: ctx.user.id,
-      assetType: input.assetType,
-      mode: input.mode,
-      symbol: input.symbol,
+      assetType,
+      mode,
+      symbol,
       amountCents,
-      price,
-      ...rules,
-      clientOrderId: `manual:${ctx.user.id}:${input.idempotencyKey ?? randomUUID()}`,
+      price: recent.at(-1)!.close,
+      takeProfitPct: rule.plan.takeProfitPct,
+      stopLossPct: rule.plan.stopLossPct,
+      exits: rule.plan,
+      maxConcurrentTrades: rule.maxConcurrentTrades,
+      clientOrderId: `manual:${ctx.user.id}:${idempotencyKey ?? randomUUID()}`,
       executionReason: 'manual',
-      requiresApproval: requiresApproval(input.mode, safety),
+      requiresApproval: requiresApproval(mode, safety),
       at: now,
     });
     if (!result.ok) {
@@ -103,11 +116,13 @@ export const tradesRouter = router({
         message: result.message ?? REFUSALS[result.reason] ?? result.reason,
       });
     }
-    return result.trade;
+    return tradeView(result.trade);
   }),
 
   /** Open and pending trades. */
-  active: authedProcedure.query(({ ctx }) => listOpenTrades(ctx.db, { userId: ctx.user.id })),
+  active: authedProcedure.query(async ({ ctx }) =>
+    (await listOpenTrades(ctx.db, { userId: ctx.user.id })).map(tradeView),
+  ),
 
   /** Ended trades, newest first, a page at a time. */
   history: authedProcedure
@@ -120,7 +135,7 @@ export const tradesRouter = router({
       const items = await tradeHistory(ctx.db, ctx.user.id, input.limit + 1, input.cursor);
       const more = items.length > input.limit;
       const page = more ? items.slice(0, input.limit) : items;
-      return { items: page, nextCursor: more ? page.at(-1)!.createdAt : null };
+      return { items: page.map(tradeView), nextCursor: more ? page.at(-1)!.createdAt : null };
     }),
 
   /** Sells an open trade at the market. */

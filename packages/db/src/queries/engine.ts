@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { accounts, tradeParameters, trades, users } from '../schema';
+import { sumMinorUnits } from '../schema/money';
 
 /**
  * Everything one engine tick needs about its traders, in a few queries, one entry per user: every
@@ -55,7 +56,7 @@ export async function engineTraders(db: DbOrTx, assetType: 'crypto' | 'stock', n
     .select({
       userId: trades.userId,
       isPaper: trades.isPaper,
-      pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)`,
+      pnl: sumMinorUnits(trades.pnl),
     })
     .from(trades)
     .where(and(inArray(trades.userId, ids), eq(trades.status, 'closed'), gte(trades.exitTime, dayStart)))
@@ -78,7 +79,7 @@ export async function engineTraders(db: DbOrTx, assetType: 'crypto' | 'stock', n
         mode,
         account,
         rules: rulesByUser.get(t.userId) ?? [],
-        pnlToday: pnlByUser.get(`${t.userId}:${mode === 'paper'}`) ?? '0',
+        pnlToday: pnlByUser.get(`${t.userId}:${mode === 'paper'}`) ?? 0,
       },
     ];
   });
@@ -87,12 +88,12 @@ export async function engineTraders(db: DbOrTx, assetType: 'crypto' | 'stock', n
 export type EngineTrader = Awaited<ReturnType<typeof engineTraders>>[number];
 
 /**
- * A user's net realised P&L today across all their accounts in one mode (a decimal string): the
+ * A user's net realised P&L today across all their accounts in one mode, in minor units: the
  * daily loss limit is per user, not per account.
  */
 export async function userPnlToday(db: DbOrTx, userId: string, mode: 'paper' | 'live', dayStart: Date) {
   const [row] = await db
-    .select({ pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)::text` })
+    .select({ pnl: sumMinorUnits(trades.pnl) })
     .from(trades)
     .where(
       and(
@@ -102,5 +103,5 @@ export async function userPnlToday(db: DbOrTx, userId: string, mode: 'paper' | '
         gte(trades.exitTime, dayStart),
       ),
     );
-  return row?.pnl ?? '0';
+  return row?.pnl ?? 0;
 }

@@ -45,7 +45,10 @@ function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {
   const all = getTableColumns(table) as Record<string, PgColumn>;
   return keys.map((k) => {
     const c = all[k as string]!;
-    return { key: k as string, name: c.name, type: c.getSQLType() };
+    // Each value as the column's own driver encoding writes it (money and percentages included);
+    // json stays a value inside the batch's json.
+    const encode = (v: unknown) => (v == null || c.dataType === 'json' ? (v ?? null) : c.mapToDriverValue(v));
+    return { key: k as string, name: c.name, type: c.getSQLType(), encode };
   });
 }
 
@@ -64,14 +67,14 @@ function insertRows<T extends PgTable>(
   const names = sql.raw(cols.map((c) => `"${c.name}"`).join(', '));
   const sharedCol = cols.find((c) => c.key === shared);
   if (!sharedCol) {
-    const json = rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, r[c.key] ?? null])));
+    const json = rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, c.encode(r[c.key])])));
     return sql`insert into ${table} (${names}) select ${names} from ${recordset('x', cols, json)} ${tail}`;
   }
   const values: unknown[] = [];
   const refOf = new Map<string, number>();
   const own = cols.filter((c) => c !== sharedCol);
   const json = rows.map((r) => {
-    const row: Record<string, unknown> = Object.fromEntries(own.map((c) => [c.name, r[c.key] ?? null]));
+    const row: Record<string, unknown> = Object.fromEntries(own.map((c) => [c.name, c.encode(r[c.key])]));
     const value = r[sharedCol.key] ?? null;
     const text = JSON.stringify(value);
     let ref = refOf.get(text);
@@ -133,40 +136,50 @@ async function auditRows(
   await tx.execute(insertRows(auditLog, ['actorId', 'action', 'targetType', 'targetId', 'details'], rows));
 }
 
-/** One paper entry filled in JS, to be booked with its batch. Money in cents. */
-export interface PaperEntry {
-  userId: string;
-  accountId: string;
-  assetType: 'crypto' | 'stock';
-  symbol: string;
-  clientOrderId: string;
-  parametersId: string | null;
-  maxConcurrentTrades: number;
-  amountCents: number;
-  entryFeeCents: number;
-  quantity: string;
-  entryPrice: string;
-  entryTime: Date;
-  takeProfitPrice: string;
-  stopLossPrice: string;
-  takeProfitPct: string;
-  stopLossPct: string;
-  trailingStopPct: string | null;
-  breakEvenAfterPct: string | null;
-  maxHoldingHours: string | null;
-  breakEvenPrice: string | null;
-  exitDeadline: Date | null;
-  highWaterPrice: string;
-  currency: string;
-  executionReason: string;
-  timeframeDetected?: string | null;
-  sentimentAtBuy?: number | null;
-  politicalSentimentAtBuy?: number | null;
-  wasLowestPoint?: boolean;
-  indicatorSnapshot?: unknown;
-  /** The audit row's details for this entry. */
-  auditDetails: unknown;
-}
+type TradeInsert = typeof trades.$inferInsert;
+
+/** One paper entry filled in JS, to be booked with its batch; values as the trades columns take them. */
+export type PaperEntry = Required<
+  Pick<
+    TradeInsert,
+    | 'userId'
+    | 'accountId'
+    | 'assetType'
+    | 'symbol'
+    | 'clientOrderId'
+    | 'quantity'
+    | 'entryPrice'
+    | 'entryTime'
+    | 'takeProfitPrice'
+    | 'stopLossPrice'
+    | 'takeProfitPct'
+    | 'stopLossPct'
+    | 'currency'
+    | 'executionReason'
+  >
+> &
+  Pick<
+    TradeInsert,
+    | 'parametersId'
+    | 'trailingStopPct'
+    | 'breakEvenAfterPct'
+    | 'maxHoldingHours'
+    | 'breakEvenPrice'
+    | 'exitDeadline'
+    | 'highWaterPrice'
+    | 'timeframeDetected'
+    | 'sentimentAtBuy'
+    | 'politicalSentimentAtBuy'
+    | 'wasLowestPoint'
+    | 'indicatorSnapshot'
+  > & {
+    maxConcurrentTrades: number;
+    /** Cost and entry fee in minor units. */
+    amountCents: number;
+    entryFeeCents: number;
+    /** The audit row's details for this entry. */
+    auditDetails: unknown;
+  };
 
 const ENTRY_COLUMNS: Columns<typeof trades> = [
   'userId',
@@ -237,12 +250,8 @@ export async function bookPaperEntries(
       ...e,
       isPaper: true,
       status: 'open',
-      amount: formatCents(e.amountCents),
-      entryFee: formatCents(e.entryFeeCents),
-      entryTime: e.entryTime.toISOString(),
-      exitDeadline: e.exitDeadline?.toISOString() ?? null,
-      sentimentAtBuy: e.sentimentAtBuy == null ? null : String(e.sentimentAtBuy),
-      politicalSentimentAtBuy: e.politicalSentimentAtBuy == null ? null : String(e.politicalSentimentAtBuy),
+      amount: e.amountCents,
+      entryFee: e.entryFeeCents,
       wasLowestPoint: e.wasLowestPoint ?? false,
     }));
     const inserted = await queryRows<{ id: string; client_order_id: string }>(
@@ -388,6 +397,7 @@ export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): P
       symbol: string;
       amount: string;
       pnl: string;
+      currency: string;
     }>(
       tx,
       sql`update ${trades} set status = 'closed', exit_price = x.exit_price, exit_time = x.exit_time,
@@ -407,7 +417,8 @@ export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): P
         )}
         where ${trades.id} = x.id and ${trades.status} = 'open' and ${trades.isPaper}
         returning ${trades.id} as id, ${trades.userId} as user_id, ${trades.accountId} as account_id,
-          ${trades.symbol} as symbol, ${trades.amount}::text as amount, ${trades.pnl}::text as pnl`,
+          ${trades.symbol} as symbol, ${trades.amount}::text as amount, ${trades.pnl}::text as pnl,
+          ${trades.currency} as currency`,
     );
     if (closed.length === 0) return [];
     const exitOf = new Map(exits.map((e) => [e.tradeId, e]));
@@ -449,7 +460,7 @@ export async function bookPaperExits(db: DbOrTx, exits: readonly PaperExit[]): P
         action: 'trade.close',
         targetType: 'trade',
         targetId: c.id,
-        details: { ...exitOf.get(c.id)!.auditDetails, pnl: c.pnl },
+        details: { ...exitOf.get(c.id)!.auditDetails, pnlCents: parseCents(c.pnl), currency: c.currency },
       })),
     );
     return closed.map((c) => ({

@@ -2,13 +2,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { tradeParameters } from '../schema';
 
-/** Parameter values as the API and the database exchange them (decimals as strings). */
+/** Parameter values as the database takes them: the amount in minor units, percentages as numbers. */
 export interface TradeParametersValues {
   assetType: 'crypto' | 'stock';
   symbol: string;
-  tradeAmount: string;
-  takeProfitPct: string;
-  stopLossPct: string;
+  tradeAmount: number;
+  takeProfitPct: number;
+  stopLossPct: number;
   maxConcurrentTrades: number;
   buyAtLowestOnly: boolean;
   minSentimentScore: number;
@@ -16,42 +16,11 @@ export interface TradeParametersValues {
   autoTradingEnabled: boolean;
   tradingHoursStart: string;
   tradingHoursEnd: string;
-  takeProfitAtr?: string | null;
-  stopLossAtr?: string | null;
-  trailingStopPct?: string | null;
-  breakEvenAfterPct?: string | null;
-  maxHoldingHours?: string | null;
-}
-
-/** The optional exit rules: numbers (null = off) to the engine and clients, decimal strings in the database. */
-export const EXIT_RULE_FIELDS = [
-  'takeProfitAtr',
-  'stopLossAtr',
-  'trailingStopPct',
-  'breakEvenAfterPct',
-  'maxHoldingHours',
-] as const;
-export type ExitRuleField = (typeof EXIT_RULE_FIELDS)[number];
-
-/** A row's exit rules as numbers. */
-export function exitRulesFromRow(
-  row: { [K in ExitRuleField]: string | null },
-): Record<ExitRuleField, number | null> {
-  const out = {} as Record<ExitRuleField, number | null>;
-  for (const f of EXIT_RULE_FIELDS) out[f] = row[f] === null ? null : Number(row[f]);
-  return out;
-}
-
-/** Parsed exit rules as column values; fields left undefined stay out (a partial update keeps them). */
-export function exitRulesToValues(
-  p: Partial<Record<ExitRuleField, number | null>>,
-): Partial<Record<ExitRuleField, string | null>> {
-  const out: Partial<Record<ExitRuleField, string | null>> = {};
-  for (const f of EXIT_RULE_FIELDS) {
-    const v = p[f];
-    if (v !== undefined) out[f] = v === null ? null : v.toFixed(2);
-  }
-  return out;
+  takeProfitAtr?: number | null;
+  stopLossAtr?: number | null;
+  trailingStopPct?: number | null;
+  breakEvenAfterPct?: number | null;
+  maxHoldingHours?: number | null;
 }
 
 export async function listParameters(db: DbOrTx, userId: string) {

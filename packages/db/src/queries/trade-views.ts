@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { accounts, trades } from '../schema';
+import { sumMinorUnits } from '../schema/money';
 
 /** A user's trades on one symbol, newest first, with what a chart marks: entry, exit, TP/SL and why. */
 export async function tradeMarkers(db: DbOrTx, userId: string, symbol: string, limit: number) {
@@ -30,12 +31,12 @@ export type TradeMarkerRow = Awaited<ReturnType<typeof tradeMarkers>>[number];
 /** Net realised P&L (fees included) of the user's trades closed since `dayStart`, per account mode. */
 export async function realizedSinceByMode(db: DbOrTx, userId: string, dayStart: Date) {
   const rows = await db
-    .select({ mode: accounts.mode, pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)` })
+    .select({ mode: accounts.mode, pnl: sumMinorUnits(trades.pnl) })
     .from(trades)
     .innerJoin(accounts, eq(accounts.id, trades.accountId))
     .where(and(eq(trades.userId, userId), eq(trades.status, 'closed'), gte(trades.exitTime, dayStart)))
     .groupBy(accounts.mode);
-  return new Map(rows.map((r) => [r.mode, String(r.pnl)]));
+  return new Map(rows.map((r) => [r.mode, r.pnl]));
 }
 
 /**
@@ -53,8 +54,8 @@ export async function closedTradeTotals(db: DbOrTx, userId: string) {
         currency: trades.currency,
         trades: sql<number>`count(*)::int`,
         wins: sql<number>`count(*) filter (where ${trades.pnl} > 0)::int`,
-        pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)::text`,
-        fees: sql<string>`coalesce(sum(${trades.entryFee} + ${trades.exitFee}), 0)::text`,
+        pnl: sumMinorUnits(trades.pnl),
+        fees: sumMinorUnits(sql`${trades.entryFee} + ${trades.exitFee}`),
       })
       .from(trades)
       .where(closed)
@@ -64,7 +65,7 @@ export async function closedTradeTotals(db: DbOrTx, userId: string) {
       .select({
         accountId: trades.accountId,
         day: sql<string>`to_char(${trades.exitTime} at time zone 'UTC', 'YYYY-MM-DD')`,
-        pnl: sql<string>`coalesce(sum(${trades.pnl}), 0)::text`,
+        pnl: sumMinorUnits(trades.pnl),
       })
       .from(trades)
       .where(closed)

@@ -1,7 +1,8 @@
-import { formatCents, parseCents } from '@tradehits/core/money';
+import { formatCents } from '@tradehits/core/money';
 import { and, count, desc, eq, gt, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { accounts, approvals, orders, trades, users } from '../schema';
+import { moneyParam } from '../schema/money';
 
 type AssetType = 'crypto' | 'stock';
 
@@ -15,8 +16,8 @@ type Mode = 'paper' | 'live';
 /** Statuses that hold a slot against max concurrent trades and cash (or a holding) against the balance. */
 export const ACTIVE_STATUSES = ['pending_approval', 'held', 'opening', 'open', 'closing'] as const;
 
-/** Creates the user's paper accounts (crypto and stock) if missing. Idempotent. */
-export async function ensurePaperAccounts(db: DbOrTx, userId: string, startBalance: string) {
+/** Creates the user's paper accounts (crypto and stock) if missing, `startBalance` in cents. Idempotent. */
+export async function ensurePaperAccounts(db: DbOrTx, userId: string, startBalance: number) {
   await db
     .insert(accounts)
     .values(
@@ -53,7 +54,7 @@ export async function getAccount(db: DbOrTx, userId: string, assetType: AssetTyp
 /** Creates or replaces the user's live account credentials (already sealed). */
 export async function upsertLiveAccount(
   db: DbOrTx,
-  a: { userId: string; assetType: AssetType; venue: string; credentials: string; startBalance: string },
+  a: { userId: string; assetType: AssetType; venue: string; credentials: string; startBalance: number },
 ) {
   const [row] = await db
     .insert(accounts)
@@ -78,17 +79,18 @@ export interface OpenPositionInput {
   status: 'open' | 'pending_approval' | 'held';
   parametersId?: string | null;
   maxConcurrentTrades: number;
-  /** Decimal strings: cash in (fees excluded; for a live order the cash held), the entry fee, the quantity and prices. */
-  amount: string;
-  entryFee: string;
+  /** Cash in, in minor units of `currency` (fees excluded; for a live order the cash held), and the entry fee. */
+  amount: number;
+  entryFee: number;
+  /** Decimal strings: the quantity and prices. */
   quantity: string;
   entryPrice: string | null;
   entryTime: Date | null;
   takeProfitPrice: string | null;
   stopLossPrice: string | null;
   /** The rule's exit percentages, fixed when the order is decided (null for none, as a manual buy). */
-  takeProfitPct?: string | null;
-  stopLossPct?: string | null;
+  takeProfitPct?: number | null;
+  stopLossPct?: number | null;
   /** The quote currency the amounts are in. */
   currency: string;
   executionReason: string;
@@ -102,9 +104,9 @@ export interface OpenPositionInput {
 
 /** A position's exit state beyond TP/SL, as columns; absent or null = that rule is off. */
 export interface ExitColumns {
-  trailingStopPct?: string | null;
-  breakEvenAfterPct?: string | null;
-  maxHoldingHours?: string | null;
+  trailingStopPct?: number | null;
+  breakEvenAfterPct?: number | null;
+  maxHoldingHours?: number | null;
   breakEvenPrice?: string | null;
   exitDeadline?: Date | null;
   highWaterPrice?: string | null;
@@ -195,14 +197,11 @@ export async function openPosition(
       const [debited] = await tx
         .update(accounts)
         .set({
-          balance: sql`${accounts.balance} - ${p.amount}::numeric - ${p.entryFee}::numeric`,
-          fees: sql`${accounts.fees} + ${p.entryFee}::numeric`,
+          balance: sql`${accounts.balance} - ${moneyParam(p.amount + p.entryFee)}`,
+          fees: sql`${accounts.fees} + ${moneyParam(p.entryFee)}`,
         })
         .where(
-          and(
-            eq(accounts.id, account.id),
-            sql`${accounts.balance} >= ${p.amount}::numeric + ${p.entryFee}::numeric`,
-          ),
+          and(eq(accounts.id, account.id), sql`${accounts.balance} >= ${moneyParam(p.amount + p.entryFee)}`),
         )
         .returning({ balance: accounts.balance });
       if (!debited) return { ok: false, reason: 'insufficient-balance' } as const;
@@ -233,9 +232,8 @@ export async function openPosition(
           currency: p.currency,
           executionReason: p.executionReason,
           timeframeDetected: p.timeframeDetected ?? null,
-          sentimentAtBuy: p.sentimentAtBuy == null ? null : String(p.sentimentAtBuy),
-          politicalSentimentAtBuy:
-            p.politicalSentimentAtBuy == null ? null : String(p.politicalSentimentAtBuy),
+          sentimentAtBuy: p.sentimentAtBuy ?? null,
+          politicalSentimentAtBuy: p.politicalSentimentAtBuy ?? null,
           wasLowestPoint: p.wasLowestPoint ?? false,
           indicatorSnapshot: p.indicatorSnapshot ?? null,
         })
@@ -253,9 +251,9 @@ export interface ClosePositionInput {
   tradeId: string;
   exitPrice: string;
   exitTime: Date;
-  exitFee: string;
-  /** Cash back from the sale before the exit fee. */
-  proceeds: string;
+  /** The exit fee and the cash back from the sale before it, in minor units. */
+  exitFee: number;
+  proceeds: number;
   exitReason: string;
   venueOrderId?: string | null;
 }
@@ -279,8 +277,8 @@ async function closeRow(tx: DbOrTx, c: ClosePositionInput, from: 'open' | 'closi
       exitTime: c.exitTime,
       exitFee: c.exitFee,
       exitReason: c.exitReason,
-      pnl: sql`${c.proceeds}::numeric - ${c.exitFee}::numeric - ${trades.amount} - ${trades.entryFee}`,
-      pnlPct: sql`round((${c.proceeds}::numeric - ${c.exitFee}::numeric - ${trades.amount} - ${trades.entryFee}) * 100 / ${trades.amount}, 4)`,
+      pnl: sql`${moneyParam(c.proceeds - c.exitFee)} - ${trades.amount} - ${trades.entryFee}`,
+      pnlPct: sql`round((${moneyParam(c.proceeds - c.exitFee)} - ${trades.amount} - ${trades.entryFee}) * 100 / ${trades.amount}, 4)`,
       ...(c.venueOrderId ? { venueOrderId: c.venueOrderId } : {}),
     })
     .where(and(eq(trades.id, c.tradeId), eq(trades.status, from)))
@@ -290,14 +288,14 @@ async function closeRow(tx: DbOrTx, c: ClosePositionInput, from: 'open' | 'closi
   return closed;
 }
 
-/** Books a sale on the position's account: proceeds less the exit fee back in cash, P&L on `cost`. */
-async function creditSale(tx: DbOrTx, t: TradeRow, proceeds: string, exitFee: string, cost: string) {
+/** Books a sale on the position's account: proceeds less the exit fee back in cash, P&L on `cost` (minor units). */
+async function creditSale(tx: DbOrTx, t: TradeRow, proceeds: number, exitFee: number, cost: number) {
   const [account] = await tx
     .update(accounts)
     .set({
-      balance: sql`${accounts.balance} + ${proceeds}::numeric - ${exitFee}::numeric`,
-      realizedPnl: sql`${accounts.realizedPnl} + ${proceeds}::numeric - ${cost}::numeric`,
-      fees: sql`${accounts.fees} + ${exitFee}::numeric`,
+      balance: sql`${accounts.balance} + ${moneyParam(proceeds - exitFee)}`,
+      realizedPnl: sql`${accounts.realizedPnl} + ${moneyParam(proceeds - cost)}`,
+      fees: sql`${accounts.fees} + ${moneyParam(exitFee)}`,
     })
     .where(eq(accounts.id, t.accountId))
     .returning({ balance: accounts.balance, mode: accounts.mode });
@@ -328,8 +326,8 @@ export async function releasePosition(
     const [account] = await tx
       .update(accounts)
       .set({
-        balance: sql`${accounts.balance} + ${ended.amount}::numeric + ${ended.entryFee}::numeric`,
-        fees: sql`${accounts.fees} - ${ended.entryFee}::numeric`,
+        balance: sql`${accounts.balance} + ${moneyParam(ended.amount + ended.entryFee)}`,
+        fees: sql`${accounts.fees} - ${moneyParam(ended.entryFee)}`,
       })
       .where(eq(accounts.id, ended.accountId))
       .returning({ balance: accounts.balance, mode: accounts.mode });
@@ -343,7 +341,7 @@ export async function releasePosition(
  * Records a live entry's fill as the venue reports it, once (only from `opening`): the position opens
  * with the venue's quantity, price, cost and fee, and the account gives back what was held beyond
  * that cost. A fill that cost more than was held is booked all the same (the venue's fact stands) and
- * the account is flagged; `overHeld` says by how much, as a decimal string, or null.
+ * the account is flagged; `overHeld` says by how much, in minor units, or null.
  */
 export async function settleLiveEntry(
   db: DbOrTx,
@@ -355,9 +353,9 @@ export async function settleLiveEntry(
     venueOrderId: string;
     takeProfitPrice: string;
     stopLossPrice: string;
-    /** What the fill cost before fees, and the venue's fee, as decimal strings. */
-    amount: string;
-    entryFee: string;
+    /** What the fill cost before fees, and the venue's fee, in minor units. */
+    amount: number;
+    entryFee: number;
   } & ExitColumns,
 ) {
   return db.transaction(async (tx) => {
@@ -384,17 +382,16 @@ export async function settleLiveEntry(
       .where(and(eq(trades.id, f.tradeId), eq(trades.status, 'opening')))
       .returning();
     if (!row) return null;
-    const overCents =
-      parseCents(f.amount) + parseCents(f.entryFee) - parseCents(held.amount) - parseCents(held.entryFee);
-    const overHeld = overCents > 0 ? formatCents(overCents) : null;
+    const overCents = f.amount + f.entryFee - held.amount - held.entryFee;
+    const overHeld = overCents > 0 ? overCents : null;
     const [account] = await tx
       .update(accounts)
       .set({
-        balance: sql`${accounts.balance} + ${held.amount}::numeric + ${held.entryFee}::numeric - ${f.amount}::numeric - ${f.entryFee}::numeric`,
-        fees: sql`${accounts.fees} - ${held.entryFee}::numeric + ${f.entryFee}::numeric`,
+        balance: sql`${accounts.balance} - ${moneyParam(overCents)}`,
+        fees: sql`${accounts.fees} + ${moneyParam(f.entryFee - held.entryFee)}`,
         ...(overHeld
           ? {
-              flaggedReason: `a fill of ${row.symbol} cost ${overHeld} ${row.currency} more than the cash held for it`,
+              flaggedReason: `a fill of ${row.symbol} cost ${formatCents(overHeld)} ${row.currency} more than the cash held for it`,
             }
           : {}),
       })
@@ -514,7 +511,8 @@ export async function reopenPosition(db: DbOrTx, tradeId: string) {
 /**
  * Books a live sale, once (only from `closing`). Selling the whole quantity closes the position; a
  * part splits the position: a closed row for the part sold (its share of the cost and entry fee, its
- * own P&L) and the position back open with the rest. Decimal strings in; cents computed by the caller.
+ * own P&L) and the position back open with the rest. Quantities and prices as decimal strings, money
+ * in minor units, computed by the caller.
  */
 export async function settleLiveExit(
   db: DbOrTx,
@@ -523,11 +521,11 @@ export async function settleLiveExit(
     /** Quantity sold, its average price, proceeds before the fee and the fee. */
     soldQuantity: string;
     exitPrice: string;
-    proceeds: string;
-    exitFee: string;
+    proceeds: number;
+    exitFee: number;
     /** The part sold's share of the position's cost and entry fee (ignored when all of it sold). */
-    soldCost: string;
-    soldEntryFee: string;
+    soldCost: number;
+    soldEntryFee: number;
     exitReason: string;
     exitTime: Date;
     venueOrderId: string;
@@ -562,13 +560,13 @@ export async function settleLiveExit(
       .set({
         status: 'open',
         quantity: sql`${trades.quantity} - ${x.soldQuantity}::numeric`,
-        amount: sql`${trades.amount} - ${x.soldCost}::numeric`,
-        entryFee: sql`${trades.entryFee} - ${x.soldEntryFee}::numeric`,
+        amount: sql`${trades.amount} - ${moneyParam(x.soldCost)}`,
+        entryFee: sql`${trades.entryFee} - ${moneyParam(x.soldEntryFee)}`,
       })
       .where(and(eq(trades.id, t.id), eq(trades.status, 'closing')))
       .returning();
     const { id: _id, createdAt: _c, ...copy } = t;
-    const net = sql`${x.proceeds}::numeric - ${x.exitFee}::numeric - ${x.soldCost}::numeric - ${x.soldEntryFee}::numeric`;
+    const net = x.proceeds - x.exitFee - x.soldCost - x.soldEntryFee;
     const [closed] = await tx
       .insert(trades)
       .values({
@@ -585,7 +583,7 @@ export async function settleLiveExit(
         exitReason: x.exitReason,
         venueOrderId: x.venueOrderId,
         pnl: net,
-        pnlPct: sql`round((${net}) * 100 / ${x.soldCost}::numeric, 4)`,
+        pnlPct: sql`round(${moneyParam(net)} * 100 / ${moneyParam(x.soldCost)}, 4)`,
       })
       .returning();
     await creditSale(tx, closed!, x.proceeds, x.exitFee, x.soldCost);
@@ -617,7 +615,7 @@ export async function getAccountById(db: DbOrTx, id: string) {
   return row ?? null;
 }
 
-async function mirrorUserBalance(tx: DbOrTx, userId: string, assetType: AssetType, balance: string) {
+async function mirrorUserBalance(tx: DbOrTx, userId: string, assetType: AssetType, balance: number) {
   await tx
     .update(users)
     .set(assetType === 'crypto' ? { cryptoBalance: balance } : { stockBalance: balance })
@@ -686,6 +684,7 @@ export async function listApprovals(db: DbOrTx, status?: 'pending' | 'approved' 
       symbol: trades.symbol,
       assetType: trades.assetType,
       amount: trades.amount,
+      currency: trades.currency,
       executionReason: trades.executionReason,
       userId: users.id,
       username: users.username,

@@ -28,7 +28,8 @@ export async function createUser(
     passwordHash: string;
     fullName: string;
     role?: Role;
-    balance: string;
+    /** Paper starting balance in minor units. */
+    balance: number;
   },
 ): Promise<PublicUser | null> {
   const [row] = await db

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { minorUnits } from './money';
+import { hundredths, minorUnits, ZERO_MONEY } from './money';
 import { users } from './users';
 
 export const assetTypeEnum = pgEnum('asset_type', ['crypto', 'stock']);
@@ -59,9 +59,9 @@ export const tradeParameters = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     assetType: assetTypeEnum('asset_type').notNull(),
     symbol: text('symbol').notNull().default('ALL'),
-    tradeAmount: numeric('trade_amount', { precision: 20, scale: 2 }).notNull(),
-    takeProfitPct: numeric('take_profit_pct', { precision: 6, scale: 2 }).notNull(),
-    stopLossPct: numeric('stop_loss_pct', { precision: 6, scale: 2 }).notNull(),
+    tradeAmount: minorUnits('trade_amount').notNull(),
+    takeProfitPct: hundredths('take_profit_pct').notNull(),
+    stopLossPct: hundredths('stop_loss_pct').notNull(),
     maxConcurrentTrades: integer('max_concurrent_trades').notNull(),
     buyAtLowestOnly: boolean('buy_at_lowest_only').notNull().default(true),
     minSentimentScore: integer('min_sentiment_score').notNull().default(0),
@@ -72,11 +72,11 @@ export const tradeParameters = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Exit rules beyond fixed TP/SL; null turns a rule off. */
-    takeProfitAtr: numeric('take_profit_atr', { precision: 6, scale: 2 }),
-    stopLossAtr: numeric('stop_loss_atr', { precision: 6, scale: 2 }),
-    trailingStopPct: numeric('trailing_stop_pct', { precision: 6, scale: 2 }),
-    breakEvenAfterPct: numeric('break_even_after_pct', { precision: 6, scale: 2 }),
-    maxHoldingHours: numeric('max_holding_hours', { precision: 6, scale: 2 }),
+    takeProfitAtr: hundredths('take_profit_atr'),
+    stopLossAtr: hundredths('stop_loss_atr'),
+    trailingStopPct: hundredths('trailing_stop_pct'),
+    breakEvenAfterPct: hundredths('break_even_after_pct'),
+    maxHoldingHours: hundredths('max_holding_hours'),
   },
   (t) => [
     uniqueIndex('trade_parameters_user_asset_symbol_key').on(t.userId, t.assetType, t.symbol),
@@ -95,10 +95,10 @@ export const accounts = pgTable(
     assetType: assetTypeEnum('asset_type').notNull(),
     mode: accountModeEnum('mode').notNull(),
     venue: text('venue').notNull(),
-    startBalance: numeric('start_balance', { precision: 20, scale: 2 }).notNull(),
-    balance: numeric('balance', { precision: 20, scale: 2 }).notNull(),
-    realizedPnl: numeric('realized_pnl', { precision: 20, scale: 2 }).notNull().default('0'),
-    fees: numeric('fees', { precision: 20, scale: 2 }).notNull().default('0'),
+    startBalance: minorUnits('start_balance').notNull(),
+    balance: minorUnits('balance').notNull(),
+    realizedPnl: minorUnits('realized_pnl').notNull().default(ZERO_MONEY),
+    fees: minorUnits('fees').notNull().default(ZERO_MONEY),
     /** Venue API key and secret, sealed with AES-256-GCM; null for paper accounts. */
     credentials: text('credentials'),
     status: accountStatusEnum('status').notNull().default('active'),
@@ -139,23 +139,23 @@ export const trades = pgTable(
     exitTime: timestamp('exit_time', { withTimezone: true }),
     quantity: numeric('quantity', { precision: 30, scale: 10 }).notNull(),
     /** Cash put in at entry, fees excluded. */
-    amount: numeric('amount', { precision: 20, scale: 2 }).notNull(),
-    entryFee: numeric('entry_fee', { precision: 20, scale: 2 }).notNull().default('0'),
-    exitFee: numeric('exit_fee', { precision: 20, scale: 2 }).notNull().default('0'),
-    pnl: numeric('pnl', { precision: 20, scale: 2 }),
+    amount: minorUnits('amount').notNull(),
+    entryFee: minorUnits('entry_fee').notNull().default(ZERO_MONEY),
+    exitFee: minorUnits('exit_fee').notNull().default(ZERO_MONEY),
+    pnl: minorUnits('pnl'),
     pnlPct: numeric('pnl_pct', { precision: 10, scale: 4 }),
     takeProfitPrice: numeric('take_profit_price', { precision: 30, scale: 10 }),
     stopLossPrice: numeric('stop_loss_price', { precision: 30, scale: 10 }),
     /** The rule's exits fixed when the order was decided; the levels are set from them at the fill. */
-    takeProfitPct: numeric('take_profit_pct', { precision: 6, scale: 2 }),
-    stopLossPct: numeric('stop_loss_pct', { precision: 6, scale: 2 }),
+    takeProfitPct: hundredths('take_profit_pct'),
+    stopLossPct: hundredths('stop_loss_pct'),
     /** Quote currency the amounts are in (`BTC` for ETH/BTC). */
     currency: text('currency').notNull().default('USD'),
     executionReason: text('execution_reason').notNull(),
     exitReason: text('exit_reason'),
     timeframeDetected: text('timeframe_detected'),
-    sentimentAtBuy: numeric('sentiment_at_buy', { precision: 6, scale: 2 }),
-    politicalSentimentAtBuy: numeric('political_sentiment_at_buy', { precision: 6, scale: 2 }),
+    sentimentAtBuy: hundredths('sentiment_at_buy'),
+    politicalSentimentAtBuy: hundredths('political_sentiment_at_buy'),
     wasLowestPoint: boolean('was_lowest_point').notNull().default(false),
     indicatorSnapshot: jsonb('indicator_snapshot'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -164,13 +164,13 @@ export const trades = pgTable(
      * that moves the stop to the entry, the instant the holding time ends, and the highest high seen
      * since entry (raised by each engine tick the position survives). Null = that rule is off.
      */
-    trailingStopPct: numeric('trailing_stop_pct', { precision: 6, scale: 2 }),
+    trailingStopPct: hundredths('trailing_stop_pct'),
     breakEvenPrice: numeric('break_even_price', { precision: 30, scale: 10 }),
     exitDeadline: timestamp('exit_deadline', { withTimezone: true }),
     highWaterPrice: numeric('high_water_price', { precision: 30, scale: 10 }),
     /** The break-even and holding-time rules as decided with the order; the levels above follow at the fill. */
-    breakEvenAfterPct: numeric('break_even_after_pct', { precision: 6, scale: 2 }),
-    maxHoldingHours: numeric('max_holding_hours', { precision: 6, scale: 2 }),
+    breakEvenAfterPct: hundredths('break_even_after_pct'),
+    maxHoldingHours: hundredths('max_holding_hours'),
   },
   (t) => [
     uniqueIndex('trades_client_order_id_key').on(t.clientOrderId),

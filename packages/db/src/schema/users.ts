@@ -3,7 +3,6 @@ import {
   boolean,
   index,
   inet,
-  numeric,
   pgEnum,
   pgTable,
   text,
@@ -11,6 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { minorUnits, ZERO_MONEY } from './money';
 
 export const roleEnum = pgEnum('role', ['user', 'beta_user', 'admin']);
 export type Role = (typeof roleEnum.enumValues)[number];
@@ -25,8 +25,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     fullName: text('full_name').notNull(),
     role: roleEnum('role').notNull().default('user'),
-    cryptoBalance: numeric('crypto_balance', { precision: 20, scale: 2 }).notNull().default('0'),
-    stockBalance: numeric('stock_balance', { precision: 20, scale: 2 }).notNull().default('0'),
+    cryptoBalance: minorUnits('crypto_balance').notNull().default(ZERO_MONEY),
+    stockBalance: minorUnits('stock_balance').notNull().default(ZERO_MONEY),
     active: boolean('active').notNull().default(true),
     /** Set by an admin: no new trades until cleared. */
     tradingPaused: boolean('trading_paused').notNull().default(false),

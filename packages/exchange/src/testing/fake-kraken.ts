@@ -9,7 +9,8 @@ import { serveOnLoopback } from './loopback-server';
  * as Kraken does), OHLC, AddOrder, QueryOrders, OpenOrders and ClosedOrders (filtered by `cl_ord_id` or
  * `userref`, empty when nothing matches), CancelOrder, Balance and BalanceEx; it verifies the
  * private-call signature and nonce exactly as Kraken does; it records every request; and it fails on
- * demand (Kraken error strings, HTTP statuses, or a request that never gets an answer).
+ * demand (Kraken error strings, HTTP statuses, a request that never gets an answer, or one the venue
+ * acts on whose answer is lost).
  */
 
 /** One asset pair as Kraken's AssetPairs lists it. */
@@ -30,7 +31,12 @@ export type KrakenOhlcRow = [number, string, string, string, string, string, str
 export type FakeFailure =
   | { kind: 'kraken-error'; error: string }
   | { kind: 'http'; status: number; body?: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * The venue acts on the request (an order is placed and fills) but its answer never reaches the
+   * client: the connection drops, or (`hang`) stays silent until the client times out.
+   */
+  | { kind: 'lost-answer'; after?: 'drop' | 'hang' };
 
 /** What the fake saw of one request. */
 export interface RecordedRequest {
@@ -184,7 +190,15 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
   const lastNonce = new Map<string, bigint>();
   let orderSeq = 0;
 
+  // Responses whose answer is to be lost once the request has been acted on: how to lose it.
+  const lostAnswers = new Map<ServerResponse, () => void>();
   const send = (res: ServerResponse, status: number, body: unknown) => {
+    const lose = lostAnswers.get(res);
+    if (lose) {
+      lostAnswers.delete(res);
+      lose();
+      return;
+    }
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
@@ -456,8 +470,10 @@ export async function startFakeKraken(options: FakeKrakenOptions = {}): Promise<
         hold();
         return;
       }
-      if (f.kind === 'http') return send(res, f.status, f.body ?? `<html>${f.status}</html>`);
-      return krakenError(res, f.error);
+      if (f.kind === 'lost-answer')
+        lostAnswers.set(res, f.after === 'hang' ? hold : () => res.socket?.destroy());
+      else if (f.kind === 'http') return send(res, f.status, f.body ?? `<html>${f.status}</html>`);
+      else return krakenError(res, f.error);
     }
 
     if (scope === 'public') return handlePublic(endpoint, record.query, res);

@@ -1,8 +1,6 @@
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAnalyticsStore } from '@tradehits/analytics';
 import { type Config, loadConfig } from '@tradehits/config';
-import { errorMessage } from '@tradehits/core/errors';
 import type { MarketDataSource } from '@tradehits/core/ports';
 import { assetTypeOf } from '@tradehits/core/symbols';
 import { type AssetType, TIMEFRAMES, type Timeframe } from '@tradehits/core/types';
@@ -11,6 +9,7 @@ import { createKrakenMarketData } from '@tradehits/exchange/kraken';
 import cliProgress from 'cli-progress';
 import { createFileMarketData } from '../ingest/file-source';
 import { type IngestSummary, ingestBars } from '../ingest/ingest-bars';
+import { runWhenMain, UsageError } from './args';
 
 const USAGE = `Usage: npm run backfill -- [--source files --dir <folder> | --source kraken | --source alpaca]
   [--symbols BTC/USD,AAPL] [--timeframes 5m,1h,1d] [--from 2025-01-01T00:00:00Z] [--to ISO]
@@ -23,11 +22,6 @@ ALPACA_DATA_URL to use another host than Alpaca's).`;
 
 /** Bars per Alpaca request: the SDK follows Alpaca's page tokens within one request up to this many. */
 const ALPACA_PAGE_BARS = 10_000;
-
-/** A command-line mistake: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** The parsed command line. */
 export interface BackfillArgs {
@@ -194,23 +188,17 @@ export async function runBackfill(
   return summaries;
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<number> {
   let args: BackfillArgs;
   try {
-    args = parseBackfillArgs(process.argv.slice(2));
+    args = parseBackfillArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
+    return 2;
   }
   const summaries = await runBackfill(args, loadConfig());
-  if (summaries.some((s) => s.error)) process.exitCode = 1;
+  return summaries.some((s) => s.error) ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error) => {
-    process.stderr.write(`${errorMessage(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(import.meta.url, 'backfill', main);

@@ -1,10 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BacktestResult, runBacktest } from '@tradehits/core/backtest';
 import { formatCents } from '@tradehits/core/money';
-import { backtestParamsSchema } from '@tradehits/core/params';
 import cliProgress from 'cli-progress';
-import { readSeries, UsageError } from './candle-files';
+import { backtestParamsFromFlags, isoInstant, runWhenMain, UsageError } from './args';
+import { readSeries } from './candle-files';
 
 /**
  * `npm run backtest -- --source files --dir <folder> [--params <json>] [--json] [--symbols A/B,C/D]
@@ -52,27 +51,9 @@ function run(argv: readonly string[], io: Io): { json: boolean; output: Backtest
   if (v.source !== 'files')
     throw new UsageError('--source files is the only source (recorded ccxt JSON files)');
   if (!v.dir) throw new UsageError('--dir <folder> is required');
-  let rawParams: unknown = {};
-  if (v.params !== undefined) {
-    try {
-      rawParams = JSON.parse(v.params);
-    } catch (error) {
-      throw new UsageError(`--params is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  if (v.timeframe !== undefined) {
-    if (typeof rawParams !== 'object' || rawParams === null)
-      throw new UsageError('--params must be a JSON object');
-    rawParams = { ...rawParams, timeframe: v.timeframe };
-  }
-  const parsed = backtestParamsSchema.safeParse(rawParams);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(params)'}: ${i.message}`);
-    throw new UsageError(`bad --params:\n${lines.join('\n')}`);
-  }
-  const params = parsed.data;
-  const from = v.from === undefined ? Number.NEGATIVE_INFINITY : instant('--from', v.from);
-  const to = v.to === undefined ? Number.POSITIVE_INFINITY : instant('--to', v.to);
+  const params = backtestParamsFromFlags(v.params, v.timeframe);
+  const from = v.from === undefined ? Number.NEGATIVE_INFINITY : isoInstant('--from', v.from);
+  const to = v.to === undefined ? Number.POSITIVE_INFINITY : isoInstant('--to', v.to);
   if (!(from < to)) throw new UsageError('--from must be before --to');
   const wanted = v.symbols
     ?.flatMap((s) => s.split(','))
@@ -112,14 +93,6 @@ function parse(argv: readonly string[]) {
   });
 }
 
-function instant(flag: string, text: string): number {
-  const t = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t)) {
-    throw new UsageError(`${flag} must be an ISO date or instant, got ${JSON.stringify(text)}`);
-  }
-  return t;
-}
-
 /** The human-readable report. Amounts are in the quote currency. */
 function summary(r: BacktestResult): string {
   const m = r.metrics;
@@ -144,18 +117,10 @@ function iso(t: number): string {
   return Number.isFinite(t) && t > 0 ? new Date(t).toISOString() : '–';
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  backtestCli(process.argv.slice(2), {
+runWhenMain(import.meta.url, 'backtest', (argv) =>
+  backtestCli(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     progress: process.stderr.isTTY === true,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`backtest: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+  }),
+);

@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { BacktestSeries } from '@tradehits/core/backtest';
 import { barsFromOhlcv, symbolOfFileName } from '@tradehits/core/ohlcv';
 import { resampleBars } from '@tradehits/core/resample';
-
-/** Bad command-line input: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError } from './args';
 
 /** Loads the 5m files of the folder (those asked for), cut to [from, to) and resampled if needed. */
 export function readSeries(

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@tradehits/config';
 import type { Estimate } from '@tradehits/core/bootstrap';
@@ -12,11 +11,10 @@ import {
   type WalkForwardConfig,
   type WalkForwardReport,
 } from '@tradehits/core/optimize';
-import { backtestParamsSchema } from '@tradehits/core/params';
 import { createDb, insertOptimizerRun } from '@tradehits/db';
 import { walkForwardParallel } from '../research/optimize-pool';
-import { readSeries, UsageError } from './candle-files';
-import { whole } from './study';
+import { backtestParamsFromFlags, runWhenMain, UsageError, wholeNumber } from './args';
+import { readSeries } from './candle-files';
 
 /**
  * `npm run optimize -- --dir <folder> [--symbols A/B,C/D] [--timeframe 5m|1h] [--train-days N]
@@ -75,32 +73,17 @@ export async function optimizeCli(
     if (v.source !== undefined && v.source !== 'files')
       throw new UsageError('--source files is the only source');
     if (!v.dir) throw new UsageError('--dir <folder> is required');
-    let raw: unknown = {};
-    if (v.params !== undefined) {
-      try {
-        raw = JSON.parse(v.params);
-      } catch (error) {
-        throw new UsageError(`--params is not valid JSON: ${(error as Error).message}`);
-      }
-      if (typeof raw !== 'object' || raw === null) throw new UsageError('--params must be a JSON object');
-    }
-    if (v.timeframe !== undefined) raw = { ...(raw as object), timeframe: v.timeframe };
-    const parsed = backtestParamsSchema.safeParse(raw);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(params)'}: ${i.message}`);
-      throw new UsageError(`bad --params:\n${lines.join('\n')}`);
-    }
-    const base = parsed.data;
+    const base = backtestParamsFromFlags(v.params, v.timeframe);
     const d = DEFAULT_WALK_FORWARD;
     const config: WalkForwardConfig = {
-      trainDays: whole('--train-days', v['train-days'] ?? String(d.trainDays), 1, 365),
-      testDays: whole('--test-days', v['test-days'] ?? String(d.testDays), 1, 365),
-      samples: whole('--samples', v.samples ?? String(d.samples), 1, 10_000),
-      seed: whole('--seed', v.seed ?? String(d.seed), 0, 2 ** 32 - 1),
-      minTrades: whole('--min-trades', v['min-trades'] ?? String(d.minTrades), 1, 100_000),
-      resamples: whole('--resamples', v.resamples ?? String(d.resamples), 100, 100_000),
+      trainDays: wholeNumber('--train-days', v['train-days'] ?? String(d.trainDays), 1, 365),
+      testDays: wholeNumber('--test-days', v['test-days'] ?? String(d.testDays), 1, 365),
+      samples: wholeNumber('--samples', v.samples ?? String(d.samples), 1, 10_000),
+      seed: wholeNumber('--seed', v.seed ?? String(d.seed), 0, 2 ** 32 - 1),
+      minTrades: wholeNumber('--min-trades', v['min-trades'] ?? String(d.minTrades), 1, 100_000),
+      resamples: wholeNumber('--resamples', v.resamples ?? String(d.resamples), 100, 100_000),
     };
-    const workers = whole('--workers', v.workers ?? String(os.availableParallelism()), 1, 64);
+    const workers = wholeNumber('--workers', v.workers ?? String(os.availableParallelism()), 1, 64);
     const symbols = v.symbols
       ?.flatMap((s) => s.split(','))
       .map((s) => s.trim().toUpperCase())
@@ -217,14 +200,6 @@ export function describeCandidate(c: Candidate): string {
   return parts.join(', ');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  optimizeCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`optimize: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, 'optimize', (argv) =>
+  optimizeCli(argv, { stdout: process.stdout, stderr: process.stderr }),
+);

@@ -18,7 +18,7 @@ async function user(db: DbHandle, name: string) {
     email: `${name}@example.test`,
     passwordHash: 'x',
     fullName: name,
-    balance: '0',
+    balance: 0,
   });
   return u!.id;
 }
@@ -40,7 +40,7 @@ describe('secrets:rotate', () => {
         assetType,
         venue: 'kraken',
         credentials: sealed,
-        startBalance: '0',
+        startBalance: 0,
       });
     await link(a, sealSecret(oldKey, credentials(1)));
     await link(a, sealSecret(oldKey, credentials(2)), 'stock');

@@ -1,9 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '@tradehits/config';
-import { errorMessage } from '@tradehits/core/errors';
 import { createDb, listSealedCredentials, replaceSealedCredentials } from '@tradehits/db';
 import { openWithIndex, SecretBoxError, sealSecret } from '@tradehits/exchange';
+import { runWhenMain } from './args';
 
 const USAGE = `Usage: npm run secrets:rotate [-- --json]
 
@@ -51,11 +50,14 @@ export async function rotateSecrets(config: Config): Promise<RotationSummary> {
   return summary;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'boolean' }, help: { type: 'boolean' } } });
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
   const summary = await rotateSecrets(loadConfig());
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -66,12 +68,7 @@ async function main(): Promise<void> {
     if (summary.unreadable.length)
       process.stdout.write(`opened with neither key (left as they are): ${summary.unreadable.join(', ')}\n`);
   }
-  if (summary.unreadable.length) process.exitCode = 1;
+  return summary.unreadable.length ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error) => {
-    process.stderr.write(`${errorMessage(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(import.meta.url, 'secrets:rotate', main);

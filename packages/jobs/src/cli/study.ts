@@ -1,9 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Estimate } from '@tradehits/core/bootstrap';
 import { runStudy, STUDY_HORIZONS, type StudyGroup, type StudyReport } from '@tradehits/core/study';
 import type { Timeframe } from '@tradehits/core/types';
-import { readSeries, UsageError } from './candle-files';
+import { runWhenMain, UsageError, wholeNumber } from './args';
+import { readSeries } from './candle-files';
 
 /**
  * `npm run study -- --dir <folder> [--timeframes 5m,1h] [--symbols A/B,C/D] [--seed N] [--resamples N] [--json]`
@@ -80,8 +80,8 @@ function parse(argv: readonly string[]) {
       .map((s) => s.trim().toUpperCase())
       .filter(Boolean),
     timeframes: [...new Set(timeframes)] as Timeframe[],
-    seed: whole('--seed', values.seed ?? '1', 0, 2 ** 32 - 1),
-    resamples: whole('--resamples', values.resamples ?? '2000', 100, 100_000),
+    seed: wholeNumber('--seed', values.seed ?? '1', 0, 2 ** 32 - 1),
+    resamples: wholeNumber('--resamples', values.resamples ?? '2000', 100, 100_000),
   } as const;
 }
 
@@ -95,15 +95,6 @@ const OPTIONS = {
   seed: { type: 'string' },
   resamples: { type: 'string' },
 } as const;
-
-/** A whole number flag within [min, max]. */
-export function whole(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
 
 /** The human-readable report. */
 export function studySummary(r: StudyReport, seconds: number): string {
@@ -136,14 +127,6 @@ function iso(t: number): string {
   return t > 0 ? new Date(t).toISOString().slice(0, 16) : '–';
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  studyCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`study: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, 'study', (argv) =>
+  studyCli(argv, { stdout: process.stdout, stderr: process.stderr }),
+);

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
@@ -22,12 +20,12 @@ import {
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import type { LiveEvent, Services } from '@tradehits/trading';
 import { sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../events';
 import { createLogger } from '../log';
 
 import { createPaperUser } from '../testing';
+import { startTestSmtp } from '../testing/smtp';
 import { alertsProcessor, FAILING_STREAK, isStale, watchApprovals } from './alerts';
 
 const MIN = 60_000;
@@ -36,9 +34,8 @@ describe('alerts', () => {
   let db: DbHandle;
   let dir: string;
   let analytics: AnalyticsStore;
-  let smtp: SMTPServer;
+  let smtp: Awaited<ReturnType<typeof startTestSmtp>>;
   let services: Services;
-  const mails: { to: string[]; body: string }[] = [];
   const events: LiveEvent[] = [];
   const bars = sharedBars('ETH', 50);
   const lastOpen = bars.at(-1)!.openTime;
@@ -50,26 +47,13 @@ describe('alerts', () => {
     analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
     await analytics.migrate();
     await analytics.upsertBars('crypto', bars);
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let body = '';
-        stream.on('data', (d) => (body += d));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
-          callback();
-        });
-      },
-    });
-    smtp.listen(0, '127.0.0.1');
-    await once(smtp.server, 'listening');
+    smtp = await startTestSmtp();
     const bus = createMemoryBus();
     bus.subscribe((e) => events.push(e));
     services = {
       config: loadConfig({
         NODE_ENV: 'test',
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        SMTP_URL: smtp.url,
         ALERT_EMAIL_TO: 'oncall@example.test',
         CRYPTO_SYMBOLS: 'ETH/BTC',
       }),
@@ -83,7 +67,7 @@ describe('alerts', () => {
   }, 60_000);
 
   afterAll(async () => {
-    smtp?.close();
+    await smtp?.close();
     await analytics?.close();
     await db?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -129,7 +113,7 @@ describe('alerts', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: 'sealed',
-      startBalance: '0.00',
+      startBalance: 0,
     });
     await quarantineAccount(db.db, live.id, 'invalid-key');
     await audit(db.db, {
@@ -156,10 +140,10 @@ describe('alerts', () => {
     let kinds = (await listNotifications(db.db, 50)).map((n) => n.kind).sort();
     expect(kinds).toEqual(['account.quarantined', 'approval.pending', 'job.failing', 'user.loss-limit']);
     expect(result.emailed).toBe(4);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toEqual(['oncall@example.test']);
-    expect(mails[0]!.body).toMatch(/Content-Type: text\/html/);
-    expect(mails[0]!.body).toContain('market.ingest keeps failing');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]!.to).toEqual(['oncall@example.test']);
+    expect(smtp.mails[0]!.body).toMatch(/Content-Type: text\/html/);
+    expect(smtp.mails[0]!.body).toContain('market.ingest keeps failing');
 
     // Eleven minutes on, the 5m series is overdue; the known alerts are not raised or mailed again.
     now = new Date(lastOpen + 10 * MIN + 11_000);
@@ -167,8 +151,8 @@ describe('alerts', () => {
     kinds = (await listNotifications(db.db, 50)).map((n) => n.kind);
     expect(kinds.filter((k) => k === 'data.stale')).toHaveLength(1);
     expect(result).toMatchObject({ created: 1, emailed: 1 });
-    expect(mails).toHaveLength(2);
-    expect(mails[1]!.body).toContain('ETH/BTC 5m data is stale');
+    expect(smtp.mails).toHaveLength(2);
+    expect(smtp.mails[1]!.body).toContain('ETH/BTC 5m data is stale');
     result = await run();
     expect(result).toMatchObject({ created: 0, emailed: 0 });
 
@@ -184,7 +168,7 @@ describe('alerts', () => {
       assetType: 'crypto',
       venue: 'kraken',
       credentials: 'sealed',
-      startBalance: '0.00',
+      startBalance: 0,
     });
     await db.db.execute(
       sql`update accounts set flagged_reason = 'a fill of ETH/USD cost 1.00 USD more than the cash held for it' where id = ${live.id}`,

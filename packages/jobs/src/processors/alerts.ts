@@ -1,5 +1,6 @@
 import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen } from '@tradehits/core/calendar';
+import { formatCents } from '@tradehits/core/money';
 import { TIMEFRAME_MS } from '@tradehits/core/types';
 import {
   accountsNeedingAttention,
@@ -44,8 +45,18 @@ export async function notify(services: Services, n: NewNotification): Promise<No
   return row;
 }
 
-function approvalNotification(a: { id: string; username?: string; symbol?: string; amount?: string }) {
-  const what = a.symbol ? `${a.symbol} for ${a.amount ?? '?'} USD` : 'a live order';
+function approvalNotification(a: {
+  id: string;
+  username?: string;
+  symbol?: string;
+  /** The cash held, in minor units of `currency`. */
+  amount?: number;
+  currency?: string;
+}) {
+  const what =
+    a.symbol && a.amount !== undefined
+      ? `${a.symbol} for ${formatCents(a.amount)} ${a.currency ?? 'USD'}`
+      : 'a live order';
   return {
     kind: 'approval.pending',
     severity: 'warning' as const,

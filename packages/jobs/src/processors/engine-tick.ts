@@ -3,14 +3,13 @@ import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import type { SentimentHandling } from '@tradehits/core/detector';
 import { type EngineUser, engineTick, type MarketTick, type OpenPosition } from '@tradehits/core/engine';
 import { advanceExitState } from '@tradehits/core/exits';
-import { parseCents } from '@tradehits/core/money';
+import { centsToNumber } from '@tradehits/core/money';
 import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
 import { utcDayStart } from '@tradehits/core/safety';
-import { lastClosedBarTime } from '@tradehits/core/types';
+import { lastClosedBarTime, TIMEFRAME_MS } from '@tradehits/core/types';
 import {
   type EngineTrader,
   engineTraders,
-  exitRulesFromRow,
   type JobRunRecord,
   listExpiredApprovals,
   listOpenTrades,
@@ -184,13 +183,8 @@ export async function tradeOnMarkets(
     if (t.mode === 'live' && t.account.status === 'quarantined') continue;
     const rules: TradeParameters[] = [];
     for (const row of t.rules) {
-      const parsed = tradeParametersSchema.safeParse({
-        ...row,
-        tradeAmount: Number(row.tradeAmount),
-        takeProfitPct: Number(row.takeProfitPct),
-        stopLossPct: Number(row.stopLossPct),
-        ...exitRulesFromRow(row),
-      });
+      // The rule schema takes the amount as a decimal, as a user enters it.
+      const parsed = tradeParametersSchema.safeParse({ ...row, tradeAmount: centsToNumber(row.tradeAmount) });
       if (parsed.success) {
         rules.push(parsed.data);
         continue;
@@ -215,8 +209,8 @@ export async function tradeOnMarkets(
       id: t.userId,
       rules,
       mode: t.mode,
-      balanceCents: parseCents(t.account.balance),
-      lossTodayCents: Math.max(0, -parseCents(t.pnlToday)),
+      balanceCents: t.account.balance,
+      lossTodayCents: Math.max(0, -t.pnlToday),
     });
   }
   const modeByUser = new Map(traders.map((t) => [t.userId, t.mode]));
@@ -238,7 +232,7 @@ export async function tradeOnMarkets(
       entryPrice: Number(p.entryPrice),
       takeProfitPrice: Number(p.takeProfitPrice),
       stopLossPrice: Number(p.stopLossPrice),
-      trailingStopPct: p.trailingStopPct === null ? null : Number(p.trailingStopPct),
+      trailingStopPct: p.trailingStopPct,
       breakEvenPrice: p.breakEvenPrice === null ? null : Number(p.breakEvenPrice),
       exitDeadline: p.exitDeadline?.getTime() ?? null,
       highWaterPrice: p.highWaterPrice === null ? null : Number(p.highWaterPrice),
@@ -404,6 +398,22 @@ export async function tradeOnMarkets(
   };
 }
 
+/**
+ * The instant a tick judges at. Live, when the job runs. In a replay the engine runs on the replay's
+ * clock, the named bar's close: the bars are recorded (2018, say), so the wall clock would stamp entries
+ * years after their bar, judge exits only on bars "after" that, and expire approvals at once. At its
+ * bar's close a late replay tick sees the market as it stood then, as a backtest does, rather than being
+ * declined as stale because the replay has already played the next bars.
+ */
+export function engineClock(
+  config: Pick<Services['config'], 'MARKET_SOURCE'>,
+  now: Date,
+  bar: { timeframe: Timeframe; barTime?: number | undefined },
+): Date {
+  if (config.MARKET_SOURCE !== 'replay' || bar.barTime === undefined) return now;
+  return new Date(bar.barTime + TIMEFRAME_MS[bar.timeframe]);
+}
+
 export const engineTickProcessor: Processor<'engine.tick'> = (
   { assetType, timeframe, barTime },
   { services, now, enqueue },
@@ -411,7 +421,7 @@ export const engineTickProcessor: Processor<'engine.tick'> = (
   runEngineTick(
     services,
     assetType,
-    now,
+    engineClock(services.config, now, { timeframe, barTime }),
     { timeframe, ...(barTime === undefined ? {} : { barTime }) },
     { enqueue },
   );

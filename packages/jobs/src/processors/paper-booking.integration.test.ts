@@ -7,6 +7,7 @@ import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
 import type { MarketTick } from '@tradehits/core/engine';
+import { parseCents } from '@tradehits/core/money';
 import { ledgerReconciles } from '@tradehits/core/paper';
 import type { Detection } from '@tradehits/core/types';
 import { type DbHandle, listAudit, schema } from '@tradehits/db';
@@ -177,7 +178,7 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
       passwordHash: 'x',
       fullName: u.name,
       role,
-      cryptoBalance: u.balance,
+      cryptoBalance: parseCents(u.balance),
     });
     const [account] = await db
       .insert(schema.accounts)
@@ -186,8 +187,8 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
         assetType: 'crypto',
         mode: u.live ? 'live' : 'paper',
         venue: u.live ? 'kraken' : 'paper',
-        startBalance: u.balance,
-        balance: u.balance,
+        startBalance: parseCents(u.balance),
+        balance: parseCents(u.balance),
         credentials: u.live ? sealSecret(SECRETS_KEY, '{"apiKey":"k","secret":"s"}') : null,
       })
       .returning();
@@ -196,9 +197,9 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
         userId,
         assetType: 'crypto',
         symbol: r.symbol ?? 'ALL',
-        tradeAmount: r.amount,
-        takeProfitPct: '3.00',
-        stopLossPct: '2.00',
+        tradeAmount: parseCents(r.amount),
+        takeProfitPct: 3,
+        stopLossPct: 2,
         maxConcurrentTrades: r.max,
         buyAtLowestOnly: true,
         minSentimentScore: 10,
@@ -219,12 +220,12 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
         entryPrice: held ? null : String(p.entryPrice),
         entryTime: held ? null : new Date(AT.getTime() - 2 * HOUR),
         quantity,
-        amount: p.amount,
-        entryFee: '2.60',
+        amount: parseCents(p.amount),
+        entryFee: 260,
         takeProfitPrice: held ? null : String(p.entryPrice * (1 + p.takeProfitPct / 100)),
         stopLossPrice: held ? null : String(p.entryPrice * (1 - p.stopLossPct / 100)),
-        takeProfitPct: p.takeProfitPct.toFixed(2),
-        stopLossPct: p.stopLossPct.toFixed(2),
+        takeProfitPct: p.takeProfitPct,
+        stopLossPct: p.stopLossPct,
         highWaterPrice: held ? null : String(p.entryPrice),
         currency: 'USD',
         executionReason: 'lowest-point',
@@ -244,8 +245,8 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
         entryTime: new Date(AT.getTime() - 3 * HOUR),
         exitTime: new Date(AT.getTime() - HOUR),
         quantity: '0.15',
-        amount: '300.00',
-        pnl: u.live.lossToday,
+        amount: 30_000,
+        pnl: parseCents(u.live.lossToday),
         currency: 'USD',
         executionReason: 'lowest-point',
       });
@@ -266,8 +267,8 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
     entryTime: AT,
     exitTime: AT,
     quantity: '0.001',
-    amount: '60.00',
-    pnl: '0.00',
+    amount: 6_000,
+    pnl: 0,
     currency: 'USD',
     executionReason: 'lowest-point',
   });
@@ -376,11 +377,11 @@ describe('set-based paper booking against the one-by-one path', () => {
         .filter((t) => t.status === 'open')
         .map((t) => [t.symbol, t.amount]),
     ).toEqual([
-      ['BTC/USD', expect.any(String)],
-      ['ETH/USD', expect.any(String)],
+      ['BTC/USD', expect.any(Number)],
+      ['ETH/USD', expect.any(Number)],
     ]);
     const [tp] = byUser('tp-and-reenter').filter((t) => t.status === 'closed');
-    expect(tp).toMatchObject({ exitReason: 'take-profit', exitFee: expect.any(String) });
+    expect(tp).toMatchObject({ exitReason: 'take-profit', exitFee: expect.any(Number) });
     const [sl] = byUser('stopped').filter((t) => t.status === 'closed');
     expect(sl).toMatchObject({ exitReason: 'stop-loss' });
     // A stop slips by the bar's range (a tenth of 1,200 / 60,000 and more for its size), a take-profit not at all.
@@ -396,29 +397,30 @@ describe('set-based paper booking against the one-by-one path', () => {
 
     // Every paper account reconciles: start + realised − fees − cost of open positions = balance,
     // counting the seeded positions as if they had been paid for (cost and a 2.60 fee each).
-    const cents = (s: string) => Math.round(Number(s) * 100);
+    const cents = (s: string) => parseCents(s);
     for (const a of after.accounts.filter((x) => x.mode === 'paper')) {
       const seeded = USERS.find((u) => u.name === a.user)!.positions ?? [];
       const seededFees = seeded.length * 260;
       const seededCost = seeded.reduce((n, p) => n + cents(p.amount), 0);
       const openCost = after.trades
         .filter((t) => t.user === a.user && ['open', 'held'].includes(t.status))
-        .reduce((n, t) => n + cents(t.amount), 0);
+        .reduce((n, t) => n + t.amount, 0);
       const start = USERS.find((u) => u.name === a.user)!.balance;
       expect(
         ledgerReconciles({
           startCents: cents(start) + seededCost + seededFees,
-          balanceCents: cents(a.balance),
-          realisedCents: cents(a.realizedPnl),
-          feesCents: cents(a.fees) + seededFees,
+          balanceCents: a.balance,
+          realisedCents: a.realizedPnl,
+          feesCents: a.fees + seededFees,
           openCostCents: openCost,
         }),
         a.user,
       ).toBe(true);
     }
 
-    // The audit trail says the same in both.
-    const actions = async (db: DbHandle['db']) => (await listAudit(db, 500)).map((a) => a.action).sort();
+    // The audit trail says the same in both, details included.
+    const actions = async (db: DbHandle['db']) =>
+      (await listAudit(db, 500)).map((a) => JSON.stringify([a.action, a.details])).sort();
     expect(await actions(bulk.db)).toEqual(await actions(oneByOne.db));
 
     // The same tick again: the slots the exits freed are taken now (the same way in both), and
@@ -469,24 +471,24 @@ describe('set-based paper booking against the one-by-one path', () => {
       );
       const keys = ledgerNow.trades.map((t) => t.clientOrderId);
       expect(new Set(keys).size).toBe(keys.length);
-      const cents = (s: string) => Math.round(Number(s) * 100);
+      const cents = (s: string) => parseCents(s);
       for (const a of ledgerNow.accounts.filter((x) => x.mode === 'paper')) {
         const seeded = USERS.find((u) => u.name === a.user)!;
         const positions = seeded.positions ?? [];
         const openCost = ledgerNow.trades
           .filter((t) => t.user === a.user && ['open', 'held'].includes(t.status))
-          .reduce((n, t) => n + cents(t.amount), 0);
+          .reduce((n, t) => n + t.amount, 0);
         expect(
           ledgerReconciles({
             startCents: cents(seeded.balance) + positions.reduce((n, p) => n + cents(p.amount) + 260, 0),
-            balanceCents: cents(a.balance),
-            realisedCents: cents(a.realizedPnl),
-            feesCents: cents(a.fees) + positions.length * 260,
+            balanceCents: a.balance,
+            realisedCents: a.realizedPnl,
+            feesCents: a.fees + positions.length * 260,
             openCostCents: openCost,
           }),
           a.user,
         ).toBe(true);
-        expect(cents(a.balance)).toBeGreaterThanOrEqual(0);
+        expect(a.balance).toBeGreaterThanOrEqual(0);
         const active = ledgerNow.trades.filter(
           (t) => t.user === a.user && ['open', 'held'].includes(t.status),
         );

@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@tradehits/config';
 import {
   closePosition,
@@ -12,40 +10,24 @@ import {
 } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import type { Services } from '@tradehits/trading';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../events';
 import { createLogger } from '../log';
+import { startTestSmtp } from '../testing/smtp';
 import { runDailyReports } from './reports';
 
 const DAY = 86_400_000;
 
 describe('daily reports', () => {
   let db: DbHandle;
-  let smtp: SMTPServer;
-  const mails: { to: string[]; body: string }[] = [];
-  let smtpUrl = '';
+  let smtp: Awaited<ReturnType<typeof startTestSmtp>>;
 
   beforeAll(async () => {
     db = await createPostgresTestDb();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let body = '';
-        stream.on('data', (d) => (body += d));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
-          callback();
-        });
-      },
-    });
-    smtp.listen(0, '127.0.0.1');
-    await once(smtp.server, 'listening');
-    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    smtp = await startTestSmtp();
   });
   afterAll(async () => {
-    smtp.close();
+    await smtp.close();
     await db.close();
   });
 
@@ -53,7 +35,7 @@ describe('daily reports', () => {
     const now = new Date('2026-11-25T00:05:00Z');
     const yesterday = new Date(now.getTime() - DAY / 2);
     const services: Services = {
-      config: loadConfig({ NODE_ENV: 'test', SMTP_URL: smtpUrl, REPORT_EMAIL_TO: 'ops@example.test' }),
+      config: loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url, REPORT_EMAIL_TO: 'ops@example.test' }),
       db: db.db,
       analytics: undefined as never, // reports read only the relational store
       bus: createMemoryBus(),
@@ -66,11 +48,16 @@ describe('daily reports', () => {
       email: 'b@x.test',
       passwordHash: 'x',
       fullName: 'B',
-      balance: '1000.00',
+      balance: 100_000,
     }))!;
     await updateUser(db.db, beta.id, { role: 'beta_user' });
-    await ensurePaperAccounts(db.db, beta.id, '1000.00');
-    for (const [i, proceeds] of ['110.00', '95.00'].entries()) {
+    await ensurePaperAccounts(db.db, beta.id, 100_000);
+    for (const [i, [exitPrice, proceeds]] of (
+      [
+        ['110', 11_000],
+        ['95', 9500],
+      ] as const
+    ).entries()) {
       const opened = await openPosition(db.db, {
         userId: beta.id,
         assetType: 'crypto',
@@ -79,8 +66,8 @@ describe('daily reports', () => {
         clientOrderId: `r-${i}`,
         status: 'open',
         maxConcurrentTrades: 5,
-        amount: '100.00',
-        entryFee: '0.26',
+        amount: 10_000,
+        entryFee: 26,
         quantity: '1',
         entryPrice: '100',
         entryTime: yesterday,
@@ -92,9 +79,9 @@ describe('daily reports', () => {
       if (!opened.ok) throw new Error(opened.reason);
       await closePosition(db.db, {
         tradeId: opened.trade.id,
-        exitPrice: proceeds,
+        exitPrice,
         exitTime: yesterday,
-        exitFee: '0.30',
+        exitFee: 30,
         proceeds,
         exitReason: 'x',
       });
@@ -121,9 +108,9 @@ describe('daily reports', () => {
     expect(betaReport.users).toEqual([
       expect.objectContaining({ username: 'betty', trades: 2, totalPnl: '3.88' }),
     ]);
-    expect(mails).toHaveLength(2);
-    expect(mails[0]!.to).toEqual(['ops@example.test']);
-    const paperMail = mails.map((m) => m.body).find((b) => b.includes('paper trading on 2026-11-24'))!;
+    expect(smtp.mails).toHaveLength(2);
+    expect(smtp.mails[0]!.to).toEqual(['ops@example.test']);
+    const paperMail = smtp.mails.map((m) => m.body).find((b) => b.includes('paper trading on 2026-11-24'))!;
     // Readable in both forms, never the stored JSON.
     expect(paperMail).toMatch(/Content-Type: text\/plain/);
     expect(paperMail).toMatch(/Content-Type: text\/html/);
@@ -134,6 +121,6 @@ describe('daily reports', () => {
     // A re-run replaces the stored reports and does not mail them again.
     await runDailyReports(services, now);
     expect((await listReports(db.db)).filter((r) => r.day === '2026-11-24')).toHaveLength(2);
-    expect(mails).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { formatCents, toCents } from '@tradehits/core/money';
+import { formatCents } from '@tradehits/core/money';
 import { closedTradesBetween, listUsers, markReportEmailed, upsertReport } from '@tradehits/db';
 import type { Services } from '@tradehits/trading';
 import { escapeHtml, type Mail, sendMails } from '../mail';
@@ -8,14 +8,15 @@ const DAY_MS = 86_400_000;
 
 type ClosedTrade = Awaited<ReturnType<typeof closedTradesBetween>>[number];
 
-/** Totals over a set of closed trades, money in decimal strings summed as cents. */
+/** Totals over a set of closed trades, summed in minor units and reported as decimal strings. */
 export function summarizeTrades(trades: ClosedTrade[]) {
-  const pnls = trades.map((t) => toCents(Number(t.pnl ?? 0)));
+  const pnls = trades.map((t) => t.pnl ?? 0);
   const total = pnls.reduce((a, b) => a + b, 0);
   const wins = pnls.filter((p) => p > 0).length;
   const best = trades.length ? trades[pnls.indexOf(Math.max(...pnls))]! : null;
   const worst = trades.length ? trades[pnls.indexOf(Math.min(...pnls))]! : null;
-  const pick = (t: ClosedTrade | null) => (t ? { id: t.id, symbol: t.symbol, pnl: t.pnl } : null);
+  const pick = (t: ClosedTrade | null) =>
+    t ? { id: t.id, symbol: t.symbol, pnl: t.pnl === null ? null : formatCents(t.pnl) } : null;
   return {
     trades: trades.length,
     wins,
@@ -46,8 +47,8 @@ export async function runDailyReports(services: Services, now: Date) {
       .map((u) => ({
         username: u.username,
         ...summarizeTrades(closed.filter((t) => t.userId === u.id)),
-        cryptoBalance: u.cryptoBalance,
-        stockBalance: u.stockBalance,
+        cryptoBalance: formatCents(u.cryptoBalance),
+        stockBalance: formatCents(u.stockBalance),
       })),
   };
   const stored = [

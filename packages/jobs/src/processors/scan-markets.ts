@@ -221,6 +221,13 @@ async function scan(services: ScanServices, request: ScanRequest): Promise<Marke
     });
   }
   await store.upsertDetections(detections);
+  services.bus.publish({
+    type: 'detections',
+    assetType,
+    timeframe,
+    barTime,
+    symbols: detections.map((d) => d.symbol),
+  });
   for (const d of detections) {
     if (d.isLowestPoint) services.bus.publish({ type: 'detection', detection: d });
   }

@@ -6,10 +6,10 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig, loadTestServices } from '@tradehits/config';
 import { BINANCE_2018_DIR, binance2018Pair } from '@tradehits/core/testing/binance-2018';
-import { type DbHandle, listJobRuns } from '@tradehits/db';
+import { type DbHandle, listJobRuns, tradeHistory } from '@tradehits/db';
 import { createPostgresTestDb } from '@tradehits/db/testing';
 import { createReplaySource } from '@tradehits/exchange';
-import type { Services } from '@tradehits/trading';
+import { openTrade, type Services } from '@tradehits/trading';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqRunner } from '../bullmq-runner';
@@ -19,6 +19,7 @@ import { createInProcessRunner } from '../in-process-runner';
 import { createLogger } from '../log';
 import { processors } from '../processors';
 import type { JobRunner } from '../runner';
+import { createPaperUser } from '../testing';
 import { SENTIMENT_OFF } from './scan-markets';
 
 const { redisUrl } = loadTestServices();
@@ -157,5 +158,115 @@ describe.each(['in-process', 'bullmq'] as const)('ingestion triggers the engine 
       );
       expect(judged.map((d) => d.symbol).sort()).toEqual(PAIRS);
     }
+  });
+});
+
+/**
+ * In a replay the engine's clock is the replay's: a tick judges at its bar's close, so a position
+ * opened on recorded time is closed on a later recorded bar and stamped with recorded time, and a tick
+ * that runs after the replay has played further bars still judges its own bar (as a backtest would).
+ */
+describe('a replay drives the engine clock', () => {
+  let db: DbHandle;
+  let dir: string;
+  let analytics: AnalyticsStore;
+  let runner: JobRunner;
+  let services: Services;
+  const recordStart = binance2018Pair('ETH/BTC')[0]!.openTime + 2 * 86_400_000;
+  let wall = Date.UTC(2026, 10, 10, 12, 1);
+
+  beforeAll(async () => {
+    db = await createPostgresTestDb();
+    dir = await mkdtemp(path.join(tmpdir(), 'tradehits-replay-clock-'));
+    analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
+    await analytics.migrate();
+    const replay = createReplaySource({ dir: BINANCE_2018_DIR, clock: () => wall, startAt: recordStart });
+    const source = { ...replay, symbols: async () => PAIRS };
+    services = {
+      config: loadConfig({
+        NODE_ENV: 'test',
+        CRYPTO_SYMBOLS: PAIRS.join(','),
+        MARKET_SOURCE: 'replay',
+        REPLAY_DIR: BINANCE_2018_DIR,
+      }),
+      db: db.db,
+      analytics,
+      bus: createMemoryBus(),
+      log: createLogger('silent'),
+      market: { crypto: source, stock: { ...source, symbols: async () => [] } },
+      now: () => new Date(wall),
+    };
+    runner = createInProcessRunner(services, processors, { schedules: [] });
+    await runner.start();
+  });
+
+  afterAll(async () => {
+    await runner.close();
+    await analytics.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const tickFor = async (barTime: number) =>
+    (await listJobRuns(db.db, 200, 'engine.tick')).find(
+      (r) =>
+        r.symbol === null && (r.detail as { payload?: { barTime?: number } }).payload?.barTime === barTime,
+    );
+
+  it('closes a recorded-time position on a later bar at recorded time, and judges a late tick', {
+    timeout: 300_000,
+  }, async () => {
+    const firstBar = recordStart - BAR;
+    await runner.enqueue('market.ingest', { assetType: 'crypto', timeframe: '5m' }, 'clock-ingest-1');
+    await waitFor(() => tickFor(firstBar));
+
+    // A paper position opened as the engine opens one at that tick: at the bar's close, held 10 minutes.
+    const user = await createPaperUser(db.db, 'replay-clock');
+    const [bar] = await analytics.bars({ symbol: 'ETH/BTC', timeframe: '5m', limit: 1 });
+    const opened = await openTrade(services, {
+      userId: user.id,
+      assetType: 'crypto',
+      mode: 'paper',
+      symbol: 'ETH/BTC',
+      amountCents: 100_00,
+      price: bar!.close,
+      takeProfitPct: 50,
+      stopLossPct: 50,
+      exits: {
+        takeProfitPct: 50,
+        stopLossPct: 50,
+        trailingStopPct: null,
+        breakEvenAfterPct: null,
+        maxHoldingMs: 600_000,
+      },
+      maxConcurrentTrades: 3,
+      clientOrderId: 'replay-clock-entry',
+      executionReason: 'lowest-point',
+      requiresApproval: false,
+      at: new Date(recordStart),
+    });
+    expect(opened.ok).toBe(true);
+
+    // Fifteen recorded minutes later: the tick for the newest bar closes it, stamped with that bar's close.
+    wall += 3 * BAR;
+    const newest = recordStart + 2 * BAR;
+    await runner.enqueue('market.ingest', { assetType: 'crypto', timeframe: '5m' }, 'clock-ingest-2');
+    const run = await waitFor(() => tickFor(newest));
+    expect(run).toMatchObject({ status: 'ok' });
+    expect(run.detail).toMatchObject({ closed: 1 });
+    const [closed] = await tradeHistory(db.db, user.id, 10);
+    expect(closed).toMatchObject({ status: 'closed', exitReason: 'max-holding' });
+    expect(closed!.exitTime!.getTime()).toBe(newest + BAR);
+
+    // A tick that runs after the replay has played on still judges its own bar, at that bar's close.
+    await runner.enqueue(
+      'engine.tick',
+      { assetType: 'crypto', timeframe: '5m', barTime: recordStart },
+      'late',
+    );
+    const late = await waitFor(() => tickFor(recordStart));
+    expect(late).toMatchObject({ status: 'ok' });
+    expect(late.detail).toMatchObject({ barTime: recordStart, symbols: PAIRS.length });
+    expect(await analytics.detections({ from: recordStart, to: recordStart })).toHaveLength(PAIRS.length);
   });
 });

@@ -99,9 +99,9 @@ describe.each(['in-process', 'bullmq'] as const)('live orders as jobs (%s)', (ki
     // Two live users whose orders wait for an admin, and one whose rule exceeds the live cap after
     // a change the engine never saw (the gate at order time refuses it).
     for (const [name, amount] of [
-      ['ann', '20.00'],
-      ['bob', '30.00'],
-      ['cid', '40.00'],
+      ['ann', 2_000],
+      ['bob', 3_000],
+      ['cid', 4_000],
     ] as const) {
       const [user] = await db.db
         .insert(schema.users)
@@ -119,8 +119,8 @@ describe.each(['in-process', 'bullmq'] as const)('live orders as jobs (%s)', (ki
         assetType: 'crypto',
         mode: 'live',
         venue: 'kraken',
-        startBalance: '500.00',
-        balance: '500.00',
+        startBalance: 50_000,
+        balance: 50_000,
         credentials: sealSecret(SECRETS_KEY, '{"apiKey":"k","secret":"s"}'),
       });
       await db.db.insert(schema.tradeParameters).values({
@@ -128,8 +128,8 @@ describe.each(['in-process', 'bullmq'] as const)('live orders as jobs (%s)', (ki
         assetType: 'crypto',
         symbol: 'ALL',
         tradeAmount: amount,
-        takeProfitPct: '3.00',
-        stopLossPct: '2.00',
+        takeProfitPct: 3,
+        stopLossPct: 2,
         maxConcurrentTrades: 2,
         autoTradingEnabled: true,
       });
