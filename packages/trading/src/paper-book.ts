@@ -1,6 +1,6 @@
 import type { ExitReason } from '@tradehits/core';
 import { exitOrderType } from '@tradehits/core/costs';
-import { centsToNumber, parseCents } from '@tradehits/core/money';
+import { centsToNumber } from '@tradehits/core/money';
 import { openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
 import { quoteCurrency } from '@tradehits/core/symbols';
 import {
