@@ -13,6 +13,7 @@ import {
 } from '@tradehits/db';
 import { type CostBar, paperFillCosts } from './costs';
 import { closeTrade, detectionFields, levels, type OpenRequest, openTrade, planOf } from './execution';
+import { classify, type Failure } from './failures';
 import { currentSafety } from './gate';
 import type { Services } from './services';
 
@@ -29,8 +30,8 @@ export interface PaperOpen {
   accountId: string;
 }
 
-/** What became of one paper entry. */
-export type PaperOpened = { ok: true; tradeId: string } | { ok: false; reason: string };
+/** What became of one paper entry: booked, refused with a reason, or failed (`failure` says whether a retry may help). */
+export type PaperOpened = { ok: true; tradeId: string } | { ok: false; reason: string; failure?: Failure };
 
 /**
  * Batches booked side by side, each over its own accounts (so they never wait on each other's locks):
@@ -52,6 +53,21 @@ function byAccountLanes<T>(items: readonly T[], accountOf: (item: T) => string):
     lanes[lane]!.push(item);
   }
   return lanes.filter((l) => l.length > 0);
+}
+
+/**
+ * Books each lane with `book`, side by side; a lane that fails leaves the others booked and comes back
+ * with its items and why.
+ */
+async function bookLanes<T, R>(lanes: T[][], book: (lane: T[]) => Promise<R>) {
+  const settled = await Promise.allSettled(lanes.map(book));
+  const booked: R[] = [];
+  const failed: { items: T[]; failure: Failure }[] = [];
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') booked.push(s.value);
+    else failed.push({ items: lanes[i]!, failure: classify(s.reason) });
+  });
+  return { booked, failed };
 }
 
 /** A ledger large enough that only the database's guard decides whether the balance covers a fill. */
@@ -105,9 +121,15 @@ export async function openPaperTrades(
     });
   }
   const unbooked = new Set<string>();
-  for (const booked of await Promise.all(
-    byAccountLanes(entries, (e) => e.accountId).map((lane) => bookPaperEntries(services.db, lane)),
-  )) {
+  const lanes = await bookLanes(
+    byAccountLanes(entries, (e) => e.accountId),
+    (lane) => bookPaperEntries(services.db, lane),
+  );
+  for (const { items, failure } of lanes.failed) {
+    services.log.error({ entries: items.length, reason: failure.reason }, 'booking paper entries failed');
+    for (const e of items) results.set(e.clientOrderId, { ok: false, reason: failure.reason, failure });
+  }
+  for (const booked of lanes.booked) {
     for (const [clientOrderId, tradeId] of booked.opened) results.set(clientOrderId, { ok: true, tradeId });
     for (const { clientOrderId, reason } of booked.refused) results.set(clientOrderId, { ok: false, reason });
     for (const clientOrderId of booked.unbooked) unbooked.add(clientOrderId);
@@ -141,13 +163,14 @@ export interface PaperClose {
 
 /**
  * Closes paper positions at their exit prices with the cost model (a take-profit is a maker limit, any
- * other exit a taker market order), each at most once however many ticks race. Returns those closed now.
+ * other exit a taker market order), each at most once however many ticks race. Returns those closed
+ * now, and those whose batch failed with why.
  */
 export async function closePaperTrades(
   services: Services,
   closes: readonly PaperClose[],
   at: Date,
-): Promise<PaperClosed[]> {
+): Promise<{ closed: PaperClosed[]; failed: { trade: TradeRow; failure: Failure }[] }> {
   const exits: (PaperExit & { accountId: string })[] = [];
   for (const { trade, price, reason, bar } of closes) {
     if (!trade.isPaper) throw new Error(`closePaperTrades: ${trade.id} is a live position`);
@@ -171,18 +194,23 @@ export async function closePaperTrades(
       auditDetails: { reason },
     });
   }
-  const closed = (
-    await Promise.all(
-      byAccountLanes(exits, (e) => e.accountId).map((lane) => bookPaperExits(services.db, lane)),
-    )
-  ).flat();
+  const lanes = await bookLanes(
+    byAccountLanes(exits, (e) => e.accountId),
+    (lane) => bookPaperExits(services.db, lane),
+  );
+  const closed = lanes.booked.flat();
+  const tradeById = new Map(closes.map((c) => [c.trade.id, c.trade]));
+  const failed = lanes.failed.flatMap(({ items, failure }) => {
+    services.log.error({ exits: items.length, reason: failure.reason }, 'booking paper exits failed');
+    return items.map((e) => ({ trade: tradeById.get(e.tradeId)!, failure }));
+  });
   for (const c of closed)
     services.bus.publish({
       type: 'trade.closed',
       userId: c.userId,
       trade: { id: c.id, symbol: c.symbol, status: 'closed' },
     });
-  return closed;
+  return { closed, failed };
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once. */

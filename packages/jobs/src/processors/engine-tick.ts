@@ -19,7 +19,7 @@ import {
   updateUser,
 } from '@tradehits/db';
 import { markTriggeringPosts } from '@tradehits/sentiment/political';
-import type { PaperClose, PaperOpen, PaperOpened, Services } from '@tradehits/trading';
+import type { Failure, PaperClose, PaperOpen, PaperOpened, Services } from '@tradehits/trading';
 import {
   bookPaperOneByOne,
   classify,
@@ -313,17 +313,19 @@ export async function tradeOnMarkets(
       });
     else orders.push({ kind: 'entry', at: now, request: { ...request, mode } });
   }
+  // A batch's failure is recorded for each of its fills, with whether a retry may help.
+  const failed = (i: { userId: string; symbol: string }, f: Failure, tradeId?: string) =>
+    failures.push({
+      job: 'engine.tick',
+      symbol: i.symbol,
+      status: 'failed',
+      error: f.reason,
+      detail: { userId: i.userId, retryable: f.retryable, ...(tradeId ? { tradeId } : {}) },
+    });
   const failedAll = (list: { userId: string; symbol: string }[], err: unknown) => {
     const f = classify(err);
     services.log.error({ intents: list.length, reason: f.reason }, 'booking paper fills failed');
-    for (const i of list)
-      failures.push({
-        job: 'engine.tick',
-        symbol: i.symbol,
-        status: 'failed',
-        error: f.reason,
-        detail: { userId: i.userId, retryable: f.retryable },
-      });
+    for (const i of list) failed(i, f);
   };
 
   let closed = 0;
@@ -332,6 +334,7 @@ export async function tradeOnMarkets(
     for (const { request } of paperOpens) {
       const r = opened.get(request.clientOrderId)!;
       if (r.ok) openedSymbols.push(request.symbol);
+      else if (r.failure) failed(request, r.failure);
       else
         failures.push({
           job: 'engine.tick',
@@ -352,7 +355,9 @@ export async function tradeOnMarkets(
     }
   } else {
     try {
-      closed += (await closePaperTrades(services, paperCloses, at)).length;
+      const exits = await closePaperTrades(services, paperCloses, at);
+      closed += exits.closed.length;
+      for (const { trade, failure } of exits.failed) failed(trade, failure, trade.id);
     } catch (err) {
       failedAll(
         paperCloses.map((c) => c.trade),
