@@ -5,6 +5,7 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
+import { withIndicators } from '@tradehits/core/indicators';
 import {
   closePosition,
   createUser,
@@ -463,4 +464,74 @@ describe('a venue answer lost in the middle of an order', () => {
     const account = await expectLedgerReconciles(jo.id);
     expect(account.balance).toBe(50_000 - 3000 - 8);
   }, 60_000);
+});
+
+describe('paper orders on a pair not quoted in USD', () => {
+  /** A recorded 5m BTC/USD bar closing at `close`, opened at `openTime`. */
+  const btcUsd = (openTime: number, close: number) =>
+    withIndicators([
+      {
+        symbol: 'BTC/USD',
+        timeframe: '5m',
+        openTime,
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: 1,
+        tradeCount: null,
+      },
+    ]);
+  const paperBuy = (userId: string, at: number) =>
+    buy(userId, {
+      mode: 'paper',
+      symbol: 'ETH/BTC',
+      amountCents: 10_000,
+      price: 0.05,
+      executionReason: 'lowest-point',
+      at: new Date(at),
+    });
+
+  it('refuses with a clear reason when no BTC/USD price is recorded, and writes nothing', async () => {
+    const { services } = await desk();
+    const kai = await liveUser('kai');
+    // Long before any recorded BTC/USD bar.
+    const r = await openTrade(services, paperBuy(kai.id, Date.UTC(2017, 0, 1)));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'no-usd-rate',
+      message: expect.stringMatching(/ETH\/BTC is priced in BTC .* no recorded BTC\/USD price/),
+    });
+    expect(await listOpenTrades(db.db, { userId: kai.id })).toHaveLength(0);
+    expect((await getAccount(db.db, kai.id, 'crypto', 'paper'))!.balance).toBe(10_000_000);
+  });
+
+  it('converts at the recorded BTC/USD close: prices in BTC, the USD ledger debited and credited in USD', async () => {
+    const { services } = await desk();
+    const lee = await liveUser('lee');
+    const bar = Math.floor(now / 300_000) * 300_000;
+    await analytics.upsertBars('crypto', btcUsd(bar - 600_000, 10_000));
+    const opened = await openTrade(services, paperBuy(lee.id, bar));
+    if (!opened.ok) throw new Error(opened.reason);
+    // 100.00 USD at 0.05 BTC + 0.05 % slippage with BTC at 10,000 USD: 500.25 USD an ETH.
+    expect(opened.trade).toMatchObject({ currency: 'USD', amount: 10_000, entryFee: 26 });
+    expect(Number(opened.trade.quantity)).toBe(0.19990004);
+    expect(Number(opened.trade.entryPrice)).toBeCloseTo(0.050025, 12);
+    expect((await getAccount(db.db, lee.id, 'crypto', 'paper'))!.balance).toBe(10_000_000 - 10_026);
+
+    // BTC rises to 11,000 USD; sold at the same 0.05 BTC, the USD ledger gains BTC's rise.
+    await analytics.upsertBars('crypto', btcUsd(bar + 300_000, 11_000));
+    const closed = await closeTrade(services, opened.trade.id, 0.05, 'take-profit', new Date(bar + 900_000));
+    // floor(0.19990004 × 0.049975 × 11,000 × 100) = 10,989; fee ceil(28.57) = 29.
+    expect(closed).toMatchObject({
+      status: 'closed',
+      currency: 'USD',
+      exitFee: 29,
+      pnl: 10_989 - 29 - 10_026,
+    });
+    expect(Number(closed!.exitPrice)).toBeCloseTo(0.049975, 12);
+    const account = (await getAccount(db.db, lee.id, 'crypto', 'paper'))!;
+    expect(account.balance).toBe(10_000_000 + 10_989 - 29 - 10_026);
+    expect(account.startBalance + account.realizedPnl - account.fees).toBe(account.balance);
+  });
 });

@@ -40,6 +40,7 @@ import {
 import { brokerForAccount } from './brokers';
 import { classify, type Failure } from './failures';
 import { checkOrder, refusalMessage } from './gate';
+import { ENTRY_RATE_MAX_AGE_MS, usdRate } from './rates';
 import type { Services } from './services';
 
 /** How long a live order waits for an admin before it expires. */
@@ -51,12 +52,18 @@ export const APPROVAL_TTL_MS = 30 * 60_000;
  */
 export const HOLD_SLIPPAGE_BUFFER = 0.02;
 
+/** The currency paper accounts hold and book in. */
+export const PAPER_CURRENCY = 'USD';
+
 export interface OpenRequest {
   userId: string;
   assetType: AssetType;
   mode: 'paper' | 'live';
   symbol: string;
-  /** The amount to spend, in minor units of the symbol's quote currency. */
+  /**
+   * The amount to spend, in minor units of the account's currency (USD). A paper order on a pair quoted
+   * in another currency is converted at the recorded rate; a live one is refused by the gate.
+   */
   amountCents: number;
   /** Last price; a paper fill applies slippage to it, a live hold is estimated from it. */
   price: number;
@@ -186,11 +193,21 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
   };
 
   if (r.mode === 'paper') {
-    const fill = paperBuy(openLedger(account.balance), r.amountCents, r.price, fillCosts(services));
+    // A paper account holds USD: a pair quoted in another currency (ETH/BTC) is bought at the recorded
+    // rate of that currency, and the position's money is booked in USD; its prices stay the pair's.
+    const rate = await usdRate(services, currency, r.at, ENTRY_RATE_MAX_AGE_MS);
+    if (rate === null)
+      return {
+        ok: false,
+        reason: 'no-usd-rate',
+        message: `${r.symbol} is priced in ${currency} and your paper account holds ${PAPER_CURRENCY}: there is no recorded ${currency}/${PAPER_CURRENCY} price from the last day to convert the order at.`,
+      };
+    const fill = paperBuy(openLedger(account.balance), r.amountCents, r.price, fillCosts(services), rate);
     if (!fill.ok) return fill;
     const { lot } = fill;
     const result = await openPosition(db, {
       ...base,
+      currency: PAPER_CURRENCY,
       status: 'open',
       amount: lot.costCents,
       entryFee: lot.entryFeeCents,
@@ -210,7 +227,11 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       action: 'trade.open',
       targetType: 'trade',
       targetId: result.trade.id,
-      details: { symbol: r.symbol, reason: r.executionReason },
+      details: {
+        symbol: r.symbol,
+        reason: r.executionReason,
+        ...(currency === PAPER_CURRENCY ? {} : { rate: { [`${currency}/${PAPER_CURRENCY}`]: rate } }),
+      },
     });
     return result;
   }
@@ -541,13 +562,21 @@ export async function closeTrade(
   if (trade?.status !== 'open') return null;
   let closed: TradeRow | null;
   if (trade.isPaper) {
+    // A position booked in another currency than its pair's quote was converted at entry: its sale is
+    // converted at the rate recorded at the exit, however old (an exit is never blocked for want of one).
+    const quote = quoteCurrency(trade.symbol);
+    const rate = quote === trade.currency ? 1 : await usdRate(services, quote, at);
+    if (rate === null)
+      throw new Error(
+        `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`,
+      );
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
       costCents: trade.amount,
       entryFeeCents: trade.entryFee,
     };
-    const sold = paperSell(openLedger(0), lot, price, fillCosts(services));
+    const sold = paperSell(openLedger(0), lot, price, fillCosts(services), rate);
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
     closed = await closePosition(services.db, {
       tradeId,

@@ -21,4 +21,5 @@ export {
   recentRange,
   refusalMessage,
 } from './gate';
+export { ENTRY_RATE_MAX_AGE_MS, usdRate } from './rates';
 export type { EventBus, LiveEvent, Logger, Services } from './services';

@@ -1,5 +1,4 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useState } from 'react';
 import { FormError, SelectField, TextField } from '../components/field';
@@ -10,7 +9,7 @@ import { useTRPC } from '../trpc';
 const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
 
 /**
- * Checks a typed amount (in the pair's quote currency) the way the server will: a positive number with
+ * Checks a typed amount (in USD, the account's currency) the way the server will: a positive number with
  * at most two decimals.
  */
 export function amountError(amount: string, currency = 'USD'): string | undefined {
@@ -21,7 +20,7 @@ export function amountError(amount: string, currency = 'USD'): string | undefine
   return undefined;
 }
 
-/** Manual buy (by an amount in the pair's quote currency) or sell (an open position) of the selected symbol, on paper or live. */
+/** Manual buy (by an amount in USD) or sell (an open position) of the selected symbol, on paper or live. */
 export function TradeForm({
   assetType,
   symbol,
@@ -41,7 +40,9 @@ export function TradeForm({
   // One key per intended order: a retry after a lost response resends it, so the buy happens once.
   const [orderKey, setOrderKey] = useState(() => crypto.randomUUID());
   const active = useQuery(trpc.trades.active.queryOptions());
-  const currency = quoteCurrency(symbol);
+  // Amounts are in the account's currency: a paper order on ETH/BTC is converted at the recorded BTC/USD
+  // rate, and a live one on a pair not quoted in USD is refused.
+  const currency = 'USD';
   const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
 
   const execute = useMutation(
