@@ -439,31 +439,47 @@ describe('a venue answer lost in the middle of an order', () => {
 
   it('a buy whose answer timed out is found on Kraken and booked as it filled, never bought twice', async () => {
     const { kraken, services } = await desk();
-    const jo = await liveUser('jo');
-    const request = buy(jo.id);
-    // Kraken fills the buy but never answers: ccxt gives up after its timeout.
-    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' });
-    expect(await openTrade(services, request)).toEqual({ ok: false, reason: 'awaiting-venue' });
-    expect(kraken.balance('XETH')).toBeCloseTo(0.01, 10);
-    const [position] = await listOpenTrades(db.db, { userId: jo.id });
-    expect(position).toMatchObject({ status: 'opening', amount: 3060 });
-    expect(await listOrders(db.db, position!.id)).toEqual([
-      expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+    const [jo, kim] = [await liveUser('jo'), await liveUser('kim')];
+    const requests = [buy(jo.id), buy(kim.id)];
+    // Kraken fills both buys but never answers: ccxt gives up after its timeout.
+    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' }, 2);
+    // One after the other: both accounts sign with the same test key, whose nonces must increase.
+    const answers = [await openTrade(services, requests[0]!), await openTrade(services, requests[1]!)];
+    expect(answers).toEqual([
+      { ok: false, reason: 'awaiting-venue' },
+      { ok: false, reason: 'awaiting-venue' },
     ]);
+    expect(kraken.balance('XETH')).toBeCloseTo(0.02, 10);
+    const positions = await Promise.all(
+      [jo, kim].map(async (u) => (await listOpenTrades(db.db, { userId: u.id }))[0]!),
+    );
+    for (const position of positions) {
+      expect(position).toMatchObject({ status: 'opening', amount: 3060 });
+      expect(await listOrders(db.db, position.id)).toEqual([
+        expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+      ]);
+    }
 
-    // The same order asked again (a retried request) buys nothing more.
-    expect(await openTrade(services, request)).toMatchObject({ ok: false, reason: 'duplicate' });
-    expect(buys(kraken)).toHaveLength(1);
-
+    // Jo's request, retried, sends nothing new: it finds the buy on Kraken by its client id and books it.
+    expect(await openTrade(services, requests[0]!)).toMatchObject({
+      ok: true,
+      trade: { id: positions[0]!.id, status: 'open' },
+    });
+    // Kim's is found by the recovery.
     expect(await recoverInterruptedOrders(services, later())).toBe(1);
-    expect(buys(kraken)).toHaveLength(1);
-    const trade = (await getTrade(db.db, position!.id))!;
-    // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
-    expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
-    expect(Number(trade.entryPrice)).toBe(3000);
-    const account = await expectLedgerReconciles(jo.id);
-    expect(account.balance).toBe(50_000 - 3000 - 8);
-  }, 60_000);
+    expect(buys(kraken)).toHaveLength(2);
+    for (const [i, user] of [jo, kim].entries()) {
+      const trade = (await getTrade(db.db, positions[i]!.id))!;
+      // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
+      expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
+      expect(Number(trade.entryPrice)).toBe(3000);
+      const account = await expectLedgerReconciles(user.id);
+      expect(account.balance).toBe(50_000 - 3000 - 8);
+    }
+    // Asked once more, the order is a plain duplicate.
+    expect(await openTrade(services, requests[1]!)).toEqual({ ok: false, reason: 'duplicate' });
+    expect(buys(kraken)).toHaveLength(2);
+  }, 90_000);
 });
 
 describe('paper orders on a pair not quoted in USD', () => {

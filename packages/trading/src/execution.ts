@@ -24,6 +24,7 @@ import {
   getAccountById,
   getApproval,
   getTrade,
+  getTradeByClientOrderId,
   listInterruptedOrders,
   listOrders,
   listParameters,
@@ -257,7 +258,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     takeProfitPrice: null,
     stopLossPrice: null,
   });
-  if (!held.ok) return held;
+  if (!held.ok) return held.reason === 'duplicate' ? settleLostBuy(services, r.clientOrderId) : held;
   if (!pending) return sendEntry(services, held.trade, r.at);
   const approval = await createApproval(db, {
     tradeId: held.trade.id,
@@ -278,6 +279,21 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     details: { symbol: r.symbol, reason: r.executionReason },
   });
   return held;
+}
+
+/**
+ * A live order asked again under the same client id (a retried request): nothing new is sent. If its
+ * buy's answer was lost (the order is `unknown`), the buy is looked up at the venue by client id and
+ * booked as it filled; a buy the venue does not know (yet) is left to `recoverInterruptedOrders`.
+ */
+async function settleLostBuy(services: Services, clientOrderId: string): Promise<OpenResult> {
+  const duplicate = { ok: false, reason: 'duplicate' } as const;
+  const trade = await getTradeByClientOrderId(services.db, clientOrderId);
+  if (trade?.status !== 'opening') return duplicate;
+  const buyOrder = (await listOrders(services.db, trade.id)).find((o) => o.side === 'buy');
+  if (buyOrder?.status !== 'unknown') return duplicate;
+  const { booked } = await reconcileOrder(services, buyOrder, trade, { concludeMissing: false });
+  return booked ? { ok: true, trade: booked } : duplicate;
 }
 
 /** The broker of a live account, or the failure that kept anything from being sent. */
@@ -648,7 +664,7 @@ async function settleLostSell(
 ): Promise<TradeRow | null> {
   const sell = (await listOrders(services.db, trade.id)).filter((o) => o.side === 'sell').at(-1);
   if (sell?.status !== 'unknown') return null;
-  const { closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
+  const { booked: closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
   if (closed)
     await audit(services.db, {
       actorId,
@@ -820,8 +836,8 @@ export async function recoverInterruptedOrders(services: Services, now: Date) {
 }
 
 /**
- * Reconciles one order with its venue: `settled` when its position was settled, and for a sale that
- * filled, the closed row. An order the venue has no record of is concluded never to have arrived only
+ * Reconciles one order with its venue: `settled` when its position was settled, and for an order that
+ * filled, the row it booked (the opened position, or the closed one). An order the venue has no record of is concluded never to have arrived only
  * with `concludeMissing` (the reconciler, after long enough for any request in flight to land).
  */
 async function reconcileOrder(
@@ -829,8 +845,8 @@ async function reconcileOrder(
   order: OrderRow,
   trade: TradeRow,
   opts: { concludeMissing: boolean },
-): Promise<{ settled: boolean; closed: TradeRow | null }> {
-  const unsettled = { settled: false, closed: null };
+): Promise<{ settled: boolean; booked: TradeRow | null }> {
+  const unsettled = { settled: false, booked: null };
   const { db } = services;
   const details = { clientOrderId: order.clientOrderId, symbol: trade.symbol, side: order.side };
   const unresolved = async (reason: string) => {
@@ -875,7 +891,7 @@ async function reconcileOrder(
       targetId: trade.id,
       details: { ...details, venue: broker.venue, reason },
     });
-    return { settled: true, closed: null };
+    return { settled: true, booked: null };
   }
 
   const found = state;
@@ -923,6 +939,5 @@ async function reconcileOrder(
       fee: state.fee,
     },
   });
-  const sold = order.side === 'sell' && result.outcome !== 'unfilled';
-  return { settled: true, closed: sold ? result.trade : null };
+  return { settled: true, booked: result.outcome === 'unfilled' ? null : result.trade };
 }
