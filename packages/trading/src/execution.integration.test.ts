@@ -522,6 +522,23 @@ describe('paper orders on a pair not quoted in USD', () => {
     expect((await getAccount(db.db, kai.id, 'crypto', 'paper'))!.balance).toBe(10_000_000);
   });
 
+  it('converts at the operator’s stated paper rate when none is recorded, and a recorded rate wins', async () => {
+    const { services: plain } = await desk();
+    const services = { ...plain, config: { ...plain.config, PAPER_USD_RATES: { BTC: 8_000 } } };
+    const mo = await liveUser('mo');
+    const stated = await openTrade(services, paperBuy(mo.id, Date.UTC(2017, 0, 1)));
+    if (!stated.ok) throw new Error(stated.reason);
+    // 100.00 USD at 0.05 BTC + 0.05 % slippage with BTC at 8,000 USD: 400.20 USD an ETH.
+    expect(Number(stated.trade.quantity)).toBeCloseTo(100 / 400.2, 8);
+
+    // A week before the other cases' bars, so theirs stay the newest.
+    const weekAgo = Math.floor(now / 300_000) * 300_000 - 7 * 86_400_000;
+    await analytics.upsertBars('crypto', btcUsd(weekAgo - 300_000, 12_000));
+    const recorded = await openTrade(services, { ...paperBuy(mo.id, weekAgo), symbol: 'LTC/BTC' });
+    if (!recorded.ok) throw new Error(recorded.reason);
+    expect(Number(recorded.trade.quantity)).toBeCloseTo(100 / (0.05 * 1.0005 * 12_000), 8);
+  });
+
   it('converts at the recorded BTC/USD close: prices in BTC, the USD ledger debited and credited in USD', async () => {
     const { services } = await desk();
     const lee = await liveUser('lee');

@@ -41,7 +41,7 @@ import {
 import { brokerForAccount } from './brokers';
 import { classify, type Failure } from './failures';
 import { checkOrder, refusalMessage } from './gate';
-import { ENTRY_RATE_MAX_AGE_MS, usdRate } from './rates';
+import { ENTRY_RATE_MAX_AGE_MS, paperUsdRate } from './rates';
 import type { Services } from './services';
 
 /** How long a live order waits for an admin before it expires. */
@@ -196,12 +196,12 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
   if (r.mode === 'paper') {
     // A paper account holds USD: a pair quoted in another currency (ETH/BTC) is bought at the recorded
     // rate of that currency, and the position's money is booked in USD; its prices stay the pair's.
-    const rate = await usdRate(services, currency, r.at, ENTRY_RATE_MAX_AGE_MS);
+    const rate = await paperUsdRate(services, currency, r.at, ENTRY_RATE_MAX_AGE_MS);
     if (rate === null)
       return {
         ok: false,
         reason: 'no-usd-rate',
-        message: `${r.symbol} is priced in ${currency} and your paper account holds ${PAPER_CURRENCY}: there is no recorded ${currency}/${PAPER_CURRENCY} price from the last day to convert the order at.`,
+        message: `${r.symbol} is priced in ${currency} and your paper account holds ${PAPER_CURRENCY}: there is no recorded ${currency}/${PAPER_CURRENCY} price from the last day (nor a PAPER_USD_RATES rate) to convert the order at.`,
       };
     const fill = paperBuy(openLedger(account.balance), r.amountCents, r.price, fillCosts(services), rate);
     if (!fill.ok) return fill;
@@ -581,7 +581,7 @@ export async function closeTrade(
     // A position booked in another currency than its pair's quote was converted at entry: its sale is
     // converted at the rate recorded at the exit, however old (an exit is never blocked for want of one).
     const quote = quoteCurrency(trade.symbol);
-    const rate = quote === trade.currency ? 1 : await usdRate(services, quote, at);
+    const rate = quote === trade.currency ? 1 : await paperUsdRate(services, quote, at);
     if (rate === null)
       throw new Error(
         `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`,

@@ -22,5 +22,5 @@ export {
   refusalMessage,
 } from './gate';
 export { MANUAL_EXIT_FIELDS, type ManualExits, manualExitPlan } from './manual-exits';
-export { ENTRY_RATE_MAX_AGE_MS, usdRate } from './rates';
+export { ENTRY_RATE_MAX_AGE_MS, paperUsdRate, usdRate } from './rates';
 export type { EventBus, LiveEvent, Logger, Services } from './services';

@@ -26,3 +26,18 @@ export async function usdRate(
   });
   return bar && bar.close > 0 ? bar.close : null;
 }
+
+/**
+ * The rate a paper order converts at: the recorded one (as `usdRate`), else the operator's stated
+ * paper rate (`PAPER_USD_RATES`), else null. Live money never uses a stated rate.
+ */
+export async function paperUsdRate(
+  services: Services,
+  currency: string,
+  at: Date,
+  maxAgeMs?: number,
+): Promise<number | null> {
+  return (
+    (await usdRate(services, currency, at, maxAgeMs)) ?? services.config.PAPER_USD_RATES[currency] ?? null
+  );
+}
