@@ -9,7 +9,7 @@ import {
 } from '@tradehits/exchange/testing/fake-kraken';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, recordUsdRate, runScript, SHARED_MARKET, startApp } from '../support/app';
+import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
 import { ARTIFACTS, launchBrowser } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'an admin password of length' };
@@ -40,11 +40,11 @@ describe('TradeHits in a browser', () => {
       ['--source', 'files', '--dir', SHARED_MARKET, '--timeframes', '5m,1h,1d'],
       { DATA_DIR: dataDir },
     );
-    // Paper accounts hold USD: paper ETH/BTC orders convert at a recorded BTC/USD close.
-    await recordUsdRate(dataDir, 'BTC', 11_000);
     app = await startApp(
       {
         MARKET_SOURCE: 'replay',
+        // Paper accounts hold USD and the recording has no BTC/USD: the README demo's stated paper rate.
+        PAPER_USD_RATES: 'BTC=11000',
         REPLAY_DIR: SHARED_MARKET,
         ADMIN_USERNAME: ADMIN.username,
         ADMIN_PASSWORD: ADMIN.password,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, recordUsdRate, runScript, SHARED_MARKET, startApp } from '../support/app';
+import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
 import { ARTIFACTS, launchBrowser } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'an admin password of length' };
@@ -43,11 +43,11 @@ describe('the trader experience in a browser', () => {
       ],
       { DATA_DIR: dataDir },
     );
-    // Paper accounts hold USD: paper ETH/BTC orders convert at a recorded BTC/USD close.
-    await recordUsdRate(dataDir, 'BTC', 11_000);
     app = await startApp(
       {
         MARKET_SOURCE: 'replay',
+        // Paper accounts hold USD and the recording has no BTC/USD: the README demo's stated paper rate.
+        PAPER_USD_RATES: 'BTC=11000',
         REPLAY_DIR: SHARED_MARKET,
         REPLAY_SPEED: '1200',
         ADMIN_USERNAME: ADMIN.username,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,38 +34,6 @@ export function runScript(script: string, args: string[], env: Record<string, st
       code === 0 ? resolve(out) : reject(new Error(`${script} exited ${code}:\n${out}`)),
     );
   });
-}
-
-/**
- * Records a `<currency>/USD` rate in the analytics store under `dataDir` (before the app starts): the
- * shared candles are quoted in BTC and carry none, and a paper account holds USD, so a paper ETH/BTC
- * order converts at the newest recorded BTC/USD close and is refused without one. The rate is a test
- * fixture (one constant close over the last hour of wall time), not market data.
- */
-export async function recordUsdRate(dataDir: string, currency: string, close: number): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tradehits-rate-'));
-  const bar = 300_000;
-  const last = Math.floor(Date.now() / bar) * bar - bar;
-  const candles = Array.from({ length: 12 }, (_, i) => [
-    last - (11 - i) * bar,
-    close,
-    close,
-    close,
-    close,
-    1,
-  ]);
-  try {
-    await writeFile(path.join(dir, `${currency}_USD-5m.json`), JSON.stringify(candles));
-    await runScript(
-      'packages/jobs/src/cli/backfill.ts',
-      ['--source', 'files', '--dir', dir, '--timeframes', '5m'],
-      {
-        DATA_DIR: dataDir,
-      },
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** The environment without the services a developer's shell may point at, so each test picks its own. */
