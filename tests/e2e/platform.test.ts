@@ -43,6 +43,8 @@ describe('TradeHits in a browser', () => {
     app = await startApp(
       {
         MARKET_SOURCE: 'replay',
+        // Paper accounts hold USD and the recording has no BTC/USD: the README demo's stated paper rate.
+        PAPER_USD_RATES: 'BTC=11000',
         REPLAY_DIR: SHARED_MARKET,
         ADMIN_USERNAME: ADMIN.username,
         ADMIN_PASSWORD: ADMIN.password,

@@ -46,6 +46,8 @@ describe('the trader experience in a browser', () => {
     app = await startApp(
       {
         MARKET_SOURCE: 'replay',
+        // Paper accounts hold USD and the recording has no BTC/USD: the README demo's stated paper rate.
+        PAPER_USD_RATES: 'BTC=11000',
         REPLAY_DIR: SHARED_MARKET,
         REPLAY_SPEED: '1200',
         ADMIN_USERNAME: ADMIN.username,
@@ -147,7 +149,7 @@ describe('the trader experience in a browser', () => {
     await page.close();
   }, 120_000);
 
-  it('reconciles money: the card’s realized P&L equals the trade table, fees included, in BTC', async () => {
+  it('reconciles money: the card’s realized P&L equals the trade table, fees included, in USD', async () => {
     const client = createNodeClient(app.url);
     await client.auth.login.mutate(TRADER);
     const bought = await client.trades.execute.mutate({
@@ -166,27 +168,28 @@ describe('the trader experience in a browser', () => {
     const history = page.getByTestId('trade-history');
     await expect.poll(() => history.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const card = page.getByTestId('account-crypto-paper').getByTestId('account-realized');
-    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toMatch(/BTC/);
+    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toMatch(/\$/);
 
     const number = (text: string | null) => Number((text ?? '').replace(/[^0-9.+-]/g, ''));
     const rows = await history.locator('tbody tr').all();
     let tableSum = 0;
     for (const row of rows) {
-      const pnlCell = (await row.locator('td').allTextContents()).find(
-        (t) => /BTC/.test(t) && /[+-]/.test(t),
-      );
-      tableSum += number((pnlCell ?? '').split('BTC')[0]!);
+      const pnlCell = (await row.locator('td').allTextContents()).find((t) => /\$/.test(t) && /[+-]/.test(t));
+      // The amount over its percentage ("+$9.44+0.94%"): the signed dollars first.
+      tableSum += number(/^[+-]?\$[0-9,.]+/.exec(pnlCell ?? '')?.[0] ?? '');
     }
-    const cardValue = number((await card.textContent())!.replace('realized', '').split('BTC')[0]!);
+    const cardValue = number((await card.textContent())!.replace('realized', ''));
     expect(cardValue).toBeCloseTo(tableSum, 2);
     expect(cardValue).toBeCloseTo(Number(sold.pnl), 2);
     // Fees are shown per trade and are part of the net figure.
     expect(Number(sold.entryFee) + Number(sold.exitFee)).toBeGreaterThan(0);
-    expect(await history.getByTestId('trade-fees').first().textContent()).toMatch(/^[0-9.]+ BTC$/);
-    // Amounts of a BTC-quoted pair are in BTC, never dollars.
+    expect(await history.getByTestId('trade-fees').first().textContent()).toMatch(/^\$[0-9.,]+$/);
+    // The paper account holds USD: the ETH/BTC trade was converted at the recorded BTC/USD rate, so its
+    // money is in dollars, never BTC amounts drawn from a dollar balance.
+    expect(sold.currency).toBe('USD');
     const historyText = (await history.textContent()) ?? '';
-    expect(historyText).toContain('BTC');
-    expect(historyText).not.toContain('$');
+    expect(historyText).toContain('$');
+    expect(historyText).not.toMatch(/[0-9] BTC/);
     await page.screenshot({ path: `${ARTIFACTS}/ux-money-1440.png`, fullPage: true });
     await page.close();
   }, 120_000);

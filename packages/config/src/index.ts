@@ -19,6 +19,25 @@ const list = z.string().transform((s) =>
 );
 const optionalUrl = z.url().optional();
 const money = z.coerce.number().positive();
+/** `BTC=11000,EUR=1.08`: USD per unit of each currency. */
+const usdRates = z.string().transform((text, ctx) => {
+  const rates: Record<string, number> = {};
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Z]{2,10})=(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m || !(Number(m[2]) > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part}" is not CURRENCY=positive USD rate, e.g. BTC=11000`,
+      });
+      return z.NEVER;
+    }
+    rates[m[1]!] = Number(m[2]);
+  }
+  return rates;
+});
 /** A JSON object of detector thresholds; omitted fields keep the design's defaults. */
 const detectorSettings = z
   .string()
@@ -144,6 +163,12 @@ const envSchema = z.object({
   ALPACA_PAPER: bool.default(true),
 
   PAPER_START_BALANCE: money.default(100_000),
+  /**
+   * Paper only: the USD rate a paper order on a pair not quoted in USD converts at when no
+   * `<currency>/USD` bar is recorded (the replay demo's pairs are all quoted in BTC). A recorded rate
+   * always wins; live orders on such pairs are refused whatever this says.
+   */
+  PAPER_USD_RATES: usdRates.default({}),
   /** Paper fills pay the venue's taker fee on market orders and the maker fee on take-profit limits. */
   FEE_RATE: z.coerce.number().min(0).max(0.05).default(0.0026),
   MAKER_FEE_RATE: z.coerce.number().min(0).max(0.05).default(0.0016),

@@ -30,6 +30,27 @@ describe('paper fills', () => {
     expect(ledgerReconciles(sold.ledger)).toBe(true);
   });
 
+  it('fills a BTC-quoted pair on a USD ledger at a BTC/USD rate: prices in BTC, money in USD', () => {
+    const ledger = openLedger(1_000_000); // 10,000.00 USD
+    // 100.00 USD of ETH/BTC at 0.1 BTC with BTC at 10,000 USD: 1,000.50 USD an ETH after slippage.
+    const bought = paperBuy(ledger, 10_000, 0.1, DEFAULT_FILL_COSTS, 10_000);
+    if (!bought.ok) throw new Error(bought.reason);
+    expect(bought.lot.entryPrice).toBeCloseTo(0.10005, 12);
+    expect(bought.lot.quantity).toBe(0.09995002);
+    expect(bought.lot.costCents).toBe(10_000);
+    expect(bought.lot.entryFeeCents).toBe(26);
+    // Sold at the same ETH/BTC price after BTC rose 10 %: the USD ledger gains what BTC gained.
+    const sold = paperSell(bought.ledger, bought.lot, 0.1, DEFAULT_FILL_COSTS, 11_000);
+    if (!sold.ok) throw new Error(sold.reason);
+    expect(sold.exitPrice).toBeCloseTo(0.09995, 12);
+    expect(sold.proceedsCents).toBe(10_989); // floor(0.09995002 × 0.09995 × 11,000 × 100 = 10,989.006…)
+    expect(ledgerReconciles(sold.ledger)).toBe(true);
+    expect(paperBuy(ledger, 10_000, 0.1, DEFAULT_FILL_COSTS, Number.NaN)).toEqual({
+      ok: false,
+      reason: 'bad-price',
+    });
+  });
+
   it('refuses a fill that would take the balance below zero, and leaves the ledger as it was', () => {
     const ledger = openLedger(10_000);
     expect(paperBuy(ledger, 10_000, 50, DEFAULT_FILL_COSTS)).toEqual({

@@ -49,18 +49,24 @@ export function openLedger(startCents: number): PaperLedger {
   return { startCents, balanceCents: startCents, realisedCents: 0, feesCents: 0, openCostCents: 0 };
 }
 
-/** Buys for up to `amountCents` (fee on top) at `price` plus slippage. */
+/**
+ * Buys for up to `amountCents` (fee on top) at `price` plus slippage. `rate` converts the pair's quote
+ * currency into the ledger's (the BTC/USD close for ETH/BTC on a USD ledger; 1 when they are the same):
+ * the lot's price stays in the quote currency, its cost and fee are in the ledger's.
+ */
 export function paperBuy(
   ledger: PaperLedger,
   amountCents: number,
   price: number,
   costs: FillCosts,
+  rate = 1,
 ): { ok: true; ledger: PaperLedger; lot: PaperLot } | FillRefusal {
   if (!(price > 0 && Number.isFinite(price))) return { ok: false, reason: 'bad-price' };
+  if (!(rate > 0 && Number.isFinite(rate))) return { ok: false, reason: 'bad-price' };
   const fillPrice = price * (1 + costs.slippageRate);
-  const quantity = floorQuantity(centsToNumber(amountCents) / fillPrice);
+  const quantity = floorQuantity(centsToNumber(amountCents) / (fillPrice * rate));
   if (!(quantity > 0)) return { ok: false, reason: 'amount-too-small' };
-  const costCents = Math.min(valueCentsUp(quantity, fillPrice), amountCents);
+  const costCents = Math.min(valueCentsUp(quantity, fillPrice * rate), amountCents);
   const fee = feeCents(costCents, costs.feeRate);
   if (costCents + fee > ledger.balanceCents) return { ok: false, reason: 'insufficient-balance' };
   return {
@@ -75,12 +81,16 @@ export function paperBuy(
   };
 }
 
-/** Sells a whole lot at `price` minus slippage; returns the trade's proceeds, fee and net P&L. */
+/**
+ * Sells a whole lot at `price` minus slippage; returns the trade's proceeds, fee and net P&L. `rate`
+ * converts the quote currency into the ledger's at the sale, as for `paperBuy`.
+ */
 export function paperSell(
   ledger: PaperLedger,
   lot: PaperLot,
   price: number,
   costs: FillCosts,
+  rate = 1,
 ):
   | {
       ok: true;
@@ -93,8 +103,9 @@ export function paperSell(
     }
   | FillRefusal {
   if (!(price > 0 && Number.isFinite(price))) return { ok: false, reason: 'bad-price' };
+  if (!(rate > 0 && Number.isFinite(rate))) return { ok: false, reason: 'bad-price' };
   const exitPrice = price * (1 - costs.slippageRate);
-  const proceedsCents = valueCentsDown(lot.quantity, exitPrice);
+  const proceedsCents = valueCentsDown(lot.quantity, exitPrice * rate);
   const exitFeeCents = feeCents(proceedsCents, costs.feeRate);
   return {
     ok: true,

@@ -51,6 +51,7 @@ import {
   createPaperTrader,
   type PaperTraderOverrides,
   SENTIMENT_SOURCE_ENV,
+  usdRateBars,
 } from './testing';
 
 const SYMBOL = 'ETH/BTC';
@@ -112,6 +113,11 @@ describe('engine ticks over replayed bars', () => {
     // Recorded sentiment: an hourly bullish aggregate from a day before the entry to two days after.
     await analytics.upsertSentimentAggregates(
       bullishAggregates(SYMBOL, 'crypto', entryBar - 24 * HOUR, entryBar + 48 * HOUR),
+    );
+    // Paper accounts hold USD: their ETH/BTC entries convert at a recorded BTC/USD close.
+    await analytics.upsertBars(
+      'crypto',
+      usdRateBars('BTC', 11_000, entryBar - 24 * HOUR, entryBar + 48 * HOUR),
     );
   });
 

@@ -1,4 +1,5 @@
-import type { AssetType, SentimentAggregate } from '@tradehits/core';
+import type { AssetType, BarWithIndicators, SentimentAggregate } from '@tradehits/core';
+import { withIndicators } from '@tradehits/core/indicators';
 import { createParameters, createUser, type Db, ensurePaperAccounts } from '@tradehits/db';
 
 const HOUR = 3_600_000;
@@ -9,6 +10,27 @@ const HOUR = 3_600_000;
  * they do in production. Without any source the engine leaves sentiment out ("sentiment off").
  */
 export const SENTIMENT_SOURCE_ENV = { NEWS_FEEDS: 'http://127.0.0.1:9/feed.xml' } as const;
+
+/**
+ * A `<currency>/USD` rate for tests over the BTC-quoted shared candles, which carry none: a constant 5m
+ * close every hour over [from, to). Paper accounts hold USD, so paper ETH/BTC entries convert at it.
+ */
+export function usdRateBars(currency: string, close: number, from: number, to: number): BarWithIndicators[] {
+  const bars = [];
+  for (let t = Math.floor(from / HOUR) * HOUR; t < to; t += HOUR)
+    bars.push({
+      symbol: `${currency}/USD`,
+      timeframe: '5m' as const,
+      openTime: t,
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: 1,
+      tradeCount: null,
+    });
+  return withIndicators(bars);
+}
 
 /**
  * A recorded bullish sentiment series for tests: a 24 h aggregate (average 50) every half hour over

@@ -5,6 +5,7 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { MarketDataSource } from '@tradehits/core';
+import { withIndicators } from '@tradehits/core/indicators';
 import {
   closePosition,
   createUser,
@@ -438,29 +439,132 @@ describe('a venue answer lost in the middle of an order', () => {
 
   it('a buy whose answer timed out is found on Kraken and booked as it filled, never bought twice', async () => {
     const { kraken, services } = await desk();
-    const jo = await liveUser('jo');
-    const request = buy(jo.id);
-    // Kraken fills the buy but never answers: ccxt gives up after its timeout.
-    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' });
-    expect(await openTrade(services, request)).toEqual({ ok: false, reason: 'awaiting-venue' });
-    expect(kraken.balance('XETH')).toBeCloseTo(0.01, 10);
-    const [position] = await listOpenTrades(db.db, { userId: jo.id });
-    expect(position).toMatchObject({ status: 'opening', amount: 3060 });
-    expect(await listOrders(db.db, position!.id)).toEqual([
-      expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+    const [jo, kim] = [await liveUser('jo'), await liveUser('kim')];
+    const requests = [buy(jo.id), buy(kim.id)];
+    // Kraken fills both buys but never answers: ccxt gives up after its timeout.
+    kraken.failNext('AddOrder', { kind: 'lost-answer', after: 'hang' }, 2);
+    // One after the other: both accounts sign with the same test key, whose nonces must increase.
+    const answers = [await openTrade(services, requests[0]!), await openTrade(services, requests[1]!)];
+    expect(answers).toEqual([
+      { ok: false, reason: 'awaiting-venue' },
+      { ok: false, reason: 'awaiting-venue' },
     ]);
+    expect(kraken.balance('XETH')).toBeCloseTo(0.02, 10);
+    const positions = await Promise.all(
+      [jo, kim].map(async (u) => (await listOpenTrades(db.db, { userId: u.id }))[0]!),
+    );
+    for (const position of positions) {
+      expect(position).toMatchObject({ status: 'opening', amount: 3060 });
+      expect(await listOrders(db.db, position.id)).toEqual([
+        expect.objectContaining({ side: 'buy', status: 'unknown', venueOrderId: null }),
+      ]);
+    }
 
-    // The same order asked again (a retried request) buys nothing more.
-    expect(await openTrade(services, request)).toMatchObject({ ok: false, reason: 'duplicate' });
-    expect(buys(kraken)).toHaveLength(1);
-
+    // Jo's request, retried, sends nothing new: it finds the buy on Kraken by its client id and books it.
+    expect(await openTrade(services, requests[0]!)).toMatchObject({
+      ok: true,
+      trade: { id: positions[0]!.id, status: 'open' },
+    });
+    // Kim's is found by the recovery.
     expect(await recoverInterruptedOrders(services, later())).toBe(1);
-    expect(buys(kraken)).toHaveLength(1);
-    const trade = (await getTrade(db.db, position!.id))!;
-    // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
-    expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
-    expect(Number(trade.entryPrice)).toBe(3000);
-    const account = await expectLedgerReconciles(jo.id);
-    expect(account.balance).toBe(50_000 - 3000 - 8);
-  }, 60_000);
+    expect(buys(kraken)).toHaveLength(2);
+    for (const [i, user] of [jo, kim].entries()) {
+      const trade = (await getTrade(db.db, positions[i]!.id))!;
+      // The fill as Kraken made it: 0.01 ETH at 3,000.00, 30.00 and a fee of 0.08; the rest of the hold back.
+      expect(trade).toMatchObject({ status: 'open', amount: 3000, entryFee: 8, quantity: '0.0100000000' });
+      expect(Number(trade.entryPrice)).toBe(3000);
+      const account = await expectLedgerReconciles(user.id);
+      expect(account.balance).toBe(50_000 - 3000 - 8);
+    }
+    // Asked once more, the order is a plain duplicate.
+    expect(await openTrade(services, requests[1]!)).toEqual({ ok: false, reason: 'duplicate' });
+    expect(buys(kraken)).toHaveLength(2);
+  }, 90_000);
+});
+
+describe('paper orders on a pair not quoted in USD', () => {
+  /** A recorded 5m BTC/USD bar closing at `close`, opened at `openTime`. */
+  const btcUsd = (openTime: number, close: number) =>
+    withIndicators([
+      {
+        symbol: 'BTC/USD',
+        timeframe: '5m',
+        openTime,
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: 1,
+        tradeCount: null,
+      },
+    ]);
+  const paperBuy = (userId: string, at: number) =>
+    buy(userId, {
+      mode: 'paper',
+      symbol: 'ETH/BTC',
+      amountCents: 10_000,
+      price: 0.05,
+      executionReason: 'lowest-point',
+      at: new Date(at),
+    });
+
+  it('refuses with a clear reason when no BTC/USD price is recorded, and writes nothing', async () => {
+    const { services } = await desk();
+    const kai = await liveUser('kai');
+    // Long before any recorded BTC/USD bar.
+    const r = await openTrade(services, paperBuy(kai.id, Date.UTC(2017, 0, 1)));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'no-usd-rate',
+      message: expect.stringMatching(/ETH\/BTC is priced in BTC .* no recorded BTC\/USD price/),
+    });
+    expect(await listOpenTrades(db.db, { userId: kai.id })).toHaveLength(0);
+    expect((await getAccount(db.db, kai.id, 'crypto', 'paper'))!.balance).toBe(10_000_000);
+  });
+
+  it('converts at the operator’s stated paper rate when none is recorded, and a recorded rate wins', async () => {
+    const { services: plain } = await desk();
+    const services = { ...plain, config: { ...plain.config, PAPER_USD_RATES: { BTC: 8_000 } } };
+    const mo = await liveUser('mo');
+    const stated = await openTrade(services, paperBuy(mo.id, Date.UTC(2017, 0, 1)));
+    if (!stated.ok) throw new Error(stated.reason);
+    // 100.00 USD at 0.05 BTC + 0.05 % slippage with BTC at 8,000 USD: 400.20 USD an ETH.
+    expect(Number(stated.trade.quantity)).toBeCloseTo(100 / 400.2, 8);
+
+    // A week before the other cases' bars, so theirs stay the newest.
+    const weekAgo = Math.floor(now / 300_000) * 300_000 - 7 * 86_400_000;
+    await analytics.upsertBars('crypto', btcUsd(weekAgo - 300_000, 12_000));
+    const recorded = await openTrade(services, { ...paperBuy(mo.id, weekAgo), symbol: 'LTC/BTC' });
+    if (!recorded.ok) throw new Error(recorded.reason);
+    expect(Number(recorded.trade.quantity)).toBeCloseTo(100 / (0.05 * 1.0005 * 12_000), 8);
+  });
+
+  it('converts at the recorded BTC/USD close: prices in BTC, the USD ledger debited and credited in USD', async () => {
+    const { services } = await desk();
+    const lee = await liveUser('lee');
+    const bar = Math.floor(now / 300_000) * 300_000;
+    await analytics.upsertBars('crypto', btcUsd(bar - 600_000, 10_000));
+    const opened = await openTrade(services, paperBuy(lee.id, bar));
+    if (!opened.ok) throw new Error(opened.reason);
+    // 100.00 USD at 0.05 BTC + 0.05 % slippage with BTC at 10,000 USD: 500.25 USD an ETH.
+    expect(opened.trade).toMatchObject({ currency: 'USD', amount: 10_000, entryFee: 26 });
+    expect(Number(opened.trade.quantity)).toBe(0.19990004);
+    expect(Number(opened.trade.entryPrice)).toBeCloseTo(0.050025, 12);
+    expect((await getAccount(db.db, lee.id, 'crypto', 'paper'))!.balance).toBe(10_000_000 - 10_026);
+
+    // BTC rises to 11,000 USD; sold at the same 0.05 BTC, the USD ledger gains BTC's rise.
+    await analytics.upsertBars('crypto', btcUsd(bar + 300_000, 11_000));
+    const closed = await closeTrade(services, opened.trade.id, 0.05, 'take-profit', new Date(bar + 900_000));
+    // floor(0.19990004 × 0.049975 × 11,000 × 100) = 10,989; fee ceil(28.57) = 29.
+    expect(closed).toMatchObject({
+      status: 'closed',
+      currency: 'USD',
+      exitFee: 29,
+      pnl: 10_989 - 29 - 10_026,
+    });
+    expect(Number(closed!.exitPrice)).toBeCloseTo(0.049975, 12);
+    const account = (await getAccount(db.db, lee.id, 'crypto', 'paper'))!;
+    expect(account.balance).toBe(10_000_000 + 10_989 - 29 - 10_026);
+    expect(account.startBalance + account.realizedPnl - account.fees).toBe(account.balance);
+  });
 });

@@ -26,6 +26,7 @@ import {
   getAccountById,
   getApproval,
   getTrade,
+  getTradeByClientOrderId,
   listInterruptedOrders,
   listOrders,
   listParameters,
@@ -43,6 +44,7 @@ import { brokerForAccount } from './brokers';
 import { type CostBar, paperFillCosts } from './costs';
 import { classify, type Failure } from './failures';
 import { checkOrder, refusalMessage } from './gate';
+import { ENTRY_RATE_MAX_AGE_MS, paperUsdRate } from './rates';
 import type { Services } from './services';
 
 /** How long a live order waits for an admin before it expires. */
@@ -54,12 +56,18 @@ export const APPROVAL_TTL_MS = 30 * 60_000;
  */
 export const HOLD_SLIPPAGE_BUFFER = 0.02;
 
+/** The currency paper accounts hold and book in. */
+export const PAPER_CURRENCY = 'USD';
+
 export interface OpenRequest {
   userId: string;
   assetType: AssetType;
   mode: 'paper' | 'live';
   symbol: string;
-  /** The amount to spend, in minor units of the symbol's quote currency. */
+  /**
+   * The amount to spend, in minor units of the account's currency (USD). A paper order on a pair quoted
+   * in another currency is converted at the recorded rate; a live one is refused by the gate.
+   */
   amountCents: number;
   /** Last price; a paper fill applies slippage to it, a live hold is estimated from it. */
   price: number;
@@ -187,16 +195,29 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
   };
 
   if (r.mode === 'paper') {
-    const fill = paperBuy(
-      openLedger(account.balance),
-      r.amountCents,
+    // A paper account holds USD: a pair quoted in another currency (ETH/BTC) is bought at the recorded
+    // rate of that currency, and the position's money is booked in USD; its prices stay the pair's.
+    const rate = await paperUsdRate(services, currency, r.at, ENTRY_RATE_MAX_AGE_MS);
+    if (rate === null)
+      return {
+        ok: false,
+        reason: 'no-usd-rate',
+        message: `${r.symbol} is priced in ${currency} and your paper account holds ${PAPER_CURRENCY}: there is no recorded ${currency}/${PAPER_CURRENCY} price from the last day (nor a PAPER_USD_RATES rate) to convert the order at.`,
+      };
+    // The cost model reads the order's size in the pair's own currency, as the bar's volume is.
+    const costs = paperFillCosts(
+      services.config,
+      'market',
+      r.bar,
       r.price,
-      paperFillCosts(services.config, 'market', r.bar, r.price, centsToNumber(r.amountCents)),
+      centsToNumber(r.amountCents) / rate,
     );
+    const fill = paperBuy(openLedger(account.balance), r.amountCents, r.price, costs, rate);
     if (!fill.ok) return fill;
     const { lot } = fill;
     const result = await openPosition(db, {
       ...base,
+      currency: PAPER_CURRENCY,
       status: 'open',
       amount: lot.costCents,
       entryFee: lot.entryFeeCents,
@@ -216,7 +237,11 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
       action: 'trade.open',
       targetType: 'trade',
       targetId: result.trade.id,
-      details: { symbol: r.symbol, reason: r.executionReason },
+      details: {
+        symbol: r.symbol,
+        reason: r.executionReason,
+        ...(currency === PAPER_CURRENCY ? {} : { rate: { [`${currency}/${PAPER_CURRENCY}`]: rate } }),
+      },
     });
     return result;
   }
@@ -242,7 +267,7 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     takeProfitPrice: null,
     stopLossPrice: null,
   });
-  if (!held.ok) return held;
+  if (!held.ok) return held.reason === 'duplicate' ? settleLostBuy(services, r.clientOrderId) : held;
   if (!pending) return sendEntry(services, held.trade, r.at);
   const approval = await createApproval(db, {
     tradeId: held.trade.id,
@@ -263,6 +288,21 @@ export async function openTrade(services: Services, r: OpenRequest): Promise<Ope
     details: { symbol: r.symbol, reason: r.executionReason },
   });
   return held;
+}
+
+/**
+ * A live order asked again under the same client id (a retried request): nothing new is sent. If its
+ * buy's answer was lost (the order is `unknown`), the buy is looked up at the venue by client id and
+ * booked as it filled; a buy the venue does not know (yet) is left to `recoverInterruptedOrders`.
+ */
+async function settleLostBuy(services: Services, clientOrderId: string): Promise<OpenResult> {
+  const duplicate = { ok: false, reason: 'duplicate' } as const;
+  const trade = await getTradeByClientOrderId(services.db, clientOrderId);
+  if (trade?.status !== 'opening') return duplicate;
+  const buyOrder = (await listOrders(services.db, trade.id)).find((o) => o.side === 'buy');
+  if (buyOrder?.status !== 'unknown') return duplicate;
+  const { booked } = await reconcileOrder(services, buyOrder, trade, { concludeMissing: false });
+  return booked ? { ok: true, trade: booked } : duplicate;
 }
 
 /** The broker of a live account, or the failure that kept anything from being sent. */
@@ -549,6 +589,14 @@ export async function closeTrade(
   if (trade?.status !== 'open') return null;
   let closed: TradeRow | null;
   if (trade.isPaper) {
+    // A position booked in another currency than its pair's quote was converted at entry: its sale is
+    // converted at the rate recorded at the exit, however old (an exit is never blocked for want of one).
+    const quote = quoteCurrency(trade.symbol);
+    const rate = quote === trade.currency ? 1 : await paperUsdRate(services, quote, at);
+    if (rate === null)
+      throw new Error(
+        `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`,
+      );
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
@@ -556,7 +604,7 @@ export async function closeTrade(
       entryFeeCents: trade.entryFee,
     };
     const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
-    const sold = paperSell(openLedger(0), lot, price, costs);
+    const sold = paperSell(openLedger(0), lot, price, costs, rate);
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
     closed = await closePosition(services.db, {
       tradeId,
@@ -628,7 +676,7 @@ async function settleLostSell(
 ): Promise<TradeRow | null> {
   const sell = (await listOrders(services.db, trade.id)).filter((o) => o.side === 'sell').at(-1);
   if (sell?.status !== 'unknown') return null;
-  const { closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
+  const { booked: closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
   if (closed)
     await audit(services.db, {
       actorId,
@@ -821,8 +869,8 @@ export async function recoverInterruptedOrder(services: Services, ref: Interrupt
 }
 
 /**
- * Reconciles one order with its venue: `settled` when its position was settled, and for a sale that
- * filled, the closed row. An order the venue has no record of is concluded never to have arrived only
+ * Reconciles one order with its venue: `settled` when its position was settled, and for an order that
+ * filled, the row it booked (the opened position, or the closed one). An order the venue has no record of is concluded never to have arrived only
  * with `concludeMissing` (the reconciler, after long enough for any request in flight to land).
  */
 async function reconcileOrder(
@@ -830,8 +878,8 @@ async function reconcileOrder(
   order: OrderRow,
   trade: TradeRow,
   opts: { concludeMissing: boolean },
-): Promise<{ settled: boolean; closed: TradeRow | null }> {
-  const unsettled = { settled: false, closed: null };
+): Promise<{ settled: boolean; booked: TradeRow | null }> {
+  const unsettled = { settled: false, booked: null };
   const { db } = services;
   const details = { clientOrderId: order.clientOrderId, symbol: trade.symbol, side: order.side };
   const unresolved = async (reason: string) => {
@@ -876,7 +924,7 @@ async function reconcileOrder(
       targetId: trade.id,
       details: { ...details, venue: broker.venue, reason },
     });
-    return { settled: true, closed: null };
+    return { settled: true, booked: null };
   }
 
   const found = state;
@@ -924,6 +972,5 @@ async function reconcileOrder(
       fee: state.fee,
     },
   });
-  const sold = order.side === 'sell' && result.outcome !== 'unfilled';
-  return { settled: true, closed: sold ? result.trade : null };
+  return { settled: true, booked: result.outcome === 'unfilled' ? null : result.trade };
 }

@@ -34,4 +34,5 @@ export {
   type PaperOpen,
   type PaperOpened,
 } from './paper-book';
+export { ENTRY_RATE_MAX_AGE_MS, paperUsdRate, usdRate } from './rates';
 export type { EventBus, LiveEvent, Logger, Services } from './services';

@@ -12,9 +12,18 @@ import {
   type TradeRow,
 } from '@tradehits/db';
 import { type CostBar, paperFillCosts } from './costs';
-import { closeTrade, detectionFields, levels, type OpenRequest, openTrade, planOf } from './execution';
+import {
+  closeTrade,
+  detectionFields,
+  levels,
+  type OpenRequest,
+  openTrade,
+  PAPER_CURRENCY,
+  planOf,
+} from './execution';
 import { classify, type Failure } from './failures';
 import { currentSafety } from './gate';
+import { ENTRY_RATE_MAX_AGE_MS, paperUsdRate } from './rates';
 import type { Services } from './services';
 
 /**
@@ -70,6 +79,21 @@ async function bookLanes<T, R>(lanes: T[][], book: (lane: T[]) => Promise<R>) {
   return { booked, failed };
 }
 
+/** Paper conversion rates read once per currency and instant, as `openTrade` and `closeTrade` read them. */
+function rateCache(services: Services, maxAgeMs?: number) {
+  const rates = new Map<string, Promise<number | null>>();
+  return (currency: string, at: Date) => {
+    const key = `${currency}@${at.getTime()}`;
+    let rate = rates.get(key);
+    if (rate === undefined) {
+      rate =
+        currency === PAPER_CURRENCY ? Promise.resolve(1) : paperUsdRate(services, currency, at, maxAgeMs);
+      rates.set(key, rate);
+    }
+    return rate;
+  };
+}
+
 /** A ledger large enough that only the database's guard decides whether the balance covers a fill. */
 const UNBOUNDED = openLedger(Number.MAX_SAFE_INTEGER);
 
@@ -90,10 +114,19 @@ export async function openPaperTrades(
     return results;
   }
   const entries: PaperEntry[] = [];
+  const rateOf = rateCache(services, ENTRY_RATE_MAX_AGE_MS);
   for (const { request: r, accountId } of batch) {
     if (r.mode !== 'paper') throw new Error(`openPaperTrades: ${r.clientOrderId} is a live order`);
-    const costs = paperFillCosts(services.config, 'market', r.bar, r.price, centsToNumber(r.amountCents));
-    const fill = paperBuy(UNBOUNDED, r.amountCents, r.price, costs);
+    // A paper account holds USD: a pair quoted in another currency is bought at its recorded rate.
+    const currency = quoteCurrency(r.symbol);
+    const rate = await rateOf(currency, r.at);
+    if (rate === null) {
+      results.set(r.clientOrderId, { ok: false, reason: 'no-usd-rate' });
+      continue;
+    }
+    const notional = centsToNumber(r.amountCents) / rate;
+    const costs = paperFillCosts(services.config, 'market', r.bar, r.price, notional);
+    const fill = paperBuy(UNBOUNDED, r.amountCents, r.price, costs, rate);
     if (!fill.ok) {
       results.set(r.clientOrderId, { ok: false, reason: fill.reason });
       continue;
@@ -114,10 +147,14 @@ export async function openPaperTrades(
       entryPrice: String(lot.entryPrice),
       entryTime: r.at,
       ...level,
-      currency: quoteCurrency(r.symbol),
+      currency: PAPER_CURRENCY,
       executionReason: r.executionReason,
       ...detectionFields(r.detection),
-      auditDetails: { symbol: r.symbol, reason: r.executionReason },
+      auditDetails: {
+        symbol: r.symbol,
+        reason: r.executionReason,
+        ...(currency === PAPER_CURRENCY ? {} : { rate: { [`${currency}/${PAPER_CURRENCY}`]: rate } }),
+      },
     });
   }
   const unbooked = new Set<string>();
@@ -172,8 +209,18 @@ export async function closePaperTrades(
   at: Date,
 ): Promise<{ closed: PaperClosed[]; failed: { trade: TradeRow; failure: Failure }[] }> {
   const exits: (PaperExit & { accountId: string })[] = [];
+  const unconverted: { trade: TradeRow; failure: Failure }[] = [];
+  const rateOf = rateCache(services);
   for (const { trade, price, reason, bar } of closes) {
     if (!trade.isPaper) throw new Error(`closePaperTrades: ${trade.id} is a live position`);
+    // Converted at entry, the sale is converted at the rate at the exit, however old.
+    const quote = quoteCurrency(trade.symbol);
+    const rate = quote === trade.currency ? 1 : await rateOf(quote, at);
+    if (rate === null) {
+      const why = `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`;
+      unconverted.push({ trade, failure: classify(new Error(why)) });
+      continue;
+    }
     const lot = {
       quantity: Number(trade.quantity),
       entryPrice: Number(trade.entryPrice),
@@ -181,7 +228,7 @@ export async function closePaperTrades(
       entryFeeCents: trade.entryFee,
     };
     const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
-    const sold = paperSell(openLedger(0), lot, price, costs);
+    const sold = paperSell(openLedger(0), lot, price, costs, rate);
     if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
     exits.push({
       accountId: trade.accountId,
@@ -200,10 +247,12 @@ export async function closePaperTrades(
   );
   const closed = lanes.booked.flat();
   const tradeById = new Map(closes.map((c) => [c.trade.id, c.trade]));
-  const failed = lanes.failed.flatMap(({ items, failure }) => {
-    services.log.error({ exits: items.length, reason: failure.reason }, 'booking paper exits failed');
-    return items.map((e) => ({ trade: tradeById.get(e.tradeId)!, failure }));
-  });
+  const failed = unconverted.concat(
+    lanes.failed.flatMap(({ items, failure }) => {
+      services.log.error({ exits: items.length, reason: failure.reason }, 'booking paper exits failed');
+      return items.map((e) => ({ trade: tradeById.get(e.tradeId)!, failure }));
+    }),
+  );
   for (const c of closed)
     services.bus.publish({
       type: 'trade.closed',
@@ -232,7 +281,11 @@ export async function bookPaperOneByOne(
   closes: readonly PaperClose[],
   opens: readonly PaperOpen[],
   at: Date,
-): Promise<{ closed: number; opened: Map<string, PaperOpened> }> {
+): Promise<{
+  closed: number;
+  failed: { trade: TradeRow; failure: Failure }[];
+  opened: Map<string, PaperOpened>;
+}> {
   const byUser = new Map<string, { closes: PaperClose[]; opens: PaperOpen[] }>();
   const of = (userId: string) => {
     let list = byUser.get(userId);
@@ -245,14 +298,26 @@ export async function bookPaperOneByOne(
   for (const c of closes) of(c.trade.userId).closes.push(c);
   for (const o of opens) of(o.request.userId).opens.push(o);
   let closed = 0;
+  const failed: { trade: TradeRow; failure: Failure }[] = [];
   const opened = new Map<string, PaperOpened>();
+  // Each fill on its own: one that throws is recorded and the user's next fills still go.
   await eachLimited([...byUser.values()], 4, async (list) => {
-    for (const c of list.closes)
-      if (await closeTrade(services, c.trade.id, c.price, c.reason, at, null, c.bar)) closed++;
+    for (const c of list.closes) {
+      try {
+        if (await closeTrade(services, c.trade.id, c.price, c.reason, at, null, c.bar)) closed++;
+      } catch (err) {
+        failed.push({ trade: c.trade, failure: classify(err) });
+      }
+    }
     for (const { request } of list.opens) {
-      const r = await openTrade(services, request);
-      opened.set(request.clientOrderId, r.ok ? { ok: true, tradeId: r.trade.id } : r);
+      try {
+        const r = await openTrade(services, request);
+        opened.set(request.clientOrderId, r.ok ? { ok: true, tradeId: r.trade.id } : r);
+      } catch (err) {
+        const failure = classify(err);
+        opened.set(request.clientOrderId, { ok: false, reason: failure.reason, failure });
+      }
     }
   });
-  return { closed, opened };
+  return { closed, failed, opened };
 }

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { DataTable } from '../components/data-table';
 import { ErrorState, QueryView } from '../components/states';
@@ -143,7 +144,10 @@ interface LiveTrade {
 
 /** An open position's P&L at the latest price; any other keeps the P&L the server stored. */
 function withLivePnl(trade: Trade, last: number | undefined): LiveTrade {
-  const live = trade.status === 'open' ? unrealizedPnl(trade.entryPrice, trade.quantity, last) : null;
+  // A position booked in another currency than its pair's quote (paper ETH/BTC in USD) is not valued
+  // from the pair's price alone: its stored figures stand.
+  const valued = trade.status === 'open' && quoteCurrency(trade.symbol) === trade.currency;
+  const live = valued ? unrealizedPnl(trade.entryPrice, trade.quantity, last) : null;
   return live
     ? { trade, last, pnl: centsToDecimal(live.cents), pnlPct: live.pct }
     : { trade, last, pnl: trade.pnl, pnlPct: trade.pnlPct };

@@ -1,5 +1,4 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { quoteCurrency } from '@tradehits/core/symbols';
 import type { AssetType } from '@tradehits/core/types';
 import { type FormEvent, useMemo, useState } from 'react';
 import { FormError, SelectField, TextField } from '../components/field';
@@ -16,7 +15,7 @@ import { useTRPC } from '../trpc';
 const USD_AMOUNT = /^\d+(\.\d{1,2})?$/;
 
 /**
- * Checks a typed amount (in the pair's quote currency) the way the server will: a positive number with
+ * Checks a typed amount (in USD, the account's currency) the way the server will: a positive number with
  * at most two decimals.
  */
 export function amountError(amount: string, currency = 'USD'): string | undefined {
@@ -27,7 +26,7 @@ export function amountError(amount: string, currency = 'USD'): string | undefine
   return undefined;
 }
 
-/** Manual buy (by an amount in the pair's quote currency) or sell (an open position) of the selected symbol, on paper or live. */
+/** Manual buy (by an amount in USD) or sell (an open position) of the selected symbol, on paper or live. */
 export function TradeForm({
   assetType,
   symbol,
@@ -58,7 +57,9 @@ export function TradeForm({
   const exitValues = edited?.key === exitsKey ? edited.values : ruleExits.values;
   const [exitErrors, setExitErrors] = useState<FieldErrors>({});
   const [exitsOpen, setExitsOpen] = useState(false);
-  const currency = quoteCurrency(symbol);
+  // Amounts are in the account's currency: a paper order on ETH/BTC is converted at the recorded BTC/USD
+  // rate, and a live one on a pair not quoted in USD is refused.
+  const currency = 'USD';
   const sellable = (active.data ?? []).filter((t) => t.symbol === symbol && t.status === 'open');
 
   const execute = useMutation(

@@ -629,6 +629,12 @@ export async function getTrade(db: DbOrTx, id: string) {
 
 export type TradeRow = NonNullable<Awaited<ReturnType<typeof getTrade>>>;
 
+/** The position opened under a client order id (the idempotency key of an open), if any. */
+export async function getTradeByClientOrderId(db: DbOrTx, clientOrderId: string) {
+  const [row] = await db.select().from(trades).where(eq(trades.clientOrderId, clientOrderId));
+  return row ?? null;
+}
+
 /** Open and pending positions, for one user or (engine) for everyone. */
 export async function listOpenTrades(db: DbOrTx, f: { userId?: string; assetType?: AssetType } = {}) {
   const where = [inArray(trades.status, [...ACTIVE_STATUSES])];

@@ -349,6 +349,7 @@ export async function tradeOnMarkets(
     try {
       const r = await bookPaperOneByOne(services, paperCloses, paperOpens, at);
       closed += r.closed;
+      for (const { trade, failure } of r.failed) failed(trade, failure, trade.id);
       booked(r.opened);
     } catch (err) {
       failedAll([...paperCloses.map((c) => c.trade), ...paperOpens.map((o) => o.request)], err);

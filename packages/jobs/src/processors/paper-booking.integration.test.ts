@@ -59,6 +59,10 @@ const MARKETS: MarketTick[] = [
   ['SOL/USD', 150, 0.95, { open: 151, high: 152, low: 148.5, close: 150, volume: 40_000 }],
   ['ETH/USD', 2000, 0.9, { open: 2001, high: 2030, low: 1985, close: 2000, volume: 900 }],
   ['BTC/USD', 60_000, 0.85, { open: 60_100, high: 60_200, low: 59_000, close: 60_000, volume: 12 }],
+  // Quoted in BTC: a paper order converts at the stated BTC rate.
+  ['LTC/BTC', 0.002, 0.8, { open: 0.00201, high: 0.00202, low: 0.00199, close: 0.002, volume: 50_000 }],
+  // Quoted in EUR, no rate anywhere: nothing signals, and a stop reached cannot be converted.
+  ['DOT/EUR', 5, 0, { open: 5, high: 5.05, low: 4.9, close: 4.95, volume: 10_000 }],
 ].map(([symbol, price, confidence, bar]) => ({
   symbol: symbol as string,
   assetType: 'crypto' as const,
@@ -66,7 +70,7 @@ const MARKETS: MarketTick[] = [
     openTime: BAR_TIME,
     ...(bar as { open: number; high: number; low: number; close: number; volume: number }),
   },
-  detection: detection(symbol as string, price as number, confidence as number),
+  detection: confidence === 0 ? null : detection(symbol as string, price as number, confidence as number),
   sentiment: { score: 40, politicalMin: null, politicalScore: null },
   recentRangePct: 3,
 }));
@@ -154,6 +158,12 @@ const USERS: Seeded[] = [
       { amount: '1234.56', max: 3, symbol: 'ETH/USD' },
       { amount: '300.00', max: 3, symbol: 'SOL/USD', auto: false },
     ],
+  },
+  {
+    name: 'euro-holder',
+    balance: '10000.00',
+    rules: [{ amount: '500.00', max: 1 }],
+    positions: [{ symbol: 'DOT/EUR', entryPrice: 5, amount: '500.00', takeProfitPct: 5, stopLossPct: 1 }],
   },
   { name: 'off', balance: '10000.00', rules: [{ amount: '1000.00', max: 3, auto: false }] },
   { name: 'live-capped', balance: '500.00', rules: [{ amount: '100.00', max: 3 }], live: {} },
@@ -328,7 +338,7 @@ describe('set-based paper booking against the one-by-one path', () => {
   const servicesOf = (db: DbHandle['db']): Services => {
     const none: MarketDataSource = { id: 'none', fetchBars: async () => [], symbols: async () => [] };
     return {
-      config: loadConfig({ NODE_ENV: 'test', SECRETS_KEY }),
+      config: loadConfig({ NODE_ENV: 'test', SECRETS_KEY, PAPER_USD_RATES: 'BTC=60000' }),
       db,
       analytics,
       bus: createMemoryBus(),
@@ -350,8 +360,10 @@ describe('set-based paper booking against the one-by-one path', () => {
   it('books the same entries and exits to the cent, and repeated ticks the same way', async () => {
     const [b, o] = await Promise.all([tick(bulk.db, 'bulk'), tick(oneByOne.db, 'one-by-one')]);
     expect(b).toEqual(o);
-    // Each case above was met: exits at both levels, refusals in the engine and in the database.
+    // Each case above was met: exits at both levels, refusals in the engine and in the database, and
+    // a stop that cannot be converted (failed, the position left open, the same in both).
     expect(b.closed).toBe(2);
+    expect(b.failed).toBe(1);
     expect(b.opened).toBeGreaterThanOrEqual(10);
 
     const after = await ledger(bulk.db, ids);
@@ -362,7 +374,13 @@ describe('set-based paper booking against the one-by-one path', () => {
       byUser('rich')
         .filter((t) => t.status === 'open')
         .map((t) => t.symbol),
-    ).toEqual(['ETH/USD', 'SOL/USD']);
+    ).toEqual(['ETH/USD', 'LTC/BTC', 'SOL/USD']);
+    // The BTC-quoted position is booked in USD at the stated rate; its prices stay in BTC.
+    const ltc = byUser('rich').find((t) => t.symbol === 'LTC/BTC')!;
+    expect(ltc).toMatchObject({ currency: 'USD' });
+    expect(ltc.amount).toBeGreaterThan(99_000);
+    expect(Number(ltc.entryPrice)).toBeLessThan(0.0021);
+    expect(byUser('euro-holder').map((t) => t.status)).toEqual(['open']);
     expect(byUser('thin').filter((t) => t.status === 'open')).toHaveLength(1);
     expect(byUser('poor')).toHaveLength(0);
     expect(byUser('full').filter((t) => t.status === 'open')).toHaveLength(1);
@@ -377,8 +395,9 @@ describe('set-based paper booking against the one-by-one path', () => {
         .filter((t) => t.status === 'open')
         .map((t) => [t.symbol, t.amount]),
     ).toEqual([
-      ['BTC/USD', expect.any(Number)],
+      ['BTC/USD', 30_000],
       ['ETH/USD', expect.any(Number)],
+      ['LTC/BTC', expect.any(Number)],
     ]);
     const [tp] = byUser('tp-and-reenter').filter((t) => t.status === 'closed');
     expect(tp).toMatchObject({ exitReason: 'take-profit', exitFee: expect.any(Number) });
@@ -446,7 +465,7 @@ describe('set-based paper booking against the one-by-one path', () => {
     try {
       await seed(embedded.db, ids);
       const r = await tick(embedded.db, 'bulk');
-      expect(r.failed).toBe(0);
+      expect(r.failed).toBe(1); // the stop on DOT/EUR, which has no rate
       expect(await ledger(embedded.db, ids)).toEqual(afterFirst);
     } finally {
       await embedded.close();
@@ -462,7 +481,8 @@ describe('set-based paper booking against the one-by-one path', () => {
         tick(raced.db, 'one-by-one'),
         tick(raced.db, 'bulk'),
       ]);
-      expect(results.every((r) => r.failed === 0)).toBe(true);
+      // Only the stop on DOT/EUR fails, in each tick.
+      expect(results.map((r) => r.failed)).toEqual([1, 1, 1]);
       // Whichever booked a fill, the ledger is the one a single tick leaves, minus the slots that
       // exits freed and a later racer may have taken: compare what only entries of this bar can change.
       const ledgerNow = await ledger(raced.db, ids);
