@@ -555,16 +555,17 @@ describe('paper orders on a pair not quoted in USD', () => {
     // BTC rises to 11,000 USD; sold at the same 0.05 BTC, the USD ledger gains BTC's rise.
     await analytics.upsertBars('crypto', btcUsd(bar + 300_000, 11_000));
     const closed = await closeTrade(services, opened.trade.id, 0.05, 'take-profit', new Date(bar + 900_000));
-    // floor(0.19990004 × 0.049975 × 11,000 × 100) = 10,989; fee ceil(28.57) = 29.
+    // A take-profit rests as a limit: no slippage, the maker fee (the paper cost model).
+    // floor(0.19990004 × 0.05 × 11,000 × 100) = 10,994; fee ceil(10,994 × 0.16 %) = ceil(17.59) = 18.
     expect(closed).toMatchObject({
       status: 'closed',
       currency: 'USD',
-      exitFee: 29,
-      pnl: 10_989 - 29 - 10_026,
+      exitFee: 18,
+      pnl: 10_994 - 18 - 10_026,
     });
-    expect(Number(closed!.exitPrice)).toBeCloseTo(0.049975, 12);
+    expect(Number(closed!.exitPrice)).toBe(0.05);
     const account = (await getAccount(db.db, lee.id, 'crypto', 'paper'))!;
-    expect(account.balance).toBe(10_000_000 + 10_989 - 29 - 10_026);
+    expect(account.balance).toBe(10_000_000 + 10_994 - 18 - 10_026);
     expect(account.startBalance + account.realizedPnl - account.fees).toBe(account.balance);
   });
 });
