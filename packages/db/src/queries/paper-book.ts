@@ -53,8 +53,9 @@ function columnsOf<T extends PgTable>(table: T, keys: Columns<T>) {
 }
 
 /**
- * Inserts `rows` (keyed by property name, values as the driver's text) in one statement. A column in
- * `shared` takes few distinct values over many rows: each is sent once and the rows refer to it.
+ * Inserts `rows` (keyed by property name, values as the table's insert type takes them) in one
+ * statement. A column in `shared` takes few distinct values over many rows: each is sent once and the
+ * rows refer to it.
  */
 function insertRows<T extends PgTable>(
   table: T,
