@@ -9,9 +9,9 @@ import type { EtagCompressor } from './compress';
 
 const PATH = 'markets.bars';
 
-/** Whether a `/trpc/markets.bars` request is one plain call this route answers (not a batch). */
-export function isPlainBarsCall(method: string | undefined, url: string): boolean {
-  return method === 'GET' && url.split('?')[0] === `/trpc/${PATH}` && !/[?&]batch=/.test(url);
+/** Whether a GET of this URL is one plain `markets.bars` call this route answers (not a batch). */
+export function isPlainBarsCall(url: string): boolean {
+  return url.split('?')[0] === `/trpc/${PATH}` && !/[?&]batch=/.test(url);
 }
 
 /**

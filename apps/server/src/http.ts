@@ -240,7 +240,7 @@ export function createHttpServer(
           return send(res, 403, { error: 'Cross-site requests are refused.' });
       } else if (req.method !== 'GET') {
         return send(res, 405, { error: 'Use GET for queries and POST for mutations.' });
-      } else if (isPlainBarsCall(req.method, req.url!)) {
+      } else if (isPlainBarsCall(req.url!)) {
         return bars(req, res);
       }
       // Large answers with an ETag go compressed when the client accepts it; all in one write.
