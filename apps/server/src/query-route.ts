@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   appRouter,
   type BarsAnswer,
+  type Context,
   createCaller,
   createContext,
   type ProcedureTiming,
@@ -53,15 +54,17 @@ export function createQueryRoute(
 ) {
   const config = appRouter._def._config;
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const ctx = await createContext(
-      services,
-      runner,
-      req,
-      res,
-      options.onProcedure ? { onProcedure: options.onProcedure } : {},
-    );
+    // Made inside the try: a failure to build it (the session lookup) is answered as the adapter would.
+    let ctx: Context | undefined;
     let input: unknown;
     try {
+      ctx = await createContext(
+        services,
+        runner,
+        req,
+        res,
+        options.onProcedure ? { onProcedure: options.onProcedure } : {},
+      );
       const raw = new URLSearchParams(req.url!.split('?')[1] ?? '').get('input');
       try {
         input = raw === null ? undefined : config.transformer.input.deserialize(JSON.parse(raw));
