@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
+import { createPostgresTestDb } from '@tradehits/db/testing';
 import { createFileMarketData } from '@tradehits/jobs/ingest/file-source';
 import { ingestBars } from '@tradehits/jobs/ingest/ingest-bars';
 import autocannon from 'autocannon';
@@ -203,12 +204,43 @@ export async function benchApi(options: BenchOptions = {}): Promise<BenchRow[]> 
       const cpu = cpuPerCall.get(s)!;
       const shares = windows.get(s)!;
       rows.push({
-        name: `${s.name.replace(/ p95 at.*| \d+ connections/, '')}: server CPU per call; ${shares}`,
+        name: `${s.name.replace(/ p95 at.*|, \d+ connections/, '')}: server CPU per call; ${shares}`,
         value: round(cpu.api, 3),
         unit: 'ms CPU',
         ratio: cpu.api / cpu.raw,
         baseline: `raw node:http ${round(cpu.raw, 3)} ms CPU`,
       });
+    }
+
+    // PGlite's share: the same trades load and memory with PostgreSQL (DATABASE_URL) in its place.
+    const postgres = await createPostgresTestDb();
+    try {
+      const onPostgres = await startApi(dataDir, {}, { DATABASE_URL: postgres.url });
+      children.push(onPostgres);
+      const pgCookie = await signIn(onPostgres.url);
+      const trades = scenarios.at(-1)!;
+      const api: LoadResult[] = [];
+      const base: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        base.push(await load(raw.url + trades.path, trades, {}, raw.process.pid!));
+        api.push(
+          await load(onPostgres.url + trades.path, trades, { cookie: pgCookie }, onPostgres.process.pid!),
+        );
+        await settle(onPostgres.url);
+      }
+      rows.push(loadRow({ ...trades, name: `${trades.name}, PostgreSQL in place of PGlite` }, api, base));
+      const pgRss = readRss(onPostgres.process.pid!);
+      rows.push({
+        name: 'server memory after the loads, PostgreSQL in place of PGlite (RSS; peak in spread)',
+        value: Math.round(pgRss.rss),
+        unit: 'MB',
+        spread: [Math.round(pgRss.rss), Math.round(pgRss.peak)],
+        ratio: pgRss.rss / rawRss.rss,
+        baseline: `raw server ${Math.round(rawRss.rss)} MB`,
+      });
+      await onPostgres.stop();
+    } finally {
+      await postgres.close();
     }
     return rows;
   } finally {
@@ -456,7 +488,11 @@ async function bundleProcesses(scratch: string): Promise<string> {
 }
 
 /** Starts the server as `npm start` does (embedded defaults, jobs off) and times it until health answers. */
-async function startApi(dataDir: string, options: BenchOptions): Promise<Child> {
+async function startApi(
+  dataDir: string,
+  options: BenchOptions,
+  env: Record<string, string> = {},
+): Promise<Child> {
   const prof = options.cpuProfDir;
   return startChild(
     () => [
@@ -472,6 +508,7 @@ async function startApi(dataDir: string, options: BenchOptions): Promise<Child> 
       COOKIE_SECURE: 'false',
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
+      ...env,
     },
     '/trpc/health.check',
   );

@@ -13,9 +13,10 @@ import type { JobRunner } from '@tradehits/jobs';
 import type { Services } from '@tradehits/trading';
 import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { createBarsRoute, isPlainBarsCall } from './bars-route';
+
 import { createEtagCompressor, type EtagCompressor } from './compress';
 import { type Metrics, routeOf } from './metrics';
+import { createQueryRoute, plainQueryPath, reportsDown } from './query-route';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -184,15 +185,15 @@ export function createHttpServer(
       const { paths, data } = opts;
       const down = data.some((d) => {
         if (!('result' in d)) return false;
-        const out = d.result.data as { ok?: unknown; json?: { ok?: unknown } } | undefined;
-        return out?.ok === false || out?.json?.ok === false;
+        const out = d.result.data as { json?: unknown } | undefined;
+        return reportsDown('health.check', out) || reportsDown('health.check', out?.json);
       });
       if (paths?.length === 1 && paths[0] === 'health.check' && down) return { status: 503 };
       // Conditional queries (bars) carry an ETag and answer 304 to a browser that holds them.
       return conditionalGet(opts);
     },
   });
-  const bars = createBarsRoute(services, runner, compressor, { ...onProcedure, onError });
+  const query = createQueryRoute(services, runner, compressor, { ...onProcedure, onError });
   const spa = serveSpa(path.resolve(webDist));
   const routes = new Map(
     [...healthRoutes(services, runner), ...metricsRoutes(metrics), ...(options.routes ?? [])].map((r) => [
@@ -240,8 +241,9 @@ export function createHttpServer(
           return send(res, 403, { error: 'Cross-site requests are refused.' });
       } else if (req.method !== 'GET') {
         return send(res, 405, { error: 'Use GET for queries and POST for mutations.' });
-      } else if (isPlainBarsCall(req.method, req.url!)) {
-        return bars(req, res);
+      } else {
+        const procedure = plainQueryPath(req.url!, req.headers);
+        if (procedure) return query(req, res, procedure);
       }
       // Large answers with an ETag go compressed when the client accepts it; all in one write.
       compressor.wrap(req, res);

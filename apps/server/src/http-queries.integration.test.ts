@@ -164,4 +164,32 @@ describe('markets.bars over HTTP', () => {
     const single = await get(call(JSON.stringify({ json: input })), { cookie });
     expect(JSON.parse(batch.body)).toEqual([JSON.parse(single.body)]);
   });
+
+  it('answers plain queries as the adapter answers them in a batch', async () => {
+    const { token } = await api.signUp('plain');
+    const cookie = `th_session=${token}`;
+    const same = async (path: string, input?: unknown) => {
+      const query = input === undefined ? '' : `input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+      const batchInput = encodeURIComponent(
+        JSON.stringify(input === undefined ? {} : { 0: { json: input } }),
+      );
+      const plain = await get(`${base}/trpc/${path}${query ? `?${query}` : ''}`, { cookie });
+      const batch = await get(`${base}/trpc/${path}?batch=1&input=${batchInput}`, { cookie });
+      expect(plain.headers['content-length']).toBe(String(plain.bytes.length));
+      expect(plain.headers['x-request-id']).toBeTruthy();
+      return { plain, batch: JSON.parse(batch.body)[0], status: batch.status };
+    };
+    const trades = await same('trades.active');
+    expect(trades.plain.status).toBe(200);
+    expect(JSON.parse(trades.plain.body)).toEqual(trades.batch);
+    const me = await same('me.profile');
+    expect(JSON.parse(me.plain.body)).toEqual(me.batch);
+    const health = await get(`${base}/trpc/health.check`, {});
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body).result.data.json).toMatchObject({ ok: true, db: 'ok' });
+
+    // Unknown procedures and mutations are the adapter's, with its answers.
+    expect((await get(`${base}/trpc/nothing.here`, { cookie })).status).toBe(404);
+    expect((await get(`${base}/trpc/auth.logout`, { cookie })).status).toBe(405);
+  });
 });
