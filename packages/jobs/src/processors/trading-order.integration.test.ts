@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { createLogger } from '../log';
 import { processors } from '../processors';
 import type { JobRunner } from '../runner';
 import { tradeOnMarkets } from './engine-tick';
+import { runTradingOrder } from './trading-order';
 
 const { redisUrl } = loadTestServices();
 const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -197,6 +198,28 @@ describe.each(['in-process', 'bullmq'] as const)('live orders as jobs (%s)', (ki
     expect(refused).toMatchObject([{ status: 'skipped', error: 'user-paused', detail: { userId: ids.cid } }]);
     expect((await pending()).sort()).toEqual([ids.ann, ids.bob].sort());
   }, 30_000);
+
+  it('records an order that fails with its reason and whether a retry may help; the next still runs', async () => {
+    const broken = runTradingOrder(services, {
+      kind: 'exit',
+      at: AT.getTime(),
+      tradeId: 'not-a-position',
+      price: 2000,
+      reason: 'stop-loss',
+    });
+    const fine = runTradingOrder(services, {
+      kind: 'recover',
+      at: AT.getTime(),
+      ref: { heldTradeId: randomUUID() },
+    });
+    expect(await broken).toMatchObject({ kind: 'exit', done: false, failed: expect.any(String) });
+    expect(await fine).toEqual({ kind: 'recover', done: false });
+    const [run] = (await listJobRuns(db.db, 50, 'trading.order')).filter((r) => r.status === 'failed');
+    expect(run).toMatchObject({
+      error: expect.stringContaining('trades'),
+      detail: { tradeId: 'not-a-position', retryable: true },
+    });
+  });
 
   it('names each job by its order, with a colon only between its three parts', () => {
     const id = tradingOrderJobId({
