@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
 import { ARTIFACTS, launchBrowser } from '../support/browser';
@@ -99,7 +99,7 @@ describe('the trader experience in a browser', () => {
     await expect.poll(() => near.getByTestId('near-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await near.textContent()).toContain('sentiment off: no source configured');
     expect(await near.textContent()).toMatch(/needs 70%/);
-    await page.screenshot({ path: `${ARTIFACTS}/ux-dashboard-1440.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}/ux-detections-1440.png`, fullPage: true });
     await page.close();
   }, 360_000);
 
@@ -191,42 +191,58 @@ describe('the trader experience in a browser', () => {
     await page.close();
   }, 120_000);
 
-  it('fits a 390 px phone with no horizontal scroll on any screen', async () => {
-    const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
-    await page.goto(`${app.url}/login`);
-    await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}/ux-login-390.png`, fullPage: true });
-    await logIn(page, TRADER);
-    for (const [name, route, ready] of [
-      ['dashboard', '/?tab=crypto&symbol=ETH%2FBTC', 'trade-history'],
-      ['stocks', '/?tab=stock', 'trade-history'],
-      ['backtest', '/backtest', 'backtest-form'],
-      ['settings', '/settings', 'params-list'],
-      ['feedback', '/feedback', ''],
-    ] as const) {
+  it('fits a 390 px phone with no horizontal scroll on any screen; each screen shot at 390 and 1440 px', async () => {
+    // Each screen with what shows it is drawn (the trader has no parameter set: settings shows its button).
+    const screens: [string, string, (p: Page) => Locator][] = [
+      ['dashboard', '/?tab=crypto&symbol=ETH%2FBTC', (p) => p.getByTestId('trade-history')],
+      ['stocks', '/?tab=stock', (p) => p.getByTestId('trade-history')],
+      ['backtest', '/backtest', (p) => p.getByTestId('backtest-form')],
+      ['study', '/study', (p) => p.getByTestId('study-form')],
+      ['settings', '/settings', (p) => p.getByRole('button', { name: 'New parameter set' })],
+      ['feedback', '/feedback', (p) => p.getByTestId('feedback-form')],
+    ];
+    const show = async (page: Page, route: string, ready: (p: Page) => Locator) => {
       await page.goto(`${app.url}${route}`);
-      if (ready)
-        await page
-          .getByTestId(ready)
-          .first()
-          .waitFor({ timeout: 20_000 })
-          .catch(() => undefined);
+      await ready(page).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
+    };
+
+    // Before logging in: the login and registration screens.
+    const anonymous = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
+    for (const [name, route] of [
+      ['login', '/login'],
+      ['register', '/register'],
+    ] as const) {
+      for (const [width, viewport] of [
+        [390, PHONE],
+        [1440, DESKTOP],
+      ] as const) {
+        await anonymous.setViewportSize(viewport);
+        await anonymous.goto(`${app.url}${route}`);
+        await anonymous.getByRole('button').first().waitFor();
+        if (width === 390)
+          expect(await pageWidth(anonymous), `${name} is wider than the phone`).toBeLessThanOrEqual(
+            PHONE.width,
+          );
+        await anonymous.screenshot({ path: `${ARTIFACTS}/ux-${name}-${width}.png`, fullPage: true });
+      }
+    }
+    await anonymous.close();
+
+    const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
+    await logIn(page, TRADER);
+    for (const [name, route, ready] of screens) {
+      await show(page, route, ready);
       expect(await pageWidth(page), `${name} is wider than the phone`).toBeLessThanOrEqual(PHONE.width);
       await page.screenshot({ path: `${ARTIFACTS}/ux-${name}-390.png`, fullPage: true });
     }
     await page.setViewportSize(DESKTOP);
-    for (const [name, route] of [
-      ['backtest', '/backtest'],
-      ['settings', '/settings'],
-      ['feedback', '/feedback'],
-    ] as const) {
-      await page.goto(`${app.url}${route}`);
-      await page.waitForTimeout(500);
+    for (const [name, route, ready] of screens) {
+      await show(page, route, ready);
       await page.screenshot({ path: `${ARTIFACTS}/ux-${name}-1440.png`, fullPage: true });
     }
     await page.close();
-  }, 120_000);
+  }, 180_000);
 
   it('runs a backtest off the API process: health answers within 100 ms meanwhile, pairs and trades shown', async () => {
     const client = createNodeClient(app.url);
