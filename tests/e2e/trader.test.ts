@@ -328,4 +328,39 @@ describe('the trader experience in a browser', () => {
     await admin.admin.safety.setKillSwitch.mutate({ on: false });
     await page.close();
   }, 120_000);
+  it('sets a manual buy’s exit rules in the trade form, validated as the parameters are', async () => {
+    const client = createNodeClient(app.url);
+    await client.auth.login.mutate(TRADER);
+    const before = (await client.trades.active.query()).length;
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await logIn(page, TRADER);
+    await page.goto(`${app.url}/?tab=crypto&symbol=LTC%2FBTC`);
+    const form = page.getByTestId('trade-form');
+    const exits = form.getByTestId('trade-exits');
+    // Folded, the rules say where they come from: no parameter set, so the defaults.
+    expect(await exits.locator('summary').textContent()).toContain('from the default parameters');
+    await exits.locator('summary').click();
+    await form.getByLabel('Amount (BTC)').fill('10');
+    await exits.getByLabel('Trailing stop %').fill('0.05');
+    await form.getByRole('button', { name: 'Buy LTC/BTC' }).click();
+    await exits.getByText('trailing stop must be between 0.1 % and 50 %').waitFor({ timeout: 5_000 });
+    expect(await client.trades.active.query()).toHaveLength(before);
+
+    await exits.getByLabel('Take profit %').fill('2.5');
+    await exits.getByLabel('Trailing stop %').fill('1.5');
+    await exits.getByLabel('Break-even after %').fill('');
+    await exits.getByLabel('Max holding time (hours)').fill('2');
+    await form.getByRole('button', { name: 'Buy LTC/BTC' }).click();
+    await form.getByTestId('trade-result').waitFor({ timeout: 20_000 });
+    const bought = (await client.trades.active.query()).find((t) => t.symbol === 'LTC/BTC');
+    expect(bought).toMatchObject({
+      takeProfitPct: '2.50',
+      trailingStopPct: '1.50',
+      breakEvenAfterPct: null,
+      maxHoldingHours: '2.00',
+    });
+    await page.screenshot({ path: `${ARTIFACTS}/ux-manual-exits-1440.png`, fullPage: true });
+    await client.trades.execute.mutate({ side: 'sell', tradeId: bought!.id });
+    await page.close();
+  }, 120_000);
 });
