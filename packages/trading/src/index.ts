@@ -21,6 +21,6 @@ export {
   recentRange,
   refusalMessage,
 } from './gate';
-export { MANUAL_EXIT_FIELDS, type ManualExits, manualExitPlan } from './manual-exits';
+export { manualExitPlan } from './manual-exits';
 export { ENTRY_RATE_MAX_AGE_MS, paperUsdRate, usdRate } from './rates';
 export type { EventBus, LiveEvent, Logger, Services } from './services';
