@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
 import { ARTIFACTS, launchBrowser } from '../support/browser';
@@ -101,7 +101,7 @@ describe('the trader experience in a browser', () => {
     await expect.poll(() => near.getByTestId('near-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await near.textContent()).toContain('sentiment off: no source configured');
     expect(await near.textContent()).toMatch(/needs 70%/);
-    await page.screenshot({ path: `${ARTIFACTS}/ux-dashboard-1440.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}/ux-detections-1440.png`, fullPage: true });
     await page.close();
   }, 360_000);
 
@@ -194,42 +194,58 @@ describe('the trader experience in a browser', () => {
     await page.close();
   }, 120_000);
 
-  it('fits a 390 px phone with no horizontal scroll on any screen', async () => {
-    const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
-    await page.goto(`${app.url}/login`);
-    await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}/ux-login-390.png`, fullPage: true });
-    await logIn(page, TRADER);
-    for (const [name, route, ready] of [
-      ['dashboard', '/?tab=crypto&symbol=ETH%2FBTC', 'trade-history'],
-      ['stocks', '/?tab=stock', 'trade-history'],
-      ['backtest', '/backtest', 'backtest-form'],
-      ['settings', '/settings', 'params-list'],
-      ['feedback', '/feedback', ''],
-    ] as const) {
+  it('fits a 390 px phone with no horizontal scroll on any screen; each screen shot at 390 and 1440 px', async () => {
+    // Each screen with what shows it is drawn (the trader has no parameter set: settings shows its button).
+    const screens: [string, string, (p: Page) => Locator][] = [
+      ['dashboard', '/?tab=crypto&symbol=ETH%2FBTC', (p) => p.getByTestId('trade-history')],
+      ['stocks', '/?tab=stock', (p) => p.getByTestId('trade-history')],
+      ['backtest', '/backtest', (p) => p.getByTestId('backtest-form')],
+      ['study', '/study', (p) => p.getByTestId('study-form')],
+      ['settings', '/settings', (p) => p.getByRole('button', { name: 'New parameter set' })],
+      ['feedback', '/feedback', (p) => p.getByTestId('feedback-form')],
+    ];
+    const show = async (page: Page, route: string, ready: (p: Page) => Locator) => {
       await page.goto(`${app.url}${route}`);
-      if (ready)
-        await page
-          .getByTestId(ready)
-          .first()
-          .waitFor({ timeout: 20_000 })
-          .catch(() => undefined);
+      await ready(page).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
+    };
+
+    // Before logging in: the login and registration screens.
+    const anonymous = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
+    for (const [name, route] of [
+      ['login', '/login'],
+      ['register', '/register'],
+    ] as const) {
+      for (const [width, viewport] of [
+        [390, PHONE],
+        [1440, DESKTOP],
+      ] as const) {
+        await anonymous.setViewportSize(viewport);
+        await anonymous.goto(`${app.url}${route}`);
+        await anonymous.getByRole('button').first().waitFor();
+        if (width === 390)
+          expect(await pageWidth(anonymous), `${name} is wider than the phone`).toBeLessThanOrEqual(
+            PHONE.width,
+          );
+        await anonymous.screenshot({ path: `${ARTIFACTS}/ux-${name}-${width}.png`, fullPage: true });
+      }
+    }
+    await anonymous.close();
+
+    const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
+    await logIn(page, TRADER);
+    for (const [name, route, ready] of screens) {
+      await show(page, route, ready);
       expect(await pageWidth(page), `${name} is wider than the phone`).toBeLessThanOrEqual(PHONE.width);
       await page.screenshot({ path: `${ARTIFACTS}/ux-${name}-390.png`, fullPage: true });
     }
     await page.setViewportSize(DESKTOP);
-    for (const [name, route] of [
-      ['backtest', '/backtest'],
-      ['settings', '/settings'],
-      ['feedback', '/feedback'],
-    ] as const) {
-      await page.goto(`${app.url}${route}`);
-      await page.waitForTimeout(500);
+    for (const [name, route, ready] of screens) {
+      await show(page, route, ready);
       await page.screenshot({ path: `${ARTIFACTS}/ux-${name}-1440.png`, fullPage: true });
     }
     await page.close();
-  }, 120_000);
+  }, 180_000);
 
   it('runs a backtest off the API process: health answers within 100 ms meanwhile, pairs and trades shown', async () => {
     const client = createNodeClient(app.url);
@@ -313,6 +329,41 @@ describe('the trader experience in a browser', () => {
     expect(seenAfter).toBeLessThan(1_000);
     await page.screenshot({ path: `${ARTIFACTS}/ux-kill-switch-390.png`, fullPage: true });
     await admin.admin.safety.setKillSwitch.mutate({ on: false });
+    await page.close();
+  }, 120_000);
+  it('sets a manual buy’s exit rules in the trade form, validated as the parameters are', async () => {
+    const client = createNodeClient(app.url);
+    await client.auth.login.mutate(TRADER);
+    const before = (await client.trades.active.query()).length;
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await logIn(page, TRADER);
+    await page.goto(`${app.url}/?tab=crypto&symbol=LTC%2FBTC`);
+    const form = page.getByTestId('trade-form');
+    const exits = form.getByTestId('trade-exits');
+    // Folded, the rules say where they come from: no parameter set, so the defaults.
+    expect(await exits.locator('summary').textContent()).toContain('from the default parameters');
+    await exits.locator('summary').click();
+    await form.getByLabel('Amount (BTC)').fill('10');
+    await exits.getByLabel('Trailing stop %').fill('0.05');
+    await form.getByRole('button', { name: 'Buy LTC/BTC' }).click();
+    await exits.getByText('trailing stop must be between 0.1 % and 50 %').waitFor({ timeout: 5_000 });
+    expect(await client.trades.active.query()).toHaveLength(before);
+
+    await exits.getByLabel('Take profit %').fill('2.5');
+    await exits.getByLabel('Trailing stop %').fill('1.5');
+    await exits.getByLabel('Break-even after %').fill('');
+    await exits.getByLabel('Max holding time (hours)').fill('2');
+    await form.getByRole('button', { name: 'Buy LTC/BTC' }).click();
+    await form.getByTestId('trade-result').waitFor({ timeout: 20_000 });
+    const bought = (await client.trades.active.query()).find((t) => t.symbol === 'LTC/BTC');
+    expect(bought).toMatchObject({
+      takeProfitPct: '2.50',
+      trailingStopPct: '1.50',
+      breakEvenAfterPct: null,
+      maxHoldingHours: '2.00',
+    });
+    await page.screenshot({ path: `${ARTIFACTS}/ux-manual-exits-1440.png`, fullPage: true });
+    await client.trades.execute.mutate({ side: 'sell', tradeId: bought!.id });
     await page.close();
   }, 120_000);
 });

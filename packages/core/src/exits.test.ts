@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareSeries, runBacktest } from './backtest';
 import { engineTick, type OpenPosition } from './engine';
 import {
+  AtrState,
   activeStop,
   advanceExitState,
   averageTrueRange,
@@ -81,6 +82,19 @@ describe('exit rules', () => {
     expect(Number.isNaN(atr[12]!)).toBe(true);
     expect(atr[13]).toBeCloseTo((2 + 13 * 2) / 14, 12);
     expect(atr[19]).toBeCloseTo(2, 12);
+  });
+
+  it('gives bar by bar the ATR the whole series gives, on recorded bars', () => {
+    const bars = loadBinance2018()
+      .find((s) => s.symbol === 'ETH/BTC')!
+      .bars.slice(0, 500);
+    const whole = averageTrueRange(bars);
+    const state = new AtrState();
+    bars.forEach((b, i) => {
+      state.push(b);
+      if (Number.isNaN(whole[i]!)) expect(state.value).toBeNull();
+      else expect(state.value).toBeCloseTo(whole[i]!, 15);
+    });
   });
 
   it('rejects out-of-range rules with a clear message', () => {

@@ -150,6 +150,33 @@ export function advanceExitState(state: ExitState, bar: Pick<Bar, 'high'>): numb
   return Math.max(bar.high, high);
 }
 
+/**
+ * Wilder's average true range fed one bar at a time, for a live tick that sees its bars one by one:
+ * after each push, `value` equals `averageTrueRange` of the bars pushed so far at the last of them
+ * (null until `period` bars have passed).
+ */
+export class AtrState {
+  value: number | null = null;
+  private count = 0;
+  private sum = 0;
+  private previousClose: number | null = null;
+
+  constructor(private readonly period = ATR_PERIOD) {}
+
+  push(bar: Pick<Bar, 'high' | 'low' | 'close'>): void {
+    const previous = this.previousClose ?? bar.close;
+    const tr = Math.max(bar.high - bar.low, Math.abs(bar.high - previous), Math.abs(bar.low - previous));
+    this.previousClose = bar.close;
+    if (this.count < this.period) {
+      this.sum += tr;
+      this.count++;
+      if (this.count === this.period) this.value = this.sum / this.period;
+    } else {
+      this.value = (this.value! * (this.period - 1) + tr) / this.period;
+    }
+  }
+}
+
 /** Wilder's average true range per bar; NaN until `period` bars have passed. */
 export function averageTrueRange(
   bars: readonly Pick<Bar, 'high' | 'low' | 'close'>[],

@@ -128,6 +128,27 @@ export const tradeParametersSchema = z.object({
  */
 export const tradeParametersUpdateSchema = z.object(withoutDefaults(tradeParametersSchema.shape));
 
+/** Every exit rule a parameter set carries: the fixed take-profit and stop-loss, then the rules null turns off. */
+export const EXIT_RULE_FIELDS = [
+  'takeProfitPct',
+  'stopLossPct',
+  'takeProfitAtr',
+  'stopLossAtr',
+  'trailingStopPct',
+  'breakEvenAfterPct',
+  'maxHoldingHours',
+] as const;
+export type ExitRuleField = (typeof EXIT_RULE_FIELDS)[number];
+
+/** The exit rules as a zod `pick` mask. */
+export const EXIT_RULE_MASK = Object.fromEntries(EXIT_RULE_FIELDS.map((f) => [f, true])) as {
+  [K in ExitRuleField]: true;
+};
+
+/** A manual buy's own exit rules, validated as a parameter set's; each one left out is the trader's rule. */
+export const manualExitsSchema = tradeParametersUpdateSchema.pick(EXIT_RULE_MASK);
+export type ManualExits = z.output<typeof manualExitsSchema>;
+
 type WithoutDefaults<S extends z.ZodRawShape> = {
   [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>;
 };

@@ -25,7 +25,7 @@ export {
   recentRange,
   refusalMessage,
 } from './gate';
-export { MANUAL_EXIT_FIELDS, type ManualExits, manualExitPlan } from './manual-exits';
+export { manualExitPlan } from './manual-exits';
 export {
   bookPaperOneByOne,
   closePaperTrades,

@@ -1,21 +1,9 @@
 import { averageTrueRange, type ExitPlan, planExits } from '@tradehits/core/exits';
 import { centsToNumber } from '@tradehits/core/money';
-import { effectiveRule, type TradeParameters, tradeParametersSchema } from '@tradehits/core/params';
+import { effectiveRule, type ManualExits, tradeParametersSchema } from '@tradehits/core/params';
 import type { AssetType, Bar } from '@tradehits/core/types';
 import { listParameters } from '@tradehits/db';
 import type { Services } from './services';
-
-/** The exit rules a manual buy may set for itself, as a parameter set names them. */
-export const MANUAL_EXIT_FIELDS = [
-  'takeProfitPct',
-  'stopLossPct',
-  'takeProfitAtr',
-  'stopLossAtr',
-  'trailingStopPct',
-  'breakEvenAfterPct',
-  'maxHoldingHours',
-] as const;
-export type ManualExits = Partial<Pick<TradeParameters, (typeof MANUAL_EXIT_FIELDS)[number]>>;
 
 /**
  * The exits of a manual buy: the trader's effective rule for the symbol (its row, else the ALL row,

@@ -29,9 +29,9 @@ export function SafetyStrip() {
         <strong role="alert">Your trading is paused by an admin. No new entries.</strong>
       ) : s.pausedUntil ? (
         <strong role="alert">Paused after today's loss limit until {formatUtc(s.pausedUntil)}.</strong>
-      ) : (
+      ) : s.quarantined.length === 0 ? (
         <span>Auto-trading allowed</span>
-      )}
+      ) : null}
       {s.quarantined.map((q) => (
         <strong role="alert" key={`${q.mode}-${q.assetType}`} data-testid="account-quarantined">
           Your {q.mode} {q.assetType} account is quarantined: {q.reason ?? 'the venue refused it'}. Relink

@@ -52,7 +52,8 @@ export function TradeForm({
     () => manualExitsFromRules(rules.data ?? [], assetType, symbol),
     [rules.data, assetType, symbol],
   );
-  const exitsKey = `${assetType}|${symbol}|${rules.dataUpdatedAt}`;
+  // Keyed by the rule's values, not by the fetch: a refetch that brings the same rule keeps the edits.
+  const exitsKey = `${assetType}|${symbol}|${JSON.stringify(ruleExits.values)}`;
   const [edited, setEdited] = useState<{ key: string; values: ManualExitValues } | null>(null);
   const exitValues = edited?.key === exitsKey ? edited.values : ruleExits.values;
   const [exitErrors, setExitErrors] = useState<FieldErrors>({});

@@ -66,11 +66,9 @@ describe('invalidationsFor', () => {
     ]);
   });
 
-  it("refreshes the trader's safety strip and accounts when an account is quarantined", () => {
-    expect(invalidationsFor({ type: 'account' })).toEqual([
-      { target: 'signals.safety' },
-      { target: 'accounts.summary' },
-    ]);
+  it("refreshes the trader's safety strip, positions and accounts when an account is quarantined", () => {
+    const targets = invalidationsFor({ type: 'account' }).map((i) => i.target);
+    expect(targets).toEqual(expect.arrayContaining(['signals.safety', 'trades.active', 'accounts.summary']));
   });
 
   it('ignores heartbeats and kinds it does not know', () => {

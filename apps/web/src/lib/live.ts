@@ -84,8 +84,8 @@ export function invalidationsFor(event: LiveEventLike): Invalidation[] {
     case 'safety':
       return [{ target: 'admin.safety' }, { target: 'signals.safety' }];
     case 'account':
-      // An account quarantined (or relinked): the trader's safety strip and account cards.
-      return [{ target: 'signals.safety' }, { target: 'accounts.summary' }];
+      // An account quarantined: the safety strip, and the positions and cash its refused order released.
+      return [{ target: 'signals.safety' }, ...TRADE_TARGETS];
     default:
       return [];
   }

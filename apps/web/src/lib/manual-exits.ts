@@ -1,19 +1,17 @@
-import { effectiveRule, tradeParametersSchema, tradeParametersUpdateSchema } from '@tradehits/core/params';
+import {
+  EXIT_RULE_FIELDS,
+  type ExitRuleField,
+  effectiveRule,
+  type ManualExits,
+  manualExitsSchema,
+  tradeParametersSchema,
+} from '@tradehits/core/params';
 import type { AssetType } from '@tradehits/core/types';
-import type { z } from 'zod';
 import { type FieldErrors, issuesToFieldErrors } from './errors';
 
 /** The exit rules of a manual buy, as the parameters name them (the trades router takes the same). */
-export const MANUAL_EXIT_KEYS = [
-  'takeProfitPct',
-  'stopLossPct',
-  'takeProfitAtr',
-  'stopLossAtr',
-  'trailingStopPct',
-  'breakEvenAfterPct',
-  'maxHoldingHours',
-] as const;
-export type ManualExitKey = (typeof MANUAL_EXIT_KEYS)[number];
+export const MANUAL_EXIT_KEYS = EXIT_RULE_FIELDS;
+export type ManualExitKey = ExitRuleField;
 
 /** The exit boxes as typed text; a blank optional rule is off. */
 export type ManualExitValues = Record<ManualExitKey, string>;
@@ -58,19 +56,6 @@ export function manualExitsFromRules(
       : 'the default parameters',
   };
 }
-
-const manualExitsSchema = tradeParametersUpdateSchema.pick({
-  takeProfitPct: true,
-  stopLossPct: true,
-  takeProfitAtr: true,
-  stopLossAtr: true,
-  trailingStopPct: true,
-  breakEvenAfterPct: true,
-  maxHoldingHours: true,
-});
-
-/** The exits sent with an order. */
-export type ManualExits = z.output<typeof manualExitsSchema>;
 
 /** TP and SL are required; the other rules are off when blank. */
 const REQUIRED: ReadonlySet<ManualExitKey> = new Set(['takeProfitPct', 'stopLossPct']);

@@ -24,15 +24,6 @@ export interface ParamsFormValues {
   maxHoldingHours: string;
 }
 
-/** The optional exit rules, blank in the form when off. */
-export const EXIT_RULE_KEYS = [
-  'takeProfitAtr',
-  'stopLossAtr',
-  'trailingStopPct',
-  'breakEvenAfterPct',
-  'maxHoldingHours',
-] as const;
-
 /** Stored parameters as the form shows them (numbers and decimal strings alike become text). */
 export interface ParamsLike {
   assetType: AssetType;

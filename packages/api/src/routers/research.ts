@@ -1,4 +1,4 @@
-import { tradeParametersSchema } from '@tradehits/core/params';
+import { EXIT_RULE_MASK, tradeParametersSchema } from '@tradehits/core/params';
 import { runStudy } from '@tradehits/core/study';
 import { audit, getOptimizerRun, listOptimizerRuns, updateParameters } from '@tradehits/db';
 import { TRPCError } from '@trpc/server';
@@ -9,13 +9,7 @@ import { authedProcedure, router } from '../trpc';
 
 /** The parameters an optimiser run recommends: a trader's own exit and entry fields. */
 const recommendedSchema = tradeParametersSchema.pick({
-  takeProfitPct: true,
-  stopLossPct: true,
-  takeProfitAtr: true,
-  stopLossAtr: true,
-  trailingStopPct: true,
-  breakEvenAfterPct: true,
-  maxHoldingHours: true,
+  ...EXIT_RULE_MASK,
   buyAtLowestOnly: true,
   maxConcurrentTrades: true,
 });

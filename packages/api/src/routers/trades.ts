@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
-import { tradeParametersUpdateSchema } from '@tradehits/core/params';
+import { manualExitsSchema } from '@tradehits/core/params';
 import { requiresApproval } from '@tradehits/core/safety';
 import { getTrade, listOpenTrades, listOrders, tradeHistory } from '@tradehits/db';
-import { closeTrade, currentSafety, MANUAL_EXIT_FIELDS, manualExitPlan, openTrade } from '@tradehits/trading';
+import { closeTrade, currentSafety, manualExitPlan, openTrade } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assetTypeInput, idInput, symbolInput, usdInput } from '../inputs';
@@ -11,15 +11,8 @@ import { lastPrice, recentBars } from '../market-price';
 import { authedProcedure, type Context, router } from '../trpc';
 import { tradeView } from '../views';
 
-/** Exit rules a buy may set for itself, validated as a parameter set's; each left out is the trader's rule. */
-const manualExitsInput = tradeParametersUpdateSchema.pick(
-  Object.fromEntries(MANUAL_EXIT_FIELDS.map((f) => [f, true])) as {
-    [K in (typeof MANUAL_EXIT_FIELDS)[number]]: true;
-  },
-);
-
 const executeInput = z.discriminatedUnion('side', [
-  manualExitsInput.extend({
+  manualExitsSchema.extend({
     side: z.literal('buy'),
     assetType: assetTypeInput,
     symbol: symbolInput,

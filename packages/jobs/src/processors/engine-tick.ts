@@ -407,7 +407,7 @@ export async function tradeOnMarkets(
 /**
  * The instant a tick judges at. Live, when the job runs. In a replay the engine runs on the replay's
  * clock, the named bar's close: the bars are recorded (2018, say), so the wall clock would stamp entries
- * years after their bar, judge exits only on bars "after" that, and expire approvals at once. At its
+ * years after their bar and then never judge their exits (only bars after the entry count). At its
  * bar's close a late replay tick sees the market as it stood then, as a backtest does, rather than being
  * declined as stale because the replay has already played the next bars.
  */

@@ -6,6 +6,7 @@ import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { loadConfig } from '@tradehits/config';
 import type { SentimentAggregate } from '@tradehits/core';
 import { prepareSeries, runBacktest } from '@tradehits/core/backtest';
+import { averageTrueRange } from '@tradehits/core/exits';
 import { withIndicators } from '@tradehits/core/indicators';
 import { backtestParamsSchema } from '@tradehits/core/params';
 import { BINANCE_2018_DIR, binance2018Pair } from '@tradehits/core/testing/binance-2018';
@@ -104,6 +105,7 @@ describe('live detection equals backtest detection', () => {
       }
     }
     const live: Detection[] = [];
+    const atr = new Map<string, number | null>();
     let missing = 0;
     for (const [t, bars] of [...byTime].sort((a, b) => a[0] - b[0])) {
       await store.upsertBars('crypto', bars);
@@ -116,9 +118,12 @@ describe('live detection equals backtest detection', () => {
       expect(scan).not.toHaveProperty('skipped');
       const { markets, missing: absent } = scan as MarketScan;
       missing += absent.length;
-      for (const m of markets) live.push(m.detection!);
+      for (const m of markets) {
+        live.push(m.detection!);
+        atr.set(`${m.symbol}@${t}`, m.atr ?? null);
+      }
     }
-    return { live, missing };
+    return { live, missing, atr };
   }
 
   function backtestVerdicts(sentiment: 'ignore' | ((t: number, symbol: string) => number | null)) {
@@ -196,9 +201,21 @@ describe('live detection equals backtest detection', () => {
   }, async () => {
     const { store, services } = await desk({});
     const liveFrom = series[0]!.bars.at(-300)!.openTime;
-    const { live } = await runLive(services, store, liveFrom);
+    const { live, atr } = await runLive(services, store, liveFrom);
     const { verdicts } = backtestVerdicts('ignore');
     expect(live.length).toBeGreaterThan(300);
+    // ATR-multiple exits are planned with the ATR the backtester measures at the same bar.
+    let compared = 0;
+    for (const s of series) {
+      const whole = averageTrueRange(s.bars);
+      s.bars.forEach((b, i) => {
+        const got = atr.get(`${s.symbol}@${b.openTime}`);
+        if (got === undefined) return;
+        expect(got).toBeCloseTo(whole[i]!, 12);
+        compared++;
+      });
+    }
+    expect(compared).toBe(live.length);
     for (const d of live) {
       expect(d.notes).toContain(SENTIMENT_OFF);
       const expected = verdicts.get(`${d.symbol}@${d.barTime}`)!;

@@ -2,6 +2,7 @@ import type { AnalyticsStore } from '@tradehits/analytics/store';
 import type { AssetType, Detection, SentimentReading } from '@tradehits/core';
 import { DetectorState, type SentimentHandling } from '@tradehits/core/detector';
 import type { MarketTick } from '@tradehits/core/engine';
+import { AtrState } from '@tradehits/core/exits';
 import type { DetectorSettings } from '@tradehits/core/params';
 import { rangePct } from '@tradehits/core/safety';
 import { type BarWithIndicators, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
@@ -42,6 +43,8 @@ interface Lane {
   lastTime: number;
   /** The last `evidenceWindow` bars pushed, oldest first. */
   recent: BarWithIndicators[];
+  /** ATR(14) over the bars pushed, as the backtester measures it for ATR-multiple exits. */
+  atr: AtrState;
 }
 
 /** Lanes per analytics store: the state describes that store's bars. */
@@ -172,6 +175,7 @@ async function scan(services: ScanServices, request: ScanRequest): Promise<Marke
             key,
             lastTime: Number.NEGATIVE_INFINITY,
             recent: [],
+            atr: new AtrState(),
           }
         : usable;
     if (target !== lane) lanes.set(laneKey, target);
@@ -218,6 +222,7 @@ async function scan(services: ScanServices, request: ScanRequest): Promise<Marke
       detection,
       sentiment: reading,
       recentRangePct: rangePct(high, low),
+      atr: lane.atr.value,
     });
   }
   await store.upsertDetections(detections);
@@ -271,6 +276,7 @@ async function feed(
     lane.lastTime = bar.openTime;
     lane.recent.push(bar);
     if (lane.recent.length > window) lane.recent.shift();
+    lane.atr.push(bar);
   }
 }
 
