@@ -188,6 +188,8 @@ describe('a replay drives the engine clock', () => {
         CRYPTO_SYMBOLS: PAIRS.join(','),
         MARKET_SOURCE: 'replay',
         REPLAY_DIR: BINANCE_2018_DIR,
+        // Paper accounts hold USD and the recording has no BTC/USD: the demo's stated paper rate.
+        PAPER_USD_RATES: 'BTC=11000',
       }),
       db: db.db,
       analytics,
