@@ -11,7 +11,7 @@ import {
   valueCentsUp,
 } from '@tradehits/core/money';
 import { openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
-import { effectiveRule, tradeParametersSchema } from '@tradehits/core/params';
+import { tradeParametersSchema } from '@tradehits/core/params';
 import { quoteCurrency } from '@tradehits/core/symbols';
 import {
   type AccountRow,
@@ -29,7 +29,6 @@ import {
   getTradeByClientOrderId,
   listInterruptedOrders,
   listOrders,
-  listParameters,
   type OrderRow,
   openPosition,
   quarantineAccount,
@@ -686,18 +685,6 @@ async function settleLostSell(
       details: { reason: closed.exitReason, pnlCents: closed.pnl, currency: closed.currency },
     });
   return closed;
-}
-
-/** The user's rule for a symbol (its row, else the ALL row, else the defaults), as entries resolve it. */
-export async function ruleFor(services: Services, userId: string, assetType: AssetType, symbol: string) {
-  const row = effectiveRule(await listParameters(services.db, userId), assetType, symbol);
-  const defaults = tradeParametersSchema.parse({});
-  return {
-    takeProfitPct: row?.takeProfitPct ?? defaults.takeProfitPct,
-    stopLossPct: row?.stopLossPct ?? defaults.stopLossPct,
-    maxConcurrentTrades: row?.maxConcurrentTrades ?? defaults.maxConcurrentTrades,
-    parametersId: row?.id ?? null,
-  };
 }
 
 /**

@@ -14,7 +14,6 @@ export {
   openTrade,
   recoverInterruptedOrder,
   recoverInterruptedOrders,
-  ruleFor,
 } from './execution';
 export { AccountSetupError, classify, type Failure } from './failures';
 export {
