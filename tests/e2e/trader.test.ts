@@ -343,7 +343,7 @@ describe('the trader experience in a browser', () => {
     // Folded, the rules say where they come from: no parameter set, so the defaults.
     expect(await exits.locator('summary').textContent()).toContain('from the default parameters');
     await exits.locator('summary').click();
-    await form.getByLabel('Amount (BTC)').fill('10');
+    await form.getByLabel('Amount (USD)').fill('100');
     await exits.getByLabel('Trailing stop %').fill('0.05');
     await form.getByRole('button', { name: 'Buy LTC/BTC' }).click();
     await exits.getByText('trailing stop must be between 0.1 % and 50 %').waitFor({ timeout: 5_000 });
@@ -357,10 +357,10 @@ describe('the trader experience in a browser', () => {
     await form.getByTestId('trade-result').waitFor({ timeout: 20_000 });
     const bought = (await client.trades.active.query()).find((t) => t.symbol === 'LTC/BTC');
     expect(bought).toMatchObject({
-      takeProfitPct: '2.50',
-      trailingStopPct: '1.50',
+      takeProfitPct: 2.5,
+      trailingStopPct: 1.5,
       breakEvenAfterPct: null,
-      maxHoldingHours: '2.00',
+      maxHoldingHours: 2,
     });
     await page.screenshot({ path: `${ARTIFACTS}/ux-manual-exits-1440.png`, fullPage: true });
     await client.trades.execute.mutate({ side: 'sell', tradeId: bought!.id });
