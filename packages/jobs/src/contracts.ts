@@ -219,7 +219,7 @@ export function engineTickJobId(
 
 /**
  * A live order job's id: its order key, so a repeated tick queues nothing new. An entry is keyed by its
- * client order id (already per user, symbol, bar and mode); an exit and a recovery by position or
+ * client order id (already per user, symbol, timeframe, bar and mode); an exit and a recovery by position or
  * order and the tick, so a later tick may try again. BullMQ takes a ':' only in three-part ids.
  */
 export function tradingOrderJobId(order: TradingOrder) {

@@ -45,7 +45,7 @@ import { createMemoryBus } from './events';
 import { createFileMarketData } from './ingest/file-source';
 import { ingestBars } from './ingest/ingest-bars';
 import { createLogger } from './log';
-import { runEngineTick } from './processors/engine-tick';
+import { runEngineTick, tradeOnMarkets } from './processors/engine-tick';
 import {
   bullishAggregates,
   createPaperTrader,
@@ -271,6 +271,39 @@ describe('engine ticks over replayed bars', () => {
     expect(expected!.reason).not.toBe('take-profit');
     expect(slippageRate).toBeGreaterThanOrEqual(services.config.SLIPPAGE_RATE);
     expect(Number(closed!.exitPrice)).toBeCloseTo(expected!.price * (1 - slippageRate), 8);
+  });
+
+  it('judges exits on 5-minute ticks only: an hourly bar through the stop closes nothing', async () => {
+    const dana = await trader('dana');
+    now = entryBar + BAR;
+    await runEngineTick(services, 'crypto', new Date(now));
+    const [open] = await listOpenTrades(db.db, { userId: dana.id });
+    const stop = Number(open!.stopLossPrice);
+    // A bar after the entry whose low is far through the stop.
+    const through = {
+      symbol: SYMBOL,
+      assetType: 'crypto' as const,
+      bar: {
+        openTime: entryBar + HOUR,
+        open: stop,
+        high: stop,
+        low: stop * 0.9,
+        close: stop * 0.95,
+        volume: 1,
+      },
+      detection: null,
+      sentiment: null,
+      recentRangePct: null,
+    };
+    const judging = { sentiment: 'judge', minConfidence: 0.7 } as const;
+    const at = new Date(entryBar + 2 * HOUR);
+    await tradeOnMarkets(services, 'crypto', at, [through], judging, { judgeExits: false });
+    expect(await getTrade(db.db, open!.id)).toMatchObject({
+      status: 'open',
+      highWaterPrice: open!.highWaterPrice,
+    });
+    await tradeOnMarkets(services, 'crypto', at, [through], judging);
+    expect(await getTrade(db.db, open!.id)).toMatchObject({ status: 'closed', exitReason: 'stop-loss' });
   });
 
   // Live orders a dead tick left held, reconciled with a local Kraken (ccxt signs every call).

@@ -46,6 +46,8 @@ export interface TickOptions {
    * reference the bulk booking is compared and benchmarked against.
    */
   paperBooking?: 'bulk' | 'one-by-one';
+  /** Whether this tick judges exits (true by default; ticks on bars longer than 5 minutes do not). */
+  judgeExits?: boolean;
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once. */
@@ -91,7 +93,7 @@ async function runOrders(services: Services, orders: TradingOrder[], enqueue: Ti
  * One engine tick for an asset type and the bar that just closed: settle expired approvals and
  * interrupted orders (each its own order job), detect once per symbol on that bar (`scanMarkets` declines a stale or missing
  * bar), then trade on that view (`tradeOnMarkets`). Safe to repeat: entries carry a client order id
- * per user, symbol, bar and mode, and exits close a position at most once.
+ * per user, symbol, timeframe, bar and mode, and exits close a position at most once.
  */
 export async function runEngineTick(
   services: Services,
@@ -133,7 +135,9 @@ export async function runEngineTick(
     at,
     scan.markets,
     { sentiment: scan.sentiment, minConfidence: scan.settings.minConfidence },
-    options,
+    // Exits are judged on 5-minute bars only: an hourly or daily bar repeats what its 5-minute bars
+    // already said, and would judge a stop against a low the 5-minute ticks have acted on.
+    { judgeExits: bar.timeframe === '5m', ...options },
   );
   return {
     notes: scan.notes,
@@ -241,7 +245,7 @@ export async function tradeOnMarkets(
       entryBarTime: lastClosedBarTime(p.entryTime?.getTime() ?? now, '5m'),
       mode: p.isPaper ? 'paper' : 'live',
     }));
-  const result = engineTick({
+  const decided = engineTick({
     now,
     markets,
     users,
@@ -251,6 +255,10 @@ export async function tradeOnMarkets(
     sentiment: judging.sentiment,
     minConfidence: judging.minConfidence,
   });
+  const judgeExits = options.judgeExits ?? true;
+  const result = judgeExits
+    ? decided
+    : { ...decided, intents: decided.intents.filter((i) => i.kind === 'open') };
 
   // Positions that survive this bar raise their high-water price, exactly as the backtester does; a
   // bar from before a position's entry says nothing about it (as for its exits).
@@ -258,7 +266,7 @@ export async function tradeOnMarkets(
   const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));
   await raiseHighWaterPrices(
     services.db,
-    positions.flatMap((p) => {
+    (judgeExits ? positions : []).flatMap((p) => {
       const bar = marketBySymbol.get(p.symbol)?.bar;
       return bar === undefined || bar.openTime <= p.entryBarTime || closing.has(p.id)
         ? []
@@ -300,7 +308,8 @@ export async function tradeOnMarkets(
       stopLossPct: intent.stopLossPct,
       exits: intent.exits,
       maxConcurrentTrades: intent.maxConcurrentTrades,
-      clientOrderId: `${intent.userId}:${intent.symbol}:${market.bar.openTime}:${mode}`,
+      // Per timeframe too: a 5m and a 1h bar open at the same instant, and each may signal.
+      clientOrderId: `${intent.userId}:${intent.symbol}:${intent.detection?.timeframe ?? '5m'}.${market.bar.openTime}:${mode}`,
       executionReason: intent.reason,
       parametersId: effectiveRule(rowsByUser.get(intent.userId) ?? [], assetType, intent.symbol)?.id ?? null,
       detection: intent.detection,

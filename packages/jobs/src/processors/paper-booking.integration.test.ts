@@ -271,7 +271,7 @@ async function seed(db: DbHandle['db'], ids: Map<string, string>) {
     assetType: 'crypto',
     isPaper: true,
     status: 'closed',
-    clientOrderId: `${rich}:BTC/USD:${BAR_TIME}:paper`,
+    clientOrderId: `${rich}:BTC/USD:5m.${BAR_TIME}:paper`,
     entryPrice: '60000',
     exitPrice: '60000',
     entryTime: AT,
