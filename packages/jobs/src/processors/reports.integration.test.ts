@@ -99,6 +99,7 @@ describe('daily reports', () => {
       winRate: 0.5,
       totalPnl: '3.88',
       averagePnl: '1.94',
+      costs: expect.stringMatching(/^range-volume costs: taker 0\.26 %/),
     });
     expect(paper.best).toMatchObject({ pnl: '9.44' });
     expect(paper.worst).toMatchObject({ pnl: '-5.56' });
@@ -116,6 +117,7 @@ describe('daily reports', () => {
     expect(paperMail).toMatch(/Content-Type: text\/html/);
     expect(paperMail).toContain('3.88 USD');
     expect(paperMail).toContain('50.0 %');
+    expect(paperMail).toContain('Fills costed by');
     expect(paperMail).not.toContain('"totalPnl"');
 
     // A re-run replaces the stored reports and does not mail them again.

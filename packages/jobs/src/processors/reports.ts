@@ -1,6 +1,6 @@
 import { formatCents } from '@tradehits/core/money';
 import { closedTradesBetween, listUsers, markReportEmailed, upsertReport } from '@tradehits/db';
-import type { Services } from '@tradehits/trading';
+import { paperCostsDescribed, type Services } from '@tradehits/trading';
 import { escapeHtml, type Mail, sendMails } from '../mail';
 import type { Processor } from '../runner';
 
@@ -38,7 +38,12 @@ export async function runDailyReports(services: Services, now: Date) {
   const from = new Date(dayEnd - DAY_MS);
   const day = from.toISOString().slice(0, 10);
   const closed = await closedTradesBetween(services.db, from, new Date(dayEnd));
-  const paper = { day, ...summarizeTrades(closed.filter((t) => t.isPaper)) };
+  // Paper results depend on the fees and slippage they were filled with: the report names the model.
+  const paper = {
+    day,
+    ...summarizeTrades(closed.filter((t) => t.isPaper)),
+    costs: paperCostsDescribed(services.config),
+  };
   const users = await listUsers(services.db);
   const beta = {
     day,
@@ -95,9 +100,9 @@ const page = (title: string, inner: string) =>
   `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title)}</h2>${inner}</body></html>`;
 
 /** The paper-trading report as a readable mail (text and HTML). */
-export function paperMail(paper: Summary & { day: string }): Omit<Mail, 'to'> {
+export function paperMail(paper: Summary & { day: string; costs: string }): Omit<Mail, 'to'> {
   const subject = `TradeHits paper trading on ${paper.day}`;
-  const rows = summaryRows(paper);
+  const rows: [string, string][] = [...summaryRows(paper), ['Fills costed by', paper.costs]];
   return { subject, text: `${subject}\n\n${textTable(rows)}\n`, html: page(subject, htmlTable(rows)) };
 }
 
