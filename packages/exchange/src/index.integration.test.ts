@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tradehits/config';
@@ -72,4 +73,38 @@ describe('createMarketDataSources', () => {
     );
     expect(await alpacaBroker.balances()).toEqual({ USD: 100_000 });
   });
+});
+
+describe('ccxt', () => {
+  it('is imported only when a Kraken client is first used', () => {
+    // A child process in which ccxt cannot be resolved: building sources and brokers must not need it,
+    // and the first call must (proving the import moved there rather than disappeared).
+    const blockCcxt = `data:text/javascript,export async function resolve(s, c, next) {
+      if (s === 'ccxt') throw new Error('ccxt was imported');
+      return next(s, c);
+    }`;
+    const script = `
+      import { register } from 'node:module';
+      register(${JSON.stringify(blockCcxt)});
+      const { loadConfig } = await import('@tradehits/config');
+      const { createLiveBroker, createMarketDataSources } = await import(${JSON.stringify(
+        fileURLToPath(new URL('./index.ts', import.meta.url)),
+      )});
+      const config = loadConfig({ CRYPTO_SYMBOLS: 'BTC/USD', KRAKEN_PUBLIC_URL: 'http://127.0.0.1:9' });
+      const sources = createMarketDataSources(config);
+      createLiveBroker('kraken', { apiKey: 'k', secret: 's' }, config);
+      console.log('built');
+      await sources.crypto.symbols('crypto').then(
+        () => console.log('called'),
+        (e) => console.log(String(e.message)),
+      );
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.dirname(fileURLToPath(import.meta.url)),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toMatch(/^built\n.*ccxt was imported/s);
+  }, 40_000);
 });
