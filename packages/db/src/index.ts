@@ -1,5 +1,6 @@
 export * from './backup';
 export * from './client';
+export * from './queries/active-trades';
 export * from './queries/engine';
 export * from './queries/metrics';
 export * from './queries/notifications';

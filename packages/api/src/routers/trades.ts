@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isMarketOpen, marketStatus } from '@tradehits/core/calendar';
 import { tradeParametersUpdateSchema } from '@tradehits/core/params';
 import { requiresApproval } from '@tradehits/core/safety';
-import { getTrade, listOpenTrades, listOrders, tradeHistory } from '@tradehits/db';
+import { activeTrades, getTrade, listOrders, tradeHistory } from '@tradehits/db';
 import { closeTrade, currentSafety, MANUAL_EXIT_FIELDS, manualExitPlan, openTrade } from '@tradehits/trading';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -120,9 +120,7 @@ export const tradesRouter = router({
   }),
 
   /** Open and pending trades. */
-  active: authedProcedure.query(async ({ ctx }) =>
-    (await listOpenTrades(ctx.db, { userId: ctx.user.id })).map(tradeView),
-  ),
+  active: authedProcedure.query(async ({ ctx }) => (await activeTrades(ctx.db, ctx.user.id)).map(tradeView)),
 
   /** Ended trades, newest first, a page at a time. */
   history: authedProcedure
