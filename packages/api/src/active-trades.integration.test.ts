@@ -5,8 +5,9 @@ import { createDuckDbStore } from '@tradehits/analytics/duckdb-store';
 import type { AnalyticsStore } from '@tradehits/analytics/store';
 import { withIndicators } from '@tradehits/core/indicators';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
-import type { DbHandle } from '@tradehits/db';
+import { createDb, type DbHandle, schema } from '@tradehits/db';
 import { createPgliteTestDb, createPostgresTestDb } from '@tradehits/db/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi } from './testing';
 
@@ -17,14 +18,17 @@ import { createTestApi } from './testing';
 describe.each([
   ['PostgreSQL', createPostgresTestDb],
   ['PGlite', createPgliteTestDb],
-])('trades.active on %s', (driver, createDb) => {
+])('trades.active on %s', (driver, createTestDb) => {
   let db: DbHandle;
+  /** Writes as another process would: a second pool on PostgreSQL (PGlite has one writer: itself). */
+  let other: DbHandle | null = null;
   let dir: string;
   let analytics: AnalyticsStore;
   let api: Awaited<ReturnType<typeof createTestApi>>;
 
   beforeAll(async () => {
-    db = await createDb();
+    db = await createTestDb();
+    if ('url' in db) other = createDb({ kind: 'postgres', url: String(db.url) });
     dir = await mkdtemp(path.join(tmpdir(), 'tradehits-active-'));
     analytics = await createDuckDbStore(path.join(dir, 'a.duckdb'));
     await analytics.migrate();
@@ -40,6 +44,7 @@ describe.each([
   afterAll(async () => {
     await api?.close();
     await analytics?.close();
+    await other?.close();
     await db?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -74,5 +79,12 @@ describe.each([
     const after = await alice.caller.trades.active();
     expect(after.map((t) => t.id)).toEqual([second.id]);
     expect(after[0]).toMatchObject({ amount: second.amount, symbol: 'ETH/USD', isPaper: true });
+
+    // A change the router never saw (the worker's reconciliation, say) is in the next answer too.
+    const writer = (other ?? db).db;
+    await writer.update(schema.trades).set({ status: 'closing' }).where(eq(schema.trades.id, second.id));
+    expect((await alice.caller.trades.active()).map((t) => t.status)).toEqual(['closing']);
+    await writer.update(schema.trades).set({ status: 'failed' }).where(eq(schema.trades.id, second.id));
+    expect(await alice.caller.trades.active()).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ export * from './queries/parameters';
 export * from './queries/platform';
 export * from './queries/research';
 export * from './queries/sessions';
+export * from './queries/snapshot';
 export * from './queries/trade-views';
 export * from './queries/trades';
 export * from './queries/users';
