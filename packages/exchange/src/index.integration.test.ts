@@ -75,29 +75,36 @@ describe('createMarketDataSources', () => {
   });
 });
 
-describe('ccxt', () => {
-  it('is imported only when a Kraken client is first used', () => {
-    // A child process in which ccxt cannot be resolved: building sources and brokers must not need it,
-    // and the first call must (proving the import moved there rather than disappeared).
-    const blockCcxt = `data:text/javascript,export async function resolve(s, c, next) {
-      if (s === 'ccxt') throw new Error('ccxt was imported');
+describe('venue SDKs', () => {
+  it('are imported only when a venue client is first used', () => {
+    // A child process in which ccxt and Alpaca's SDK cannot be resolved: building sources and brokers
+    // must not need them, and the first call must (proving the import moved there, not away).
+    const blockSdks = `data:text/javascript,export async function resolve(s, c, next) {
+      if (s === 'ccxt' || s.startsWith('@alpacahq/')) throw new Error(s + ' was imported');
       return next(s, c);
     }`;
     const script = `
       import { register } from 'node:module';
-      register(${JSON.stringify(blockCcxt)});
+      register(${JSON.stringify(blockSdks)});
       const { loadConfig } = await import('@tradehits/config');
       const { createLiveBroker, createMarketDataSources } = await import(${JSON.stringify(
         fileURLToPath(new URL('./index.ts', import.meta.url)),
       )});
-      const config = loadConfig({ CRYPTO_SYMBOLS: 'BTC/USD', KRAKEN_PUBLIC_URL: 'http://127.0.0.1:9' });
+      const config = loadConfig({
+        CRYPTO_SYMBOLS: 'BTC/USD',
+        KRAKEN_PUBLIC_URL: 'http://127.0.0.1:9',
+        STOCK_VENUE: 'alpaca',
+        ALPACA_KEY_ID: 'k',
+        ALPACA_SECRET_KEY: 's',
+        ALPACA_DATA_URL: 'http://127.0.0.1:9',
+      });
       const sources = createMarketDataSources(config);
       createLiveBroker('kraken', { apiKey: 'k', secret: 's' }, config);
+      createLiveBroker('alpaca', { apiKey: 'k', secret: 's' }, config);
       console.log('built');
-      await sources.crypto.symbols('crypto').then(
-        () => console.log('called'),
-        (e) => console.log(String(e.message)),
-      );
+      const report = (e) => console.log(String(e.message));
+      await sources.crypto.symbols('crypto').then(() => console.log('called'), report);
+      await sources.stock.fetchBars({ symbol: 'AAPL', timeframe: '1d' }).then(() => console.log('called'), report);
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: path.dirname(fileURLToPath(import.meta.url)),
@@ -105,6 +112,8 @@ describe('ccxt', () => {
       timeout: 30_000,
     });
     expect(child.stderr).toBe('');
-    expect(child.stdout).toMatch(/^built\n.*ccxt was imported/s);
+    expect(child.stdout).toMatch(
+      /^built\n.*ccxt was imported.*\n.*@alpacahq\/alpaca-trade-api\/rest was imported/s,
+    );
   }, 40_000);
 });
