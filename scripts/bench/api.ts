@@ -21,6 +21,7 @@ import { type BenchOptions, type BenchRow, type BenchSuite, median, minMax, roun
  * - `health.check` at full speed with 50 connections (the raw server answers a 2 KB JSON), and its p95
  *   at a steady 500 requests/s;
  * - `markets.bars` 5m (2,000 bars, the dashboard's 5m chart) p95 at 100/s, and revalidated with its ETag;
+ * - `sentiment.aggregated` (the dashboard's sentiment panel, two analytics reads) p95 at 500/s, signed in;
  * - `trades.active` p95 at 500/s, signed in.
  * - the same bars as a browser asks for them (`Accept-Encoding: gzip, deflate, br`): compressed once per
  *   ETag by the server, once at start by the raw server;
@@ -112,11 +113,17 @@ export async function benchApi(options: BenchOptions = {}): Promise<BenchRow[]> 
     const etag = bars.headers.get('etag');
     const trades = await fetch(`${app.url}/trpc/trades.active`, { headers: { cookie } });
     if (!trades.ok) throw new Error(`trades.active answered ${trades.status}`);
+    const sentimentPath = `/trpc/sentiment.aggregated?input=${encodeURIComponent(
+      JSON.stringify({ json: { symbol: SYMBOL } }),
+    )}`;
+    const sentiment = await fetch(app.url + sentimentPath, { headers: { cookie } });
+    if (!sentiment.ok) throw new Error(`sentiment.aggregated answered ${sentiment.status}`);
     const bodies = {
       '/': '{}',
       '/trpc/health.check': JSON.stringify({ pad: 'x'.repeat(2048 - 12) }),
       '/trpc/markets.bars': barsBody,
       '/trpc/trades.active': await trades.text(),
+      '/trpc/sentiment.aggregated': await sentiment.text(),
     };
     writeFileSync(bodiesFile, JSON.stringify(bodies));
     const raw = await startRaw(rawScript, bodiesFile);
@@ -161,6 +168,7 @@ export async function benchApi(options: BenchOptions = {}): Promise<BenchRow[]> 
             },
           ]
         : []),
+      { name: 'sentiment.aggregated p95 at 500/s', path: sentimentPath, rate: 500, measure: 'p95' },
       {
         name: 'trades.active p95 at 500/s',
         path: '/trpc/trades.active',

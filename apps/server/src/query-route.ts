@@ -13,6 +13,7 @@ import type { Services } from '@tradehits/trading';
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, transformTRPCResponse } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { EtagCompressor } from './compress';
+import { isPlainJson } from './plain-json';
 
 // The router's procedures flattened by dotted path, as the adapter looks them up.
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
@@ -75,7 +76,15 @@ export function createQueryRoute(
         .split('.')
         .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
       const data = await (call as (input: unknown) => Promise<unknown>)(input);
-      const envelope = () => Buffer.from(JSON.stringify(transformTRPCResponse(config, { result: { data } })));
+      // The adapter's envelope; a plain JSON answer is superjson's `{ json }` without superjson's walk.
+      const envelope = () =>
+        Buffer.from(
+          JSON.stringify(
+            isPlainJson(data)
+              ? { result: { data: { json: data } } }
+              : transformTRPCResponse(config, { result: { data } }),
+          ),
+        );
       if (TAGGED.has(path)) {
         const { etag } = data as BarsAnswer;
         res.setHeader('etag', etag);

@@ -1,5 +1,6 @@
 export * from './backup';
 export * from './client';
+export * from './queries/active-trades';
 export * from './queries/engine';
 export * from './queries/metrics';
 export * from './queries/notifications';
@@ -8,6 +9,7 @@ export * from './queries/parameters';
 export * from './queries/platform';
 export * from './queries/research';
 export * from './queries/sessions';
+export * from './queries/snapshot';
 export * from './queries/trade-views';
 export * from './queries/trades';
 export * from './queries/users';

@@ -1,20 +1,4 @@
-import {
-  ApiError,
-  AuthError,
-  DEFAULT_RATE_LIMIT,
-  FetchError,
-  marketData,
-  NotFoundError,
-  OrdersApi,
-  PermissionError,
-  pagination,
-  RateLimitError,
-  TimeFrame,
-  TimeFrameUnit,
-  timeFrame,
-  trading,
-  ValidationError,
-} from '@alpacahq/alpaca-trade-api/rest';
+import type { marketData, trading } from '@alpacahq/alpaca-trade-api/rest';
 import type { Config } from '@tradehits/config';
 import { newYorkTime } from '@tradehits/core/calendar';
 import { errorMessage } from '@tradehits/core/errors';
@@ -54,16 +38,46 @@ export interface AlpacaClientOptions {
   now?: () => number;
 }
 
-const TIMEFRAMES: Record<Timeframe, string> = {
-  '5m': timeFrame(5, TimeFrameUnit.Minute),
-  '1h': TimeFrame.Hour,
-  '1d': TimeFrame.Day,
-};
+type AlpacaSdk = typeof import('@alpacahq/alpaca-trade-api/rest');
+
+/** The SDK once imported; until then no error can be one of its own. */
+let sdkLoaded: AlpacaSdk | undefined;
+let sdkImport: Promise<AlpacaSdk> | undefined;
+
+/** The SDK, imported on first use, so a process that never talks to Alpaca does not load it. */
+function importSdk(): Promise<AlpacaSdk> {
+  sdkImport ??= import('@alpacahq/alpaca-trade-api/rest').then((sdk) => {
+    sdkLoaded = sdk;
+    return sdk;
+  });
+  return sdkImport;
+}
+
+/** Whether `error` is an instance of the SDK's error class `type`. */
+function isSdkError<
+  K extends
+    | 'ApiError'
+    | 'AuthError'
+    | 'FetchError'
+    | 'NotFoundError'
+    | 'PermissionError'
+    | 'RateLimitError'
+    | 'ValidationError',
+>(error: unknown, type: K): boolean {
+  return sdkLoaded !== undefined && error instanceof sdkLoaded[type];
+}
+
+/** Alpaca's timeframe for each of ours. */
+function timeframeOf(sdk: AlpacaSdk, timeframe: Timeframe): string {
+  if (timeframe === '5m') return sdk.timeFrame(5, sdk.TimeFrameUnit.Minute);
+  return timeframe === '1h' ? sdk.TimeFrame.Hour : sdk.TimeFrame.Day;
+}
 /** Alpaca's history begins in 2016; "everything since" starts here. */
 const HISTORY_START = Date.UTC(2015, 0, 1);
 const PAGE_LIMIT = 10_000;
 
 function restConfig(
+  sdk: AlpacaSdk,
   keyId: string,
   secret: string,
   basePath: string | undefined,
@@ -74,7 +88,7 @@ function restConfig(
     secret,
     ...(basePath ? { basePath: basePath.replace(/\/+$/, '') } : {}),
     timeoutMs: options.timeoutMs ?? 30_000,
-    rateLimit: DEFAULT_RATE_LIMIT,
+    rateLimit: sdk.DEFAULT_RATE_LIMIT,
   };
 }
 
@@ -89,27 +103,28 @@ function credentials(config: AlpacaConfig): { keyId: string; secret: string } {
 export function toAlpacaError(error: unknown, action: string): Error {
   if (error instanceof VenueError) return error;
   const venue = 'alpaca';
-  if (error instanceof ApiError) {
-    const reason = `${error.status}: ${error.message}`;
-    if (error instanceof RateLimitError)
+  if (isSdkError(error, 'ApiError')) {
+    const { status, message } = error as InstanceType<AlpacaSdk['ApiError']>;
+    const reason = `${status}: ${message}`;
+    if (isSdkError(error, 'RateLimitError'))
       return new RateLimitedError(venue, `rate limited while trying to ${action}`);
-    if (error.status >= 500)
+    if (status >= 500)
       return new VenueUnavailableError(venue, `unavailable while trying to ${action} (${reason})`);
-    if (/insufficient (buying power|qty)/i.test(error.message)) {
+    if (/insufficient (buying power|qty)/i.test(message)) {
       return new InsufficientFundsError(venue, `insufficient funds to ${action} (${reason})`);
     }
-    if (error instanceof AuthError || error instanceof PermissionError) {
+    if (isSdkError(error, 'AuthError') || isSdkError(error, 'PermissionError')) {
       return new InvalidCredentialsError(venue, `API key rejected while trying to ${action} (${reason})`);
     }
-    if (error instanceof NotFoundError)
+    if (isSdkError(error, 'NotFoundError'))
       return new OrderNotFoundError(venue, `not found while trying to ${action}`);
-    if (error instanceof ValidationError)
+    if (isSdkError(error, 'ValidationError'))
       return new OrderRejectedError(venue, `rejected the request to ${action} (${reason})`);
     return new VenueError(venue, `failed to ${action} (${reason})`);
   }
-  if (error instanceof FetchError) {
+  if (isSdkError(error, 'FetchError')) {
     const timedOut = /timeout|abort/i.test(
-      `${error.message} ${String((error as { cause?: unknown }).cause)}`,
+      `${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`,
     );
     return new VenueUnavailableError(
       venue,
@@ -122,9 +137,16 @@ export function toAlpacaError(error: unknown, action: string): Error {
 /** Daily, hourly and 5-minute bars of US stock tickers from Alpaca's market-data API. */
 export function createAlpacaMarketData(config: AlpacaConfig, options: AlpacaClientOptions = {}) {
   const { keyId, secret } = credentials(config);
-  const stocks = new marketData.StockApi(
-    new marketData.Configuration(restConfig(keyId, secret, config.ALPACA_DATA_URL, options)),
-  );
+  let client: Promise<{ sdk: AlpacaSdk; stocks: marketData.StockApi }> | undefined;
+  const connect = () => {
+    client ??= importSdk().then((sdk) => ({
+      sdk,
+      stocks: new sdk.marketData.StockApi(
+        new sdk.marketData.Configuration(restConfig(sdk, keyId, secret, config.ALPACA_DATA_URL, options)),
+      ),
+    }));
+    return client;
+  };
   const now = options.now ?? Date.now;
 
   return {
@@ -148,17 +170,18 @@ export function createAlpacaMarketData(config: AlpacaConfig, options: AlpacaClie
       const closedBy = now();
       // Without `since`, ask newest first so `limit` means "the latest bars".
       const newestFirst = since === undefined;
-      const request = {
-        symbols: symbol,
-        timeframe: TIMEFRAMES[timeframe],
-        start: new Date(since ?? HISTORY_START),
-        limit: Math.min(limit ?? PAGE_LIMIT, PAGE_LIMIT),
-        ...(newestFirst ? { sort: 'desc' as const } : {}),
-      };
       const bars: Bar[] = [];
       try {
+        const { sdk, stocks } = await connect();
+        const request = {
+          symbols: symbol,
+          timeframe: timeframeOf(sdk, timeframe),
+          start: new Date(since ?? HISTORY_START),
+          limit: Math.min(limit ?? PAGE_LIMIT, PAGE_LIMIT),
+          ...(newestFirst ? { sort: 'desc' as const } : {}),
+        };
         // The SDK's page-token iterator; stopping early fetches no further pages.
-        const pages = pagination.paginateSymbolMap<marketData.StockBar>((pageToken) =>
+        const pages = sdk.pagination.paginateSymbolMap<marketData.StockBar>((pageToken) =>
           stocks
             .stockBars({ ...request, ...(pageToken ? { pageToken } : {}) })
             .then((r) => ({ data: r.bars ?? {}, nextPageToken: r.nextPageToken })),
@@ -230,17 +253,31 @@ function toOrderState(order: trading.Order): OrderState {
 
 /** A live (or paper) broker on one user's Alpaca account. Market orders, day time-in-force. */
 export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
-  const config = new trading.Configuration({
-    ...restConfig(options.keyId, options.secretKey, options.urls?.trading, options),
-    paper: options.paper,
-  });
-  const orders = new OrdersApi(config);
-  const account = new trading.AccountsApi(config);
-  const positionsApi = new trading.PositionsApi(config);
+  let client:
+    | Promise<{
+        orders: InstanceType<AlpacaSdk['OrdersApi']>;
+        account: trading.AccountsApi;
+        positions: trading.PositionsApi;
+      }>
+    | undefined;
+  const connect = () => {
+    client ??= importSdk().then((sdk) => {
+      const config = new sdk.trading.Configuration({
+        ...restConfig(sdk, options.keyId, options.secretKey, options.urls?.trading, options),
+        paper: options.paper,
+      });
+      return {
+        orders: new sdk.OrdersApi(config),
+        account: new sdk.trading.AccountsApi(config),
+        positions: new sdk.trading.PositionsApi(config),
+      };
+    });
+    return client;
+  };
 
   const positions = async () => {
     try {
-      const open = await positionsApi.getAllOpenPositions();
+      const open = await (await connect()).positions.getAllOpenPositions();
       return Object.fromEntries(open.map((p) => [p.symbol, Number(p.qtyAvailable ?? p.qty)]));
     } catch (e) {
       throw toAlpacaError(e, 'list positions');
@@ -255,6 +292,7 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
       if (!Number.isFinite(order.quantity) || order.quantity <= 0) {
         throw new OrderRejectedError('alpaca', `cannot ${action}: quantity must be a positive number`);
       }
+      const { orders } = await connect();
       try {
         const placed = await orders.market({
           symbol: order.symbol,
@@ -265,7 +303,7 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
         return toOrderState(placed);
       } catch (e) {
         // A repeated client id means this order was placed before: answer with that order.
-        if (e instanceof ApiError && /client_order_id must be unique/i.test(e.message)) {
+        if (isSdkError(e, 'ApiError') && /client_order_id must be unique/i.test((e as Error).message)) {
           try {
             return toOrderState(await orders.getOrderByClientOrderId({ clientOrderId: order.clientOrderId }));
           } catch (lookup) {
@@ -278,6 +316,7 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
 
     async getOrder(venueOrderId) {
       try {
+        const { orders } = await connect();
         return toOrderState(await orders.getOrderByOrderID({ orderId: venueOrderId }));
       } catch (e) {
         throw toAlpacaError(e, `query order ${venueOrderId}`);
@@ -287,10 +326,10 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
     async findOrder(clientOrderId, symbol) {
       let order: trading.Order;
       try {
-        order = await orders.getOrderByClientOrderId({ clientOrderId });
+        order = await (await connect()).orders.getOrderByClientOrderId({ clientOrderId });
       } catch (e) {
         // GET /v2/orders:by_client_order_id answers 404 when no order carries the id.
-        if (e instanceof NotFoundError) return null;
+        if (isSdkError(e, 'NotFoundError')) return null;
         throw toAlpacaError(e, `find order ${clientOrderId}`);
       }
       if (order.symbol && order.symbol !== symbol) {
@@ -304,7 +343,7 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
 
     async cancelOrder(venueOrderId) {
       try {
-        await orders.deleteOrderByOrderID({ orderId: venueOrderId });
+        await (await connect()).orders.deleteOrderByOrderID({ orderId: venueOrderId });
       } catch (e) {
         throw toAlpacaError(e, `cancel order ${venueOrderId}`);
       }
@@ -312,7 +351,7 @@ export function createAlpacaBroker(options: AlpacaBrokerOptions): AlpacaBroker {
 
     async balances() {
       try {
-        const acct = await account.getAccount();
+        const acct = await (await connect()).account.getAccount();
         return { [acct.currency ?? 'USD']: Number(acct.cash ?? 0), ...(await positions()) };
       } catch (e) {
         throw toAlpacaError(e, 'read balances');
@@ -331,9 +370,10 @@ export async function fetchAlpacaCalendar(
   options: AlpacaClientOptions = {},
 ): Promise<MarketDay[]> {
   const { keyId, secret } = credentials(config);
-  const api = new trading.CalendarApi(
-    new trading.Configuration({
-      ...restConfig(keyId, secret, config.ALPACA_TRADING_URL, options),
+  const sdk = await importSdk();
+  const api = new sdk.trading.CalendarApi(
+    new sdk.trading.Configuration({
+      ...restConfig(sdk, keyId, secret, config.ALPACA_TRADING_URL, options),
       paper: config.ALPACA_PAPER,
     }),
   );
@@ -362,9 +402,10 @@ export async function fetchAlpacaClock(
   options: AlpacaClientOptions = {},
 ): Promise<{ timestamp: number; isOpen: boolean; nextOpen: number; nextClose: number }> {
   const { keyId, secret } = credentials(config);
-  const api = new trading.ClockApi(
-    new trading.Configuration({
-      ...restConfig(keyId, secret, config.ALPACA_TRADING_URL, options),
+  const sdk = await importSdk();
+  const api = new sdk.trading.ClockApi(
+    new sdk.trading.Configuration({
+      ...restConfig(sdk, keyId, secret, config.ALPACA_TRADING_URL, options),
       paper: config.ALPACA_PAPER,
     }),
   );

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tradehits/config';
@@ -72,4 +73,47 @@ describe('createMarketDataSources', () => {
     );
     expect(await alpacaBroker.balances()).toEqual({ USD: 100_000 });
   });
+});
+
+describe('venue SDKs', () => {
+  it('are imported only when a venue client is first used', () => {
+    // A child process in which ccxt and Alpaca's SDK cannot be resolved: building sources and brokers
+    // must not need them, and the first call must (proving the import moved there, not away).
+    const blockSdks = `data:text/javascript,export async function resolve(s, c, next) {
+      if (s === 'ccxt' || s.startsWith('@alpacahq/')) throw new Error(s + ' was imported');
+      return next(s, c);
+    }`;
+    const script = `
+      import { register } from 'node:module';
+      register(${JSON.stringify(blockSdks)});
+      const { loadConfig } = await import('@tradehits/config');
+      const { createLiveBroker, createMarketDataSources } = await import(${JSON.stringify(
+        fileURLToPath(new URL('./index.ts', import.meta.url)),
+      )});
+      const config = loadConfig({
+        CRYPTO_SYMBOLS: 'BTC/USD',
+        KRAKEN_PUBLIC_URL: 'http://127.0.0.1:9',
+        STOCK_VENUE: 'alpaca',
+        ALPACA_KEY_ID: 'k',
+        ALPACA_SECRET_KEY: 's',
+        ALPACA_DATA_URL: 'http://127.0.0.1:9',
+      });
+      const sources = createMarketDataSources(config);
+      createLiveBroker('kraken', { apiKey: 'k', secret: 's' }, config);
+      createLiveBroker('alpaca', { apiKey: 'k', secret: 's' }, config);
+      console.log('built');
+      const report = (e) => console.log(String(e.message));
+      await sources.crypto.symbols('crypto').then(() => console.log('called'), report);
+      await sources.stock.fetchBars({ symbol: 'AAPL', timeframe: '1d' }).then(() => console.log('called'), report);
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.dirname(fileURLToPath(import.meta.url)),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toMatch(
+      /^built\n.*ccxt was imported.*\n.*@alpacahq\/alpaca-trade-api\/rest was imported/s,
+    );
+  }, 40_000);
 });

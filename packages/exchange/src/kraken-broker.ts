@@ -4,9 +4,9 @@ import { toVenueSymbol } from '@tradehits/core/symbols';
 import type { Order } from 'ccxt';
 import { OrderRejectedError, VenueError } from './errors';
 import {
-  createKrakenExchange,
   type KrakenClientOptions,
   type KrakenUrls,
+  lazyKrakenExchange,
   loadKrakenMarkets,
   type MarketInfo,
   toVenueError,
@@ -60,7 +60,7 @@ function marketNames(m: MarketInfo): string[] {
 
 /** A live broker on one user's Kraken account, through ccxt's signed private API. Market orders only. */
 export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
-  const exchange = createKrakenExchange({
+  const exchange = lazyKrakenExchange({
     apiKey: options.apiKey,
     secret: options.secret,
     ...(options.urls ? { urls: options.urls } : {}),
@@ -87,7 +87,7 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
 
   const getOrder = async (venueOrderId: string, clientOrderId: string | null = null) => {
     try {
-      return toState(await exchange.fetchOrder(venueOrderId), clientOrderId);
+      return toState(await (await exchange()).fetchOrder(venueOrderId), clientOrderId);
     } catch (e) {
       throw venueError(e, `query order ${venueOrderId}`);
     }
@@ -103,7 +103,8 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
       }
       let venueOrderId: string;
       try {
-        const { bySymbol, xStockSymbols } = await loadKrakenMarkets(exchange, true);
+        const client = await exchange();
+        const { bySymbol, xStockSymbols } = await loadKrakenMarkets(client, true);
         const venueSymbol = toVenueSymbol('kraken', order.symbol);
         if (!bySymbol.has(venueSymbol)) {
           throw new VenueError('kraken', `does not list ${order.symbol} (looked for ${venueSymbol})`);
@@ -111,7 +112,7 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
         const params: Record<string, string> = { clientOrderId: krakenClientOrderId(order.clientOrderId) };
         // Kraken wants the asset class on orders for tokenised stocks.
         if (xStockSymbols.has(venueSymbol)) params.asset_class = 'tokenized_asset';
-        const created = await exchange.createOrder(
+        const created = await client.createOrder(
           venueSymbol,
           'market',
           order.side,
@@ -152,13 +153,14 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
       const clOrdId = krakenClientOrderId(clientOrderId);
       const action = `find order ${clientOrderId}`;
       try {
-        const { bySymbol } = await loadKrakenMarkets(exchange, true);
+        const client = await exchange();
+        const { bySymbol } = await loadKrakenMarkets(client, true);
         const venueSymbol = toVenueSymbol('kraken', symbol);
         const params = { clientOrderId: clOrdId };
-        const open = await exchange.fetchOpenOrders(undefined, undefined, undefined, params);
+        const open = await client.fetchOpenOrders(undefined, undefined, undefined, params);
         const found = open.length
           ? open
-          : await exchange.fetchClosedOrders(undefined, undefined, undefined, params);
+          : await client.fetchClosedOrders(undefined, undefined, undefined, params);
         // Kraken filters server side; checking again guards against a filter it ignored.
         const mine = found.filter((o) => o.clientOrderId === clOrdId);
         if (mine.length === 0) return null;
@@ -189,7 +191,7 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
 
     async cancelOrder(venueOrderId) {
       try {
-        await exchange.cancelOrder(venueOrderId);
+        await (await exchange()).cancelOrder(venueOrderId);
       } catch (e) {
         throw venueError(e, `cancel order ${venueOrderId}`);
       }
@@ -197,7 +199,7 @@ export function createKrakenBroker(options: KrakenBrokerOptions): Broker {
 
     async balances() {
       try {
-        const balance = await exchange.fetchBalance();
+        const balance = await (await exchange()).fetchBalance();
         const free = balance.free as unknown as Record<string, number | undefined>;
         return Object.fromEntries(
           Object.entries(free).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),

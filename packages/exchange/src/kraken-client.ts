@@ -1,5 +1,5 @@
 import { errorMessage } from '@tradehits/core/errors';
-import ccxt, { type kraken as KrakenExchange } from 'ccxt';
+import type { kraken as KrakenExchange } from 'ccxt';
 import {
   InsufficientFundsError,
   InvalidCredentialsError,
@@ -34,8 +34,27 @@ export interface KrakenClientOptions {
 /** Kraken's query flag for tokenised stocks (xStocks); ccxt does not send it unless told. */
 export const XSTOCK_PARAMS = { aclass_base: 'tokenized_asset' } as const;
 
+type Ccxt = typeof import('ccxt').default;
+
+/** ccxt once imported; until then no error can be one of its own. */
+let ccxtLoaded: Ccxt | undefined;
+let ccxtImport: Promise<Ccxt> | undefined;
+
+/**
+ * ccxt, imported on first use: it costs ~85 MB of memory and half a second of start, which a process
+ * that never talks to Kraken (no live account, replayed bars) should not pay.
+ */
+function importCcxt(): Promise<Ccxt> {
+  ccxtImport ??= import('ccxt').then((m) => {
+    ccxtLoaded = m.default;
+    return m.default;
+  });
+  return ccxtImport;
+}
+
 /** A ccxt Kraken client with the rate limiter on; nothing is sent until the first call. */
-export function createKrakenExchange(options: KrakenClientOptions = {}): KrakenExchange {
+export async function createKrakenExchange(options: KrakenClientOptions = {}): Promise<KrakenExchange> {
+  const ccxt = await importCcxt();
   const exchange = new ccxt.kraken({
     enableRateLimit: true,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
@@ -56,6 +75,18 @@ export function createKrakenExchange(options: KrakenClientOptions = {}): KrakenE
   if (options.urls?.public) api.public = options.urls.public;
   if (options.urls?.private) api.private = options.urls.private;
   return exchange;
+}
+
+/**
+ * One client made on the first call and shared by every later one: Kraken wants nonces increasing per
+ * API key, and each client keeps its own.
+ */
+export function lazyKrakenExchange(options: KrakenClientOptions = {}): () => Promise<KrakenExchange> {
+  let client: Promise<KrakenExchange> | undefined;
+  return () => {
+    client ??= createKrakenExchange(options);
+    return client;
+  };
 }
 
 /** What we use of a ccxt market: Kraken's pair id and ccxt's unified symbol. */
@@ -109,34 +140,38 @@ export function toVenueError(error: unknown, action: string, secrets: string[] =
   const raw = errorMessage(error);
   const detail = scrub(krakenErrorCode(raw) ?? raw.replace(/^kraken\s*/, '').slice(0, 300), secrets);
   const venue = 'kraken';
-  if (error instanceof ccxt.InsufficientFunds || /Insufficient funds/i.test(raw)) {
+  const ccxt = ccxtLoaded;
+  // An error from before ccxt was ever imported cannot be one of its classes; the texts still match.
+  const is = (type: keyof Ccxt) =>
+    ccxt !== undefined && error instanceof (ccxt[type] as abstract new () => Error);
+  if (is('InsufficientFunds') || /Insufficient funds/i.test(raw)) {
     return new InsufficientFundsError(venue, `insufficient funds to ${action} (${detail})`);
   }
-  if (error instanceof ccxt.InvalidNonce) {
+  if (is('InvalidNonce')) {
     return new InvalidNonceError(
       venue,
       `invalid nonce while trying to ${action}: is another client using this API key? (${detail})`,
     );
   }
-  if (error instanceof ccxt.AuthenticationError || /Invalid (key|signature)/i.test(raw)) {
+  if (is('AuthenticationError') || /Invalid (key|signature)/i.test(raw)) {
     return new InvalidCredentialsError(
       venue,
       `API key rejected while trying to ${action}: check the key, secret and permissions (${detail})`,
     );
   }
-  if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
+  if (is('RateLimitExceeded') || is('DDoSProtection')) {
     return new RateLimitedError(venue, `rate limited while trying to ${action} (${detail})`);
   }
-  if (error instanceof ccxt.RequestTimeout) {
+  if (is('RequestTimeout')) {
     return new VenueUnavailableError(venue, `timed out while trying to ${action}`);
   }
-  if (error instanceof ccxt.NetworkError) {
+  if (is('NetworkError')) {
     return new VenueUnavailableError(venue, `unavailable while trying to ${action} (${detail})`);
   }
-  if (error instanceof ccxt.OrderNotFound || /Unknown order/i.test(raw)) {
+  if (is('OrderNotFound') || /Unknown order/i.test(raw)) {
     return new OrderNotFoundError(venue, `no such order while trying to ${action} (${detail})`);
   }
-  if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadRequest) {
+  if (is('InvalidOrder') || is('BadRequest')) {
     return new OrderRejectedError(venue, `rejected the request to ${action} (${detail})`);
   }
   return new VenueError(venue, `failed to ${action} (${detail})`);

@@ -4,8 +4,8 @@ import { toVenueSymbol } from '@tradehits/core/symbols';
 import type { AssetType, Bar, Timeframe } from '@tradehits/core/types';
 import { VenueError } from './errors';
 import {
-  createKrakenExchange,
   type KrakenClientOptions,
+  lazyKrakenExchange,
   loadKrakenMarkets,
   toVenueError,
   XSTOCK_PARAMS,
@@ -30,12 +30,12 @@ export function createKrakenMarketData(
   config: KrakenMarketDataConfig,
   client: Pick<KrakenClientOptions, 'timeoutMs' | 'rateLimitMs'> = {},
 ): MarketDataSource {
-  const exchange = createKrakenExchange({
+  const exchange = lazyKrakenExchange({
     ...client,
     ...(config.KRAKEN_PUBLIC_URL ? { urls: { public: config.KRAKEN_PUBLIC_URL } } : {}),
   });
   const withXStocks = config.STOCK_VENUE === 'kraken';
-  const markets = () => loadKrakenMarkets(exchange, withXStocks);
+  const markets = async () => loadKrakenMarkets(await exchange(), withXStocks);
 
   return {
     id: 'kraken',
@@ -67,7 +67,8 @@ export function createKrakenMarketData(
         if (xStockSymbols.has(venueSymbol)) Object.assign(request, XSTOCK_PARAMS);
         // The raw endpoint (still through ccxt's signing, rate limiter and error mapping) keeps the
         // trade-count column that ccxt's fetchOHLCV drops.
-        const response = (await exchange.publicGetOHLC(request)) as { result?: Record<string, unknown> };
+        const client = await exchange();
+        const response = (await client.publicGetOHLC(request)) as { result?: Record<string, unknown> };
         const rows = (response.result?.[market.id] ?? []) as OhlcRow[];
         return closedBars(rows, symbol, timeframe, since, limit);
       } catch (e) {

