@@ -146,6 +146,45 @@ describe('withFormingBars', () => {
     });
   });
 
+  it('follows each live 5m bar: the forming bar takes its close, extremes and volume', () => {
+    const hour = firstDay + 60 * HOUR;
+    const before = storedAt(hour + 20 * 60_000);
+    const after = storedAt(hour + 25 * 60_000);
+    const newest = after.bars5m.at(-1)!;
+    const was = withFormingBars(before.hourly, before.bars5m, '1h').at(-1)!;
+    const now = withFormingBars(after.hourly, after.bars5m, '1h').at(-1)!;
+    expect(now).toMatchObject({
+      openTime: hour,
+      open: was.open,
+      close: newest.close,
+      high: Math.max(was.high, newest.high),
+      low: Math.min(was.low, newest.low),
+    });
+    expect(now.volume).toBeCloseTo(was.volume + newest.volume, 8);
+  });
+
+  it("starts a stock's day where its stored days start (New York midnight), not at UTC midnight", () => {
+    const nyMidnight = 5 * HOUR;
+    const days = [0, 1].map((d) => firstDay + d * DAY + nyMidnight);
+    const session = (day: number) =>
+      fiveMinute
+        .filter(
+          (b) => b.openTime >= day - nyMidnight + 14.5 * HOUR && b.openTime < day - nyMidnight + 21 * HOUR,
+        )
+        .map((b) => ({ ...b, symbol: 'AAPL' }));
+    const daily = withIndicators(
+      days.map((openTime) => {
+        const [bar] = resampleBars(session(openTime), '1d');
+        return { ...bar!, openTime };
+      }),
+    );
+    const today = firstDay + 2 * DAY + nyMidnight;
+    const bars5m = [...session(days[1]!), ...session(today).slice(0, 30)];
+    const shown = withFormingBars(daily, bars5m, '1d');
+    expect(shown).toHaveLength(3);
+    expect(shown.at(-1)).toMatchObject({ openTime: today, forming: 'current', close: bars5m.at(-1)!.close });
+  });
+
   it('leaves out a period that began before the first 5m bar given, whose open is unknown', () => {
     // The 5m series starts at noon: the day's open is not among them.
     const bars5m = fiveMinute.filter(

@@ -43,15 +43,18 @@ export function withFormingBars(
   if (timeframe === '5m' || first5m === undefined) return [...stored];
   const periodMs = TIMEFRAME_MS[timeframe];
   const newestStored = stored.at(-1)?.openTime;
+  // Periods start where the stored series' do: UTC midnight for crypto days, New York midnight (04:00
+  // or 05:00 UTC) for a stock's, so a built bar has the open time its real bar will have.
+  const phase = newestStored === undefined ? 0 : ((newestStored % periodMs) + periodMs) % periodMs;
   // The first period that may be built: after the newest stored bar, and wholly inside the 5m bars.
   const from = Math.max(
     newestStored === undefined ? Number.NEGATIVE_INFINITY : newestStored + periodMs,
-    Math.ceil(first5m.openTime / periodMs) * periodMs,
+    Math.ceil((first5m.openTime - phase) / periodMs) * periodMs + phase,
   );
-  const built = resampleBars(
-    fiveMinute.filter((b) => b.openTime >= from),
-    timeframe,
-  );
+  const shifted = fiveMinute
+    .filter((b) => b.openTime >= from)
+    .map((b) => ({ ...b, openTime: b.openTime - phase }));
+  const built = resampleBars(shifted, timeframe).map((b) => ({ ...b, openTime: b.openTime + phase }));
   return [
     ...stored,
     ...built.map(
