@@ -158,6 +158,7 @@ describe('the replay demo trades on paper by itself', () => {
       )
       .toMatch(/forming/);
     await hourly.screenshot({ path: `${ARTIFACTS}/ux-demo-hourly-forming-1440.png` });
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: `${ARTIFACTS}/ux-demo-closed-1440.png`, fullPage: true });
     await page.close();
   }, 600_000);
