@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
-import { TIMEFRAME_MS } from '@tradehits/core/types';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
@@ -118,28 +117,48 @@ describe('the replay demo trades on paper by itself', () => {
     expect(closed!.exitReason).toMatch(/take-profit|stop-loss|trailing-stop|break-even|max-holding/);
     expect(new Date(closed!.exitTime!).getTime()).toBeGreaterThan(entryAt);
 
-    // The trade's screen: the history row says why it ended; the charts mark its entry and exit on
-    // every timeframe whose bar holding them has closed.
+    // The trade's screen: the history row says why it ended; every chart marks its detection, entry and
+    // exit. A period whose bar is not stored yet (the running hour, or a closed one not yet ingested)
+    // is drawn as a bar built from the 5-minute bars, so the markers land there too.
     await page.goto(`${app.url}/?tab=crypto&symbol=${encodeURIComponent(opened!.symbol)}`);
     const row = page
       .getByTestId('trade-history')
       .locator('tbody tr')
       .filter({ hasText: closed!.exitReason! });
     await row.first().waitFor({ timeout: 30_000 });
-    const exitAt = new Date(closed!.exitTime!).getTime();
     for (const tf of ['5m', '1h', '1d'] as const) {
-      const answer = await client.markets.bars.query({ symbol: opened!.symbol, timeframe: tf, limit: 1 });
-      const newest = (JSON.parse(answer.json) as { openTime: number[] }).openTime[0] ?? 0;
-      const holding = (t: number) => Math.floor(t / TIMEFRAME_MS[tf]) * TIMEFRAME_MS[tf];
       const chart = page.getByTestId(`chart-${tf}`);
       const drawn = async (name: string) => Number((await chart.getAttribute(name)) ?? 0);
-      if (newest >= holding(entryAt)) {
-        await expect.poll(() => drawn('data-entries'), { timeout: 30_000 }).toBeGreaterThan(0);
-      }
-      if (newest >= holding(exitAt)) {
-        await expect.poll(() => drawn('data-exits'), { timeout: 30_000 }).toBeGreaterThan(0);
-      }
+      await expect.poll(() => drawn('data-detections'), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect.poll(() => drawn('data-entries'), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect.poll(() => drawn('data-exits'), { timeout: 30_000 }).toBeGreaterThan(0);
     }
+
+    // The hourly chart ends with the running hour, built from its 5-minute bars and labelled so.
+    const hourly = page.getByTestId('chart-1h');
+    await expect
+      .poll(async () => Number((await hourly.getAttribute('data-forming')) ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    const box = (await hourly.boundingBox())!;
+    // The newest candle is the rightmost slot of the price pane (the grid ends 12 px from the edge).
+    const at = { x: box.x + box.width - 13, y: box.y + 28 + box.height * 0.2 };
+    const tooltip = hourly
+      .locator('div')
+      .filter({ hasText: /forming/ })
+      .last();
+    await expect
+      .poll(
+        async () => {
+          // Live 5m bars redraw the chart every few seconds: point again before each read.
+          await page.mouse.move(at.x - 30, at.y);
+          await page.mouse.move(at.x, at.y);
+          return (await tooltip.count()) > 0 ? await tooltip.textContent() : '';
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toMatch(/forming/);
+    await hourly.screenshot({ path: `${ARTIFACTS}/ux-demo-hourly-forming-1440.png` });
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: `${ARTIFACTS}/ux-demo-closed-1440.png`, fullPage: true });
     await page.close();
   }, 600_000);

@@ -15,6 +15,7 @@ import type {
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import { formatPrice } from '../lib/format';
+import type { ChartBar } from './forming';
 import { type ChartMarkers, MARKER_SERIES, type MarkerNotes, markerSeries } from './markers';
 import {
   axisLabelStyle,
@@ -82,7 +83,7 @@ export interface TooltipParam {
  * happened at that bar (detections with confidence and reasons, entries, exits with their reason).
  */
 export function candleTooltip(
-  bars: readonly BarWithIndicators[],
+  bars: readonly ChartBar[],
   timeframe: Timeframe,
   notes: MarkerNotes,
   params: readonly TooltipParam[],
@@ -91,7 +92,7 @@ export function candleTooltip(
   const bar = index === undefined ? undefined : bars[index];
   if (!bar || index === undefined) return '';
   const lines = [
-    `<strong>${formatBarTime(bar.openTime, timeframe)}</strong>`,
+    `<strong>${formatBarTime(bar.openTime, timeframe)}</strong>${bar.forming ? ` ${FORMING_LABEL[bar.forming]}` : ''}`,
     `O ${formatPrice(bar.open)} H ${formatPrice(bar.high)} L ${formatPrice(bar.low)} C ${formatPrice(bar.close)}`,
   ];
   const markerNames = new Set<string>(Object.values(MARKER_SERIES));
@@ -104,6 +105,22 @@ export function candleTooltip(
   }
   for (const note of notes.get(index) ?? []) lines.push(escapeHtml(note));
   return lines.join('<br/>');
+}
+
+/** How the tooltip names a bar built from 5-minute bars. */
+const FORMING_LABEL: Record<NonNullable<ChartBar['forming']>, string> = {
+  current: '<em>forming</em>',
+  pending: '<em>from 5-minute bars, not stored yet</em>',
+};
+
+/** A candle in ECharts order [open, close, low, high]; a bar built from 5m bars is drawn hollow. */
+function candle(bar: ChartBar) {
+  const value = [bar.open, bar.close, bar.low, bar.high];
+  if (!bar.forming) return value;
+  return {
+    value,
+    itemStyle: { color: 'transparent', color0: 'transparent', opacity: 0.8, borderType: 'dashed' as const },
+  };
 }
 
 /** Bars MACD(12, 26, 9) needs before its signal line has a value. */
@@ -142,7 +159,7 @@ function thinLine(
  * Pure: same bars in, same option out. Empty input yields axes with a "No bars" notice.
  */
 export function candleChartOption(
-  bars: readonly BarWithIndicators[],
+  bars: readonly ChartBar[],
   opts: { timeframe: Timeframe; title?: string; markers?: ChartMarkers },
 ): CandleChartOption {
   const marks = markerSeries(
@@ -150,10 +167,11 @@ export function candleChartOption(
     opts.timeframe,
     opts.markers ?? { detections: [], trades: [] },
   );
-  const macdEmpty = bars.length > 0 && bars.every((b) => b.macd === null);
+  // Indicators come with stored bars only; bars built from 5m bars never have them.
+  const storedCount = bars.filter((b) => !b.forming).length;
+  const macdEmpty = storedCount > 0 && bars.every((b) => b.macd === null);
   const categories = bars.map((b) => formatBarTime(b.openTime, opts.timeframe));
-  // ECharts candlestick order is [open, close, low, high].
-  const candles = bars.map((b) => [b.open, b.close, b.low, b.high]);
+  const candles = bars.map(candle);
   const xIndexes = [0, 1, 2];
   const start = bars.length > INITIAL_VISIBLE_BARS ? 100 - (INITIAL_VISIBLE_BARS / bars.length) * 100 : 0;
 
@@ -248,7 +266,7 @@ export function candleChartOption(
       ? emptyNotice('No bars for this range', { top: '30%', fontSize: 13 })
       : macdEmpty
         ? // MACD(12, 26, 9) needs 34 bars before its first value: say so rather than draw an empty pane.
-          emptyNotice(`MACD needs ${MACD_WARMUP_BARS} bars; this range has ${bars.length}`, {
+          emptyNotice(`MACD needs ${MACD_WARMUP_BARS} bars; this range has ${storedCount}`, {
             top: '82%',
             fontSize: 11,
           })

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Timeframe } from '@tradehits/core/types';
 import { useMemo } from 'react';
 import { candleChartOption, markerCounts } from '../charts/candles';
+import { withFormingBars } from '../charts/forming';
 import { EChart } from '../components/echart';
 import { ErrorState, Loading } from '../components/states';
 import { formatPrice } from '../lib/format';
@@ -26,14 +27,27 @@ export function ChartCard({
     ...trpc.markets.bars.queryOptions({ symbol, timeframe, limit: barsLimit(range, timeframe) }),
     select: barsFromAnswer,
   });
+  // The hourly and daily charts end with the forming bar, built from the 5-minute chart's series (same
+  // query key, so no second download; live 5m bars extend it). Its `limit` covers days, more than a
+  // daily period needs.
+  const fiveMinute = useQuery({
+    ...trpc.markets.bars.queryOptions({ symbol, timeframe: '5m', limit: barsLimit(range, '5m') }),
+    select: barsFromAnswer,
+    enabled: timeframe !== '5m',
+  });
   // One markers query per symbol, shared by the three charts (same key), refreshed by live events.
   const markers = useQuery(trpc.signals.markers.queryOptions({ symbol }));
+  const shown = useMemo(
+    () => (bars.data ? withFormingBars(bars.data, fiveMinute.data ?? [], timeframe) : undefined),
+    [bars.data, fiveMinute.data, timeframe],
+  );
   const option = useMemo(
-    () => candleChartOption(bars.data ?? [], { timeframe, markers: markers.data }),
-    [bars.data, timeframe, markers.data],
+    () => candleChartOption(shown ?? [], { timeframe, markers: markers.data }),
+    [shown, timeframe, markers.data],
   );
   const drawn = markerCounts(option);
-  const last = bars.data?.at(-1);
+  const last = shown?.at(-1);
+  const forming = shown?.filter((b) => b.forming).length ?? 0;
 
   return (
     <section className="card chart-card" aria-labelledby={`chart-${timeframe}-title`}>
@@ -42,24 +56,25 @@ export function ChartCard({
           {TITLES[timeframe]} <span className="muted">{symbol}</span>
         </h3>
         {last ? (
-          <span className="muted small" title="Last close">
+          <span className="muted small" title={last.forming ? 'Latest price (forming bar)' : 'Last close'}>
             {formatPrice(last.close)}
           </span>
         ) : null}
       </header>
       {bars.isPending ? (
         <Loading label={`Loading ${TITLES[timeframe].toLowerCase()} bars…`} />
-      ) : bars.data === undefined ? (
+      ) : shown === undefined ? (
         <ErrorState error={bars.error} onRetry={() => void bars.refetch()} />
       ) : (
         <EChart
           option={option}
           className="chart-candles"
           role="img"
-          aria-label={`${TITLES[timeframe]} candlestick chart of ${symbol}, ${bars.data.length} bars`}
+          aria-label={`${TITLES[timeframe]} candlestick chart of ${symbol}, ${shown.length - forming} bars${forming ? `, ${forming} built from 5-minute bars` : ''}`}
           zoomKey={`${symbol}|${range}`}
           data-testid={`chart-${timeframe}`}
-          data-bars={bars.data.length}
+          data-bars={shown.length - forming}
+          data-forming={forming}
           data-detections={drawn.detections}
           data-entries={drawn.entries}
           data-exits={drawn.exits}
