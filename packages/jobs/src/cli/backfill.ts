@@ -16,6 +16,8 @@ const USAGE = `Usage: npm run backfill -- [--source files --dir <folder> | --sou
 
 Fetches bars with indicators into the analytics store (DuckDB in DATA_DIR, or BigQuery when
 BIGQUERY_PROJECT is set). Resumable: a rerun continues after the newest stored bar.
+--to ends the history at an instant: only bars whose period had ended by then are stored (no daily
+bar for the day it falls in), so nothing stored has seen a price from after it.
 Default symbols: every symbol the source has (files), CRYPTO_SYMBOLS and STOCK_SYMBOLS (kraken),
 or STOCK_SYMBOLS (alpaca, US stocks only; needs ALPACA_KEY_ID and ALPACA_SECRET_KEY, and
 ALPACA_DATA_URL to use another host than Alpaca's).`;

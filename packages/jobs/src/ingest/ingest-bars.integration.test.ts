@@ -154,6 +154,24 @@ describe('ingestBars', () => {
     await store.close();
   });
 
+  it('takes only bars whose period had ended by `to`: nothing of the hour or day it falls in', async () => {
+    const store = await openStore('until.duckdb');
+    await ingestBars({
+      source,
+      store,
+      assetType: 'crypto',
+      symbols: ['XLM/BTC'],
+      timeframes: ['5m', '1h', '1d'],
+      to: Date.UTC(2018, 0, 20, 15, 2),
+    });
+    const newest = async (timeframe: '5m' | '1h' | '1d') =>
+      new Date((await store.bars({ symbol: 'XLM/BTC', timeframe, limit: 1 }))[0]!.openTime).toISOString();
+    expect(await newest('5m')).toBe('2018-01-20T14:55:00.000Z');
+    expect(await newest('1h')).toBe('2018-01-20T14:00:00.000Z');
+    expect(await newest('1d')).toBe('2018-01-19T00:00:00.000Z');
+    await store.close();
+  });
+
   it('pages through a source that serves a few bars per call', async () => {
     const store = await openStore('paged.duckdb');
     const [summary] = await ingestBars({
@@ -164,7 +182,8 @@ describe('ingestBars', () => {
       timeframes: ['1h'],
       pageSize: 7,
       from: Date.UTC(2018, 0, 12),
-      to: Date.UTC(2018, 0, 13) - 1,
+      // The day's 24 hours, each closed by midnight; the hour from midnight on is not taken.
+      to: Date.UTC(2018, 0, 13),
     });
     expect(summary).toMatchObject({ rows: 24 });
     await store.close();

@@ -36,8 +36,9 @@ export interface IngestBarsOptions {
   assetType: AssetType;
   symbols: string[];
   timeframes: Timeframe[];
-  /** Inclusive UTC ms bounds on openTime; `from` applies only when nothing is stored yet. */
+  /** The first openTime wanted (UTC ms); applies only when nothing is stored yet. */
   from?: number;
+  /** The instant history ends (UTC ms): only bars whose period had ended by then are taken. */
   to?: number;
   onProgress?: (progress: IngestProgress) => void;
   /** Bars per source request (Kraken serves at most 720). */
@@ -148,7 +149,10 @@ async function computeNewBars(
   return { bars, indicators: indicatorTable(bars), from: history.length };
 }
 
-/** All closed bars in [since, to], paging until the source has nothing newer. */
+/**
+ * The bars from `since` whose period had ended by `to`, paging until the source has nothing newer: a
+ * daily bar of a day `to` falls inside is still forming and would show prices from after `to`.
+ */
 async function fetchRange(
   source: MarketDataSource,
   symbol: string,
@@ -158,10 +162,11 @@ async function fetchRange(
   pageSize: number,
 ): Promise<Bar[]> {
   const out: Bar[] = [];
+  const lastOpen = to - TIMEFRAME_MS[timeframe];
   let cursor = since;
-  while (cursor <= to) {
+  while (cursor <= lastOpen) {
     const page = await source.fetchBars({ symbol, timeframe, since: cursor, limit: pageSize });
-    const fresh = page.filter((b) => b.openTime >= cursor && b.openTime <= to);
+    const fresh = page.filter((b) => b.openTime >= cursor && b.openTime <= lastOpen);
     for (const bar of fresh) {
       if (bar.symbol !== symbol || bar.timeframe !== timeframe) {
         throw new Error(`${source.id} answered ${bar.symbol} ${bar.timeframe} for ${symbol} ${timeframe}`);
