@@ -16,7 +16,8 @@ export interface IngestSummary {
   timeframe: Timeframe;
   /** New bars written. */
   rows: number;
-  /** openTime of the newest bar written; absent when none was. */
+  /** openTime of the oldest and the newest bar written; absent when none was. */
+  firstOpenTime?: number;
   lastOpenTime?: number;
   durationMs: number;
   error?: string;
@@ -93,12 +94,14 @@ export async function ingestBars(options: IngestBarsOptions): Promise<IngestSumm
     for (const p of batch) {
       const share = batchRowCount > 0 ? (writeMs * p.rows) / batchRowCount : writeMs / batch.length;
       const base = { symbol: p.symbol, timeframe: p.timeframe, durationMs: p.computeMs + share };
-      const lastOpenTime = p.rows > 0 ? p.series.bars.at(-1)!.openTime : undefined;
-      finish(
-        error === undefined
-          ? { ...base, rows: p.rows, ...(lastOpenTime === undefined ? {} : { lastOpenTime }) }
-          : { ...base, rows: 0, error },
-      );
+      const written =
+        p.rows > 0
+          ? {
+              firstOpenTime: p.series.bars[p.series.from]!.openTime,
+              lastOpenTime: p.series.bars.at(-1)!.openTime,
+            }
+          : {};
+      finish(error === undefined ? { ...base, rows: p.rows, ...written } : { ...base, rows: 0, error });
     }
   };
 

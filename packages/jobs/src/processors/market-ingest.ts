@@ -1,5 +1,6 @@
 import type { AssetType, Timeframe } from '@tradehits/core';
 import { isMarketOpen, isTradingDay, marketStatus, newYorkDate } from '@tradehits/core/calendar';
+import { TIMEFRAME_MS } from '@tradehits/core/types';
 import { recordJobRuns } from '@tradehits/db';
 import type { Services } from '@tradehits/trading';
 import { engineTickJobId } from '../contracts';
@@ -63,7 +64,12 @@ export async function runMarketIngest(
     if (s.rows > 0)
       services.bus.publish({ type: 'bar', symbol: s.symbol, timeframe: s.timeframe, openTime: now });
   }
-  const barTime = await triggerEngineTick(enqueue, assetType, timeframe, summaries);
+  const barTime = await triggerEngineTicks(
+    enqueue,
+    assetType,
+    timeframe,
+    tickBarTimes(summaries, timeframe, services.config.MARKET_SOURCE === 'replay'),
+  );
   const failed = summaries.filter((s) => s.error);
   if (failed.length) {
     throw new Error(
@@ -77,29 +83,55 @@ export async function runMarketIngest(
   };
 }
 
+/** More bars than this at once is a backlog being caught up (a first ingest, a fast replay), not a lag. */
+const MAX_REPLAY_TICKS = 12;
+
 /**
- * Queues the engine tick for the newest bar this ingest wrote (before any failure is raised, so the
- * symbols that did arrive are judged). Its job id is the bar's, so a retried ingest that writes the
- * same bar queues nothing new. Symbols still without that bar are skipped by the tick, with the reason.
+ * The bar times an ingest's engine ticks are for, oldest first. Live, only the newest bar: an older
+ * one has been overtaken and trading on it would act on stale prices. In a replay the engine runs on
+ * the recorded clock, so every bar the ingest brought is judged in turn: a busy machine brings two or
+ * three at once, and skipping them would skip their signals and exits. A backlog of more than
+ * `MAX_REPLAY_TICKS` bars (the first ingest, a replay faster than ingestion) is judged at its newest.
  */
-async function triggerEngineTick(
+export function tickBarTimes(
+  summaries: readonly IngestSummary[],
+  timeframe: Timeframe,
+  everyBar: boolean,
+): number[] {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const s of summaries) {
+    if (s.lastOpenTime === undefined) continue;
+    first = Math.min(first, s.firstOpenTime ?? s.lastOpenTime);
+    last = Math.max(last, s.lastOpenTime);
+  }
+  if (!Number.isFinite(last)) return [];
+  if (!everyBar) return [last];
+  const step = TIMEFRAME_MS[timeframe];
+  if ((last - first) / step + 1 > MAX_REPLAY_TICKS) return [last];
+  const times: number[] = [];
+  for (let t = first; t <= last; t += step) times.push(t);
+  return times;
+}
+
+/**
+ * Queues the engine tick of each bar time, oldest first (before any failure is raised, so the symbols
+ * that did arrive are judged). A tick's job id is its bar's, so a retried ingest that writes the same
+ * bar queues nothing new. Symbols without that bar are skipped by the tick, with the reason.
+ */
+async function triggerEngineTicks(
   enqueue: JobContext['enqueue'],
   assetType: AssetType,
   timeframe: Timeframe,
-  summaries: readonly IngestSummary[],
+  barTimes: readonly number[],
 ): Promise<number | null> {
-  let barTime: number | null = null;
-  for (const s of summaries) {
-    if (s.lastOpenTime !== undefined && (barTime === null || s.lastOpenTime > barTime))
-      barTime = s.lastOpenTime;
-  }
-  if (barTime === null) return null;
-  await enqueue(
-    'engine.tick',
-    { assetType, timeframe, barTime },
-    engineTickJobId(assetType, timeframe, barTime),
-  );
-  return barTime;
+  for (const barTime of barTimes)
+    await enqueue(
+      'engine.tick',
+      { assetType, timeframe, barTime },
+      engineTickJobId(assetType, timeframe, barTime),
+    );
+  return barTimes.at(-1) ?? null;
 }
 
 export const marketIngestProcessor: Processor<'market.ingest'> = (

@@ -249,16 +249,19 @@ describe('a replay drives the engine clock', () => {
     });
     expect(opened.ok).toBe(true);
 
-    // Fifteen recorded minutes later: the tick for the newest bar closes it, stamped with that bar's close.
+    // Fifteen recorded minutes later one ingest brings three bars, and each is judged in turn: the tick
+    // for the bar whose close ends the ten minutes closes it, stamped with that bar's close.
     wall += 3 * BAR;
     const newest = recordStart + 2 * BAR;
+    const tenMinutesOn = recordStart + BAR;
     await runner.enqueue('market.ingest', { assetType: 'crypto', timeframe: '5m' }, 'clock-ingest-2');
-    const run = await waitFor(() => tickFor(newest));
+    expect(await waitFor(() => tickFor(newest))).toMatchObject({ status: 'ok' });
+    const run = (await tickFor(tenMinutesOn))!;
     expect(run).toMatchObject({ status: 'ok' });
     expect(run.detail).toMatchObject({ closed: 1 });
     const [closed] = await tradeHistory(db.db, user.id, 10);
     expect(closed).toMatchObject({ status: 'closed', exitReason: 'max-holding' });
-    expect(closed!.exitTime!.getTime()).toBe(newest + BAR);
+    expect(closed!.exitTime!.getTime()).toBe(tenMinutesOn + BAR);
 
     // A tick that runs after the replay has played on still judges its own bar, at that bar's close.
     await runner.enqueue(
