@@ -565,6 +565,35 @@ async function sendEntry(services: Services, trade: TradeRow, at: Date): Promise
   return { ok: true, trade: settled.trade };
 }
 
+/** Why a paper position booked in another currency than its pair's quote cannot be sold yet. */
+export function noExitRate(trade: Pick<TradeRow, 'symbol' | 'currency'>): string {
+  return `cannot close ${trade.symbol}: no recorded ${quoteCurrency(trade.symbol)}/${trade.currency} price to convert at`;
+}
+
+/**
+ * The paper sale of a whole position at `price` for `reason`: the fill after the cost model's fee and
+ * slippage on `bar`, converted at `rate` into the currency the position was booked in.
+ */
+export function sellPaperPosition(
+  services: Services,
+  trade: TradeRow,
+  price: number,
+  reason: ExitReason,
+  bar: CostBar | null | undefined,
+  rate: number,
+) {
+  const lot = {
+    quantity: Number(trade.quantity),
+    entryPrice: Number(trade.entryPrice),
+    costCents: trade.amount,
+    entryFeeCents: trade.entryFee,
+  };
+  const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
+  const sold = paperSell(openLedger(0), lot, price, costs, rate);
+  if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
+  return sold;
+}
+
 /**
  * Closes a position at `price` (paper) or sells it on its venue (live), once however many callers
  * race: a live close first claims the position (open → closing) with its sell order, and only the
@@ -592,19 +621,8 @@ export async function closeTrade(
     // converted at the rate recorded at the exit, however old (an exit is never blocked for want of one).
     const quote = quoteCurrency(trade.symbol);
     const rate = quote === trade.currency ? 1 : await paperUsdRate(services, quote, at);
-    if (rate === null)
-      throw new Error(
-        `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`,
-      );
-    const lot = {
-      quantity: Number(trade.quantity),
-      entryPrice: Number(trade.entryPrice),
-      costCents: trade.amount,
-      entryFeeCents: trade.entryFee,
-    };
-    const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
-    const sold = paperSell(openLedger(0), lot, price, costs, rate);
-    if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
+    if (rate === null) throw new Error(noExitRate(trade));
+    const sold = sellPaperPosition(services, trade, price, reason, bar, rate);
     closed = await closePosition(services.db, {
       tradeId,
       exitPrice: String(sold.exitPrice),
@@ -650,15 +668,19 @@ export async function closeTrade(
     const settled = await applyVenueState(services, claimed.order, claimed.trade, sent.state, reason, at);
     closed = settled.outcome === 'filled' || settled.outcome === 'partly-filled' ? settled.trade : null;
   }
-  if (closed)
-    await audit(services.db, {
-      actorId,
-      action: 'trade.close',
-      targetType: 'trade',
-      targetId: closed.id,
-      details: { reason, pnlCents: closed.pnl, currency: closed.currency },
-    });
+  if (closed) await auditClose(services, actorId, closed);
   return closed;
+}
+
+/** The audit record of a close, by whoever asked (null: the engine). */
+function auditClose(services: Services, actorId: string | null, closed: TradeRow) {
+  return audit(services.db, {
+    actorId,
+    action: 'trade.close',
+    targetType: 'trade',
+    targetId: closed.id,
+    details: { reason: closed.exitReason, pnlCents: closed.pnl, currency: closed.currency },
+  });
 }
 
 /**
@@ -676,14 +698,7 @@ async function settleLostSell(
   const sell = (await listOrders(services.db, trade.id)).filter((o) => o.side === 'sell').at(-1);
   if (sell?.status !== 'unknown') return null;
   const { booked: closed } = await reconcileOrder(services, sell, trade, { concludeMissing: false });
-  if (closed)
-    await audit(services.db, {
-      actorId,
-      action: 'trade.close',
-      targetType: 'trade',
-      targetId: closed.id,
-      details: { reason: closed.exitReason, pnlCents: closed.pnl, currency: closed.currency },
-    });
+  if (closed) await auditClose(services, actorId, closed);
   return closed;
 }
 

@@ -1,7 +1,6 @@
 import type { ExitReason } from '@tradehits/core';
-import { exitOrderType } from '@tradehits/core/costs';
 import { centsToNumber } from '@tradehits/core/money';
-import { openLedger, paperBuy, paperSell } from '@tradehits/core/paper';
+import { openLedger, paperBuy } from '@tradehits/core/paper';
 import { quoteCurrency } from '@tradehits/core/symbols';
 import {
   bookPaperEntries,
@@ -16,10 +15,12 @@ import {
   closeTrade,
   detectionFields,
   levels,
+  noExitRate,
   type OpenRequest,
   openTrade,
   PAPER_CURRENCY,
   planOf,
+  sellPaperPosition,
 } from './execution';
 import { classify, type Failure } from './failures';
 import { currentSafety } from './gate';
@@ -217,19 +218,10 @@ export async function closePaperTrades(
     const quote = quoteCurrency(trade.symbol);
     const rate = quote === trade.currency ? 1 : await rateOf(quote, at);
     if (rate === null) {
-      const why = `cannot close ${trade.symbol}: no recorded ${quote}/${trade.currency} price to convert at`;
-      unconverted.push({ trade, failure: classify(new Error(why)) });
+      unconverted.push({ trade, failure: classify(new Error(noExitRate(trade))) });
       continue;
     }
-    const lot = {
-      quantity: Number(trade.quantity),
-      entryPrice: Number(trade.entryPrice),
-      costCents: trade.amount,
-      entryFeeCents: trade.entryFee,
-    };
-    const costs = paperFillCosts(services.config, exitOrderType(reason), bar, price, lot.quantity * price);
-    const sold = paperSell(openLedger(0), lot, price, costs, rate);
-    if (!sold.ok) throw new Error(`cannot close ${trade.symbol}: ${sold.reason}`);
+    const sold = sellPaperPosition(services, trade, price, reason, bar, rate);
     exits.push({
       accountId: trade.accountId,
       tradeId: trade.id,
