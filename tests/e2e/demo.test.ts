@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, logIn } from '../support/browser';
 
 const TRADER = {
   username: 'demo1',
@@ -70,18 +70,10 @@ describe('the replay demo trades on paper by itself', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function logIn(page: Page) {
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Username').fill(TRADER.username);
-    await page.getByLabel('Password').fill(TRADER.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
-
   it('opens a paper trade and closes it with an exit reason, marked on the charts', async () => {
     const started = Date.now();
     const page = await browser.newPage({ viewport: DESKTOP });
-    await logIn(page);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto`);
 
     // The engine's entry appears among the open positions, pushed live (no reload).

@@ -13,7 +13,7 @@ import {
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../support/app';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, logIn } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'an admin password of length' };
 const TRADER = {
@@ -114,11 +114,7 @@ describe('live orders: approvals and quarantine pushed to the screens', () => {
     await trader.me.linkVenue.mutate({ assetType: 'crypto', venue: 'kraken', ...FAKE_KRAKEN_CREDENTIALS });
 
     const console_ = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await console_.goto(`${app.url}/login`);
-    await console_.getByLabel('Username').fill(ADMIN.username);
-    await console_.getByLabel('Password').fill(ADMIN.password);
-    await console_.getByRole('button', { name: 'Log in' }).click();
-    await console_.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await logIn(console_, app.url, ADMIN);
     await console_.goto(`${app.url}/admin`);
     await console_.getByTestId('approval-queue').waitFor({ timeout: 20_000 });
     await expect
@@ -153,11 +149,7 @@ describe('live orders: approvals and quarantine pushed to the screens', () => {
 
     // The trader watches the dashboard while the admin approves and the venue refuses the key.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await phone.goto(`${app.url}/login`);
-    await phone.getByLabel('Username').fill(TRADER.username);
-    await phone.getByLabel('Password').fill(TRADER.password);
-    await phone.getByRole('button', { name: 'Log in' }).click();
-    await phone.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await logIn(phone, app.url, TRADER);
     await phone.goto(`${app.url}/?tab=crypto&symbol=ETH%2FUSD`);
     await expect
       .poll(() => phone.getByTestId('live-status').getAttribute('class'), { timeout: 20_000 })

@@ -7,10 +7,10 @@ import {
   type FakeKraken,
   startFakeKraken,
 } from '@tradehits/exchange/testing/fake-kraken';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, logIn } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'an admin password of length' };
 const TRADER = {
@@ -66,14 +66,6 @@ describe('TradeHits in a browser', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function logIn(page: Page, who: { username: string; password: string }) {
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Username').fill(who.username);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
-
   it('registers, shows three charts of replayed bars, and refuses /admin to a trader', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     // The app runs under its Content-Security-Policy: any script, style or chart it blocks is a failure.
@@ -111,7 +103,7 @@ describe('TradeHits in a browser', () => {
 
   it('edits trade parameters with inline validation', async () => {
     const page = await browser.newPage();
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/settings`);
     await page.getByRole('button', { name: 'New parameter set' }).click();
     const form = page.getByTestId('params-form');
@@ -131,7 +123,7 @@ describe('TradeHits in a browser', () => {
 
   it('shows a paper trade the moment it opens, without a reload', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=ETH%2FBTC`);
     await expect
       .poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 15_000 })
@@ -177,7 +169,7 @@ describe('TradeHits in a browser', () => {
     expect((await trader.trades.active.query()).filter((t) => !t.isPaper)).toEqual([]);
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-    await logIn(page, ADMIN);
+    await logIn(page, app.url, ADMIN);
     await page.goto(`${app.url}/admin`);
     await page.getByTestId('approval-queue').waitFor({ timeout: 15_000 });
     // The console listens on the live feed and shows its alerts badge; the refused order queued nothing.

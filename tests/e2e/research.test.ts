@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeClient } from '@tradehits/api/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, logIn } from '../support/browser';
 
 const TRADER = {
   username: 'researcher',
@@ -65,17 +65,9 @@ describe('strategy research in a browser', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function logIn(page: Page) {
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Username').fill(TRADER.username);
-    await page.getByLabel('Password').fill(TRADER.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
-
   it('studies what followed each lowest point, per symbol and timeframe', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await logIn(page);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/study`);
     const form = page.getByTestId('study-form');
     for (const s of ['ETH/BTC', 'XMR/BTC']) {
@@ -114,7 +106,7 @@ describe('strategy research in a browser', () => {
     const recommended = run!.recommended as Record<string, number | boolean | null>;
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-    await logIn(page);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/backtest`);
     const card = page.locator(`[data-testid="optimizer-run"][data-run-id="${run!.id}"]`);
     await card.waitFor({ timeout: 20_000 });

@@ -5,7 +5,7 @@ import { createNodeClient } from '@tradehits/api/client';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runScript, SHARED_MARKET, startApp } from '../support/app';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, logIn } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'an admin password of length' };
 const TRADER = {
@@ -67,14 +67,6 @@ describe('the trader experience in a browser', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function logIn(page: Page, who: { username: string; password: string }) {
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Username').fill(who.username);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
-
   /** The page is no wider than its viewport: nothing scrolls sideways. */
   async function pageWidth(page: Page) {
     return page.evaluate<number>('Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)');
@@ -82,7 +74,7 @@ describe('the trader experience in a browser', () => {
 
   it('draws the detector’s judgements on the daily, hourly and 5-minute charts, and the watchlist', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=ETH%2FBTC`);
     // The replay ticks every 5 s; a daily bar closes every 72 s, after which the 1d chart marks it too.
     // On a loaded machine the replay's jobs fall behind: allow minutes, not seconds.
@@ -163,7 +155,7 @@ describe('the trader experience in a browser', () => {
     expect(sold.status).toBe('closed');
 
     const page = await browser.newPage({ viewport: DESKTOP });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=ETH%2FBTC`);
     const history = page.getByTestId('trade-history');
     await expect.poll(() => history.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -233,7 +225,7 @@ describe('the trader experience in a browser', () => {
     await anonymous.close();
 
     const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 1 });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     for (const [name, route, ready] of screens) {
       await show(page, route, ready);
       expect(await pageWidth(page), `${name} is wider than the phone`).toBeLessThanOrEqual(PHONE.width);
@@ -287,7 +279,7 @@ describe('the trader experience in a browser', () => {
     expect(median(waits)).toBeLessThan(median(idle) + 100);
 
     const page = await browser.newPage({ viewport: DESKTOP });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/backtest`);
     const form = page.getByTestId('backtest-form');
     for (const s of ['ETH/BTC', 'XMR/BTC', 'LTC/BTC']) await form.getByLabel(s).check();
@@ -309,7 +301,7 @@ describe('the trader experience in a browser', () => {
 
   it('shows the kill switch to a trader within a second, pushed live', async () => {
     const page = await browser.newPage({ viewport: PHONE });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=ETH%2FBTC`);
     await expect
       .poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 20_000 })
@@ -336,7 +328,7 @@ describe('the trader experience in a browser', () => {
     await client.auth.login.mutate(TRADER);
     const before = (await client.trades.active.query()).length;
     const page = await browser.newPage({ viewport: DESKTOP });
-    await logIn(page, TRADER);
+    await logIn(page, app.url, TRADER);
     await page.goto(`${app.url}/?tab=crypto&symbol=LTC%2FBTC`);
     const form = page.getByTestId('trade-form');
     const exits = form.getByTestId('trade-exits');

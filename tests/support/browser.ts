@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadTestServices } from '@tradehits/config';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from './app';
 
 /** Where screenshots land as test artifacts. */
@@ -21,4 +21,13 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Logs `who` in through the login form of the app at `baseUrl`, and waits to be let through. */
+export async function logIn(page: Page, baseUrl: string, who: { username: string; password: string }) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
