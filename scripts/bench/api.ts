@@ -193,6 +193,43 @@ export async function benchApi(options: BenchOptions = {}): Promise<BenchRow[]> 
       cpuPerCall.set(s, { api: perCall(api), raw: perCall(base) });
     }
 
+    // A backtest computes on a worker thread: other calls must not wait for it. health.check's p95
+    // while backtests of every stored bar run back to back, beside the same load with none running.
+    const health: Scenario = { name: 'health.check', path: '/trpc/health.check', rate: 100, measure: 'p95' };
+    const idle: LoadResult[] = [];
+    const busy: LoadResult[] = [];
+    let backtests = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      idle.push(await load(app.url + health.path, health, { cookie }, app.process.pid!));
+      await settle(app.url);
+      let running = true;
+      const backtesting = (async () => {
+        while (running) {
+          const res = await fetch(`${app.url}/trpc/backtest.run`, {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify({ json: { symbols: [SYMBOL] } }),
+          });
+          if (!res.ok) throw new Error(`backtest.run answered ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+          backtests++;
+        }
+      })();
+      busy.push(await load(app.url + health.path, health, { cookie }, app.process.pid!));
+      running = false;
+      await backtesting;
+      await settle(app.url);
+    }
+    const p95s = (runs: LoadResult[]) => runs.map((r) => r.p95).filter((x) => !Number.isNaN(x));
+    rows.push({
+      name: `health.check p95 at 100/s while backtests of every stored ${SYMBOL} 5m bar run back to back (${backtests} done)`,
+      value: round(median(p95s(busy)), 2),
+      unit: 'ms p95',
+      spread: minMax(p95s(busy), 2),
+      ratio: median(p95s(busy)) / median(p95s(idle)),
+      baseline: `the same load with no backtest ${round(median(p95s(idle)), 2)} ms p95`,
+    });
+
     const rss = readRss(app.process.pid!);
     const rawRss = readRss(raw.process.pid!);
     rows.push({
