@@ -9,7 +9,7 @@ import { detectSeries } from '@tradehits/core/detector';
 import { withIndicators } from '@tradehits/core/indicators';
 import { resampleBars } from '@tradehits/core/resample';
 import { binance2018As } from '@tradehits/core/testing/binance-2018';
-import type { Bar, Timeframe } from '@tradehits/core/types';
+import { type Bar, TIMEFRAME_MS, type Timeframe } from '@tradehits/core/types';
 import {
   claimOrder,
   type DbHandle,
@@ -183,7 +183,7 @@ describe('backfill --source alpaca', () => {
   });
 
   it('a stock backfill for AAPL at three timeframes lands in the analytics store', async () => {
-    const range = ['--from', '2025-03-01', '--to', '2025-03-15T23:59:59Z'];
+    const range = ['--from', '2025-03-01', '--to', '2025-03-16T00:00:00Z'];
     const first = await backfill(
       ['--source', 'alpaca', '--symbols', SYMBOL, '--timeframes', '5m,1h,1d', ...range],
       keys(),
@@ -191,8 +191,10 @@ describe('backfill --source alpaca', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/bars written to duckdb; 0 failed/);
-    const until = Date.UTC(2025, 2, 15, 23, 59, 59);
-    const inRange = (tf: Timeframe) => served[tf].filter((b) => b.openTime <= until).length;
+    // Every bar whose period had ended by --to, and no other.
+    const until = Date.UTC(2025, 2, 16);
+    const inRange = (tf: Timeframe) =>
+      served[tf].filter((b) => b.openTime + TIMEFRAME_MS[tf] <= until).length;
     for (const tf of ['5m', '1h', '1d'] as const) {
       expect(first.stdout).toMatch(new RegExp(`AAPL\\s+${tf}\\s+${inRange(tf)}\\s`));
     }
