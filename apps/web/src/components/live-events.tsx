@@ -113,18 +113,15 @@ export function useLiveEvents(): LiveStatus {
             // Charts catch up on the bars they missed from their newest one, as for a live bar; the
             // other live views are refetched.
             invalidate(RECONNECT_INVALIDATIONS.filter((i) => i.target !== 'markets.bars'));
-            const charts = new Set<string>();
+            const charts = new Map<string, [string, string]>();
             for (const query of queryClient.getQueryCache().findAll(trpc.markets.bars.pathFilter())) {
               const input = (
                 query.queryKey[1] as { input?: { symbol?: string; timeframe?: string } } | undefined
               )?.input;
               if (input?.symbol && input.timeframe)
-                charts.add(JSON.stringify([input.symbol, input.timeframe]));
+                charts.set(`${input.symbol} ${input.timeframe}`, [input.symbol, input.timeframe]);
             }
-            for (const chart of charts) {
-              const [symbol, timeframe] = JSON.parse(chart) as [string, string];
-              extendBars(symbol, timeframe);
-            }
+            for (const [symbol, timeframe] of charts.values()) extendBars(symbol, timeframe);
             void queryClient.refetchQueries({ type: 'active', predicate: (q) => q.state.status === 'error' });
           }
           connectedBefore.current = true;
